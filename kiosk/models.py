@@ -428,11 +428,18 @@ class Encounter(KioskModel):
     provider_notified: bool = False
     """Acknowledgement that a provider was told of every critical value."""
     notes: LongText = ""
+    draft_step: Text = ""
+    """Drafts only: the step the MA was on when the draft was autosaved (for resume)."""
+    form_text: dict[str, Text] = Field(default_factory=dict)
+    """Drafts only: text typed into fields but not yet valid, by field id, so nothing typed is
+    lost to Back, a lock or a crash. Always empty once signed."""
 
     @model_validator(mode="after")
     def _signed_is_complete(self) -> Encounter:
         if self.status == "draft":
             return self
+        if self.form_text:
+            raise ValueError("a signed encounter carries no unvalidated field text")
         if self.signed_at is None:
             raise ValueError("a signed encounter needs signed_at")
         if not self.identity_confirmed:
