@@ -1,0 +1,170 @@
+"""Staff accounts: hashing, lockout, disabled accounts, the shared file and its audit events."""
+
+from __future__ import annotations
+
+import json
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import argon2
+import pytest
+
+from kiosk.errors import StoreError
+from kiosk.staff import AuthError, StaffDirectory, StaffError, check_pin
+
+CHEAP = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@dataclass
+class Recorder:
+    """Collects audit events as (action, staff, detail) to check what staff.py reports."""
+
+    events: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def append(self, action: str, *, staff: str, patient_id: str | None = None, detail: str = ""):
+        self.events.append((action, staff, detail))
+
+
+@dataclass
+class Clock:
+    now: float = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def audit() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def staff(tmp_path: Path, audit: Recorder, clock: Clock) -> StaffDirectory:
+    directory = StaffDirectory(tmp_path / "data", hasher=CHEAP, clock=clock, audit=audit)
+    directory.add("ana", "Ana Lopez", "4821")
+    return directory
+
+
+def test_authenticate_returns_the_member_and_records_sign_in(staff, audit):
+    member = staff.authenticate(" ANA ", "4821")
+    assert (member.staff_id, member.name, member.role) == ("ana", "Ana Lopez", "ma")
+    assert audit.events[-1][:2] == ("sign-in", "ana")
+
+
+def test_only_a_hash_is_stored_in_a_private_file(staff):
+    raw = staff.path.read_text()
+    assert "4821" not in raw
+    assert json.loads(raw)["staff"]["ana"]["hash"].startswith("$argon2id$")
+    assert stat.S_IMODE(staff.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(staff.data_dir.stat().st_mode) == 0o700
+    assert not list(staff.data_dir.glob("*.tmp"))
+
+
+@pytest.mark.parametrize(("sid", "pin"), [("ana", "0000"), ("bob", "4821"), ("ana", "")])
+def test_wrong_id_or_pin_gives_one_message_and_records_only_the_id(staff, audit, sid, pin):
+    with pytest.raises(AuthError, match=r"^Wrong staff ID or PIN\.$"):
+        staff.authenticate(sid, pin)
+    action, who, detail = audit.events[-1]
+    assert (action, who) == ("failed-sign-in", sid)
+    assert pin not in detail or not pin
+
+
+def test_five_failures_lock_the_account_until_time_passes(staff, clock):
+    for _ in range(4):
+        with pytest.raises(AuthError, match="Wrong"):
+            staff.authenticate("ana", "9999")
+    with pytest.raises(AuthError, match="locked for 5 more minutes"):
+        staff.authenticate("ana", "9999")
+    clock.now += 61
+    with pytest.raises(AuthError, match="locked for 4 more minutes"):
+        staff.authenticate("ana", "4821")  # the right PIN does not help while locked
+    clock.now += 240
+    assert staff.authenticate("ana", "4821").staff_id == "ana"
+
+
+def test_lockout_is_shared_by_every_kiosk_using_the_file(staff, clock, audit):
+    other = StaffDirectory(staff.data_dir, hasher=CHEAP, clock=clock, audit=audit, max_failures=2)
+    with pytest.raises(AuthError, match="Wrong"):
+        staff.authenticate("ana", "1111")
+    with pytest.raises(AuthError, match="locked"):
+        other.authenticate("ana", "2222")
+    with pytest.raises(AuthError, match="locked"):
+        staff.authenticate("ana", "4821")
+
+
+def test_success_resets_the_failure_count(staff):
+    for _ in range(4):
+        with pytest.raises(AuthError):
+            staff.authenticate("ana", "9999")
+    staff.authenticate("ana", "4821")
+    for _ in range(4):
+        with pytest.raises(AuthError, match="Wrong"):
+            staff.authenticate("ana", "9999")
+
+
+def test_disabled_account_is_refused_only_with_the_right_pin(staff, audit):
+    staff.disable("ana", by="boss")
+    assert audit.events[-1] == ("staff-disable", "boss", "disabled ana")
+    with pytest.raises(AuthError, match="Wrong"):
+        staff.authenticate("ana", "9999")
+    with pytest.raises(AuthError, match=r"^This account is disabled\.$"):
+        staff.authenticate("ana", "4821")
+    assert staff.list()[0].disabled
+
+
+def test_reset_pin_replaces_the_pin_and_clears_the_lock(staff, audit):
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            staff.authenticate("ana", "9999")
+    staff.reset_pin("ana", "20262026")
+    assert audit.events[-1][0] == "staff-reset-pin"
+    with pytest.raises(AuthError, match="Wrong"):
+        staff.authenticate("ana", "4821")
+    assert staff.authenticate("ana", "20262026").staff_id == "ana"
+
+
+def test_add_refuses_duplicates_bad_ids_and_roles(staff):
+    with pytest.raises(StaffError, match="already"):
+        staff.add("ANA", "Another Ana", "5555")
+    with pytest.raises(StaffError, match="staff ID"):
+        staff.add("no spaces", "X", "5555")
+    with pytest.raises(StaffError, match="role"):
+        staff.add("carl", "Carl", "5555", role="god")
+    with pytest.raises(StaffError, match="no staff member"):
+        staff.reset_pin("nobody", "5555")
+
+
+@pytest.mark.parametrize("pin", ["1234", "123456789012", "long enough", "p@ssw0rd!"])
+def test_valid_pins_and_passwords(pin):
+    check_pin(pin)
+
+
+@pytest.mark.parametrize("pin", ["123", "1234567890123", "short", " padded pass ", "tab\there!"])
+def test_invalid_pins_and_passwords(pin):
+    with pytest.raises(StaffError):
+        check_pin(pin)
+
+
+def test_demo_account_is_created_once(tmp_path, audit):
+    directory = StaffDirectory(tmp_path, hasher=CHEAP, audit=audit)
+    assert directory.ensure_demo_account() == ("demo", "1234")
+    assert directory.ensure_demo_account() == ("demo", "1234")
+    assert [m.staff_id for m in directory.list()] == ["demo"]
+    assert directory.authenticate("demo", "1234").staff_id == "demo"
+
+
+def test_unlock_purpose_is_recorded(staff, audit):
+    staff.authenticate("ana", "4821", purpose="unlock")
+    assert audit.events[-1][:2] == ("unlock", "ana")
+
+
+def test_damaged_file_is_reported_plainly(staff):
+    staff.path.write_text("{not json")
+    with pytest.raises(StoreError, match="damaged"):
+        staff.list()
