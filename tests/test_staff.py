@@ -22,7 +22,9 @@ class Recorder:
 
     events: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def append(self, action: str, *, staff: str, patient_id: str | None = None, detail: str = ""):
+    def append(
+        self, action: str, *, staff: str, patient_id: str | None = None, detail: str = ""
+    ) -> None:
         self.events.append((action, staff, detail))
 
 
@@ -51,13 +53,15 @@ def staff(tmp_path: Path, audit: Recorder, clock: Clock) -> StaffDirectory:
     return directory
 
 
-def test_authenticate_returns_the_member_and_records_sign_in(staff, audit):
+def test_authenticate_returns_the_member_and_records_sign_in(
+    staff: StaffDirectory, audit: Recorder
+) -> None:
     member = staff.authenticate(" ANA ", "4821")
     assert (member.staff_id, member.name, member.role) == ("ana", "Ana Lopez", "ma")
     assert audit.events[-1][:2] == ("sign-in", "ana")
 
 
-def test_only_a_hash_is_stored_in_a_private_file(staff):
+def test_only_a_hash_is_stored_in_a_private_file(staff: StaffDirectory) -> None:
     raw = staff.path.read_text()
     assert "4821" not in raw
     assert json.loads(raw)["staff"]["ana"]["hash"].startswith("$argon2id$")
@@ -67,7 +71,9 @@ def test_only_a_hash_is_stored_in_a_private_file(staff):
 
 
 @pytest.mark.parametrize(("sid", "pin"), [("ana", "0000"), ("bob", "4821"), ("ana", "")])
-def test_wrong_id_or_pin_gives_one_message_and_records_only_the_id(staff, audit, sid, pin):
+def test_wrong_id_or_pin_gives_one_message_and_records_only_the_id(
+    staff: StaffDirectory, audit: Recorder, sid: str, pin: str
+) -> None:
     with pytest.raises(AuthError, match=r"^Wrong staff ID or PIN\.$"):
         staff.authenticate(sid, pin)
     action, who, detail = audit.events[-1]
@@ -75,7 +81,9 @@ def test_wrong_id_or_pin_gives_one_message_and_records_only_the_id(staff, audit,
     assert pin not in detail or not pin
 
 
-def test_five_failures_lock_the_account_until_time_passes(staff, clock):
+def test_five_failures_lock_the_account_until_time_passes(
+    staff: StaffDirectory, clock: Clock
+) -> None:
     for _ in range(4):
         with pytest.raises(AuthError, match="Wrong"):
             staff.authenticate("ana", "9999")
@@ -88,7 +96,9 @@ def test_five_failures_lock_the_account_until_time_passes(staff, clock):
     assert staff.authenticate("ana", "4821").staff_id == "ana"
 
 
-def test_lockout_is_shared_by_every_kiosk_using_the_file(staff, clock, audit):
+def test_lockout_is_shared_by_every_kiosk_using_the_file(
+    staff: StaffDirectory, clock: Clock, audit: Recorder
+) -> None:
     other = StaffDirectory(staff.data_dir, hasher=CHEAP, clock=clock, audit=audit, max_failures=2)
     with pytest.raises(AuthError, match="Wrong"):
         staff.authenticate("ana", "1111")
@@ -98,7 +108,7 @@ def test_lockout_is_shared_by_every_kiosk_using_the_file(staff, clock, audit):
         staff.authenticate("ana", "4821")
 
 
-def test_success_resets_the_failure_count(staff):
+def test_success_resets_the_failure_count(staff: StaffDirectory) -> None:
     for _ in range(4):
         with pytest.raises(AuthError):
             staff.authenticate("ana", "9999")
@@ -108,7 +118,9 @@ def test_success_resets_the_failure_count(staff):
             staff.authenticate("ana", "9999")
 
 
-def test_disabled_account_is_refused_only_with_the_right_pin(staff, audit):
+def test_disabled_account_is_refused_only_with_the_right_pin(
+    staff: StaffDirectory, audit: Recorder
+) -> None:
     staff.disable("ana", by="boss")
     assert audit.events[-1] == ("staff-disable", "boss", "disabled ana")
     with pytest.raises(AuthError, match="Wrong"):
@@ -118,7 +130,9 @@ def test_disabled_account_is_refused_only_with_the_right_pin(staff, audit):
     assert staff.list()[0].disabled
 
 
-def test_reset_pin_replaces_the_pin_and_clears_the_lock(staff, audit):
+def test_reset_pin_replaces_the_pin_and_clears_the_lock(
+    staff: StaffDirectory, audit: Recorder
+) -> None:
     for _ in range(5):
         with pytest.raises(AuthError):
             staff.authenticate("ana", "9999")
@@ -129,7 +143,7 @@ def test_reset_pin_replaces_the_pin_and_clears_the_lock(staff, audit):
     assert staff.authenticate("ana", "20262026").staff_id == "ana"
 
 
-def test_add_refuses_duplicates_bad_ids_and_roles(staff):
+def test_add_refuses_duplicates_bad_ids_and_roles(staff: StaffDirectory) -> None:
     with pytest.raises(StaffError, match="already"):
         staff.add("ANA", "Another Ana", "5555")
     with pytest.raises(StaffError, match="staff ID"):
@@ -141,17 +155,17 @@ def test_add_refuses_duplicates_bad_ids_and_roles(staff):
 
 
 @pytest.mark.parametrize("pin", ["1234", "123456789012", "long enough", "p@ssw0rd!"])
-def test_valid_pins_and_passwords(pin):
+def test_valid_pins_and_passwords(pin: str) -> None:
     check_pin(pin)
 
 
 @pytest.mark.parametrize("pin", ["123", "1234567890123", "short", " padded pass ", "tab\there!"])
-def test_invalid_pins_and_passwords(pin):
+def test_invalid_pins_and_passwords(pin: str) -> None:
     with pytest.raises(StaffError):
         check_pin(pin)
 
 
-def test_demo_account_is_created_once(tmp_path, audit):
+def test_demo_account_is_created_once(tmp_path: Path, audit: Recorder) -> None:
     directory = StaffDirectory(tmp_path, hasher=CHEAP, audit=audit)
     assert directory.ensure_demo_account() == ("demo", "1234")
     assert directory.ensure_demo_account() == ("demo", "1234")
@@ -159,12 +173,12 @@ def test_demo_account_is_created_once(tmp_path, audit):
     assert directory.authenticate("demo", "1234").staff_id == "demo"
 
 
-def test_unlock_purpose_is_recorded(staff, audit):
+def test_unlock_purpose_is_recorded(staff: StaffDirectory, audit: Recorder) -> None:
     staff.authenticate("ana", "4821", purpose="unlock")
     assert audit.events[-1][:2] == ("unlock", "ana")
 
 
-def test_damaged_file_is_reported_plainly(staff):
+def test_damaged_file_is_reported_plainly(staff: StaffDirectory) -> None:
     staff.path.write_text("{not json")
     with pytest.raises(StoreError, match="damaged"):
         staff.list()
