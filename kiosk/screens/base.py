@@ -1,0 +1,208 @@
+"""The step protocol every intake step follows (see notes/UI_CONTRACT.md).
+
+The app owns the encounter draft and the store. It hands a step the draft and a read-only
+:class:`StepContext` ("attributes down") and receives a :class:`StepOutcome` when the step is
+dismissed ("messages up"). Steps never save and never talk to each other.
+
+A step restores its fields from the draft's sections, then overrides them with the raw text in
+``draft.form_text`` for its own widget ids, so Back, a lock or a crash never loses what was typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Header, Input, Select, TextArea
+from textual.widgets.select import InvalidSelectValueError
+
+from kiosk.models import Encounter
+from kiosk.widgets.navbar import NavBar
+
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+    from kiosk.store import EncounterStore
+
+StepAction = Literal["next", "back", "leave"]
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """What every step may read; nothing here is changed by a step."""
+
+    settings: Settings
+    """Clinic settings (unit system, clinic name, required fields, ...)."""
+    store: EncounterStore
+    """The encounter store, for look-ups only: steps never save."""
+    staff_id: str
+    """The signed-in medical assistant."""
+    previous: Encounter | None = None
+    """The patient's last signed encounter (carry-forward, previous values)."""
+    history: list[Encounter] = field(default_factory=list)
+    """The patient's earlier signed encounters, newest first (trends); may be empty."""
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What a step hands back to the app when it is dismissed."""
+
+    action: StepAction
+    """``next`` (validated), ``back`` (not validated) or ``leave`` (confirmed by the MA)."""
+    encounter: Encounter
+    """The draft with this step's section merged, or unchanged plus ``form_text`` on back/leave."""
+
+
+def patient_banner(encounter: Encounter) -> str:
+    """Name, date of birth and MRN shown on every step, so the chart is never misread."""
+    p = encounter.patient
+    return f"{p.family_name.upper()}, {p.given_name} · DOB {p.birth_date:%Y-%m-%d} · MRN {p.id}"
+
+
+class StepScreen(Screen[StepOutcome]):
+    """Base class of the intake steps: layout, navigation keys, Back/Next/Leave, form text."""
+
+    STEP: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    AUTO_FOCUS = "#step-body Input, #step-body Checkbox, #step-body Select"
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("escape", "back", "Back", priority=True, id="step.back"),
+        Binding("ctrl+b", "back", "Back", show=False, priority=True),
+        Binding("ctrl+n", "next", "Next", priority=True, id="step.next"),
+        Binding("ctrl+e", "leave", "Leave", priority=True, id="step.leave"),
+    ]
+
+    def __init__(self, draft: Encounter, ctx: StepContext) -> None:
+        super().__init__(classes="step")
+        self.draft = draft
+        self.ctx = ctx
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        with VerticalScroll(id="step-body", can_focus=False):
+            yield from self.compose_body()
+        yield NavBar()
+        yield Footer(show_command_palette=False)
+
+    def compose_body(self) -> ComposeResult:
+        """The step's own fields; subclasses override."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.sub_title = patient_banner(self.draft)
+        self.restore()
+        self.restore_form_text()
+
+    def restore(self) -> None:
+        """Fill the fields from the draft's sections; subclasses override."""
+
+    def restore_form_text(self) -> None:
+        """Override fields with the raw text kept in ``draft.form_text`` for this step's ids."""
+        for widget_id, text in self.draft.form_text.items():
+            if not widget_id.startswith(f"{self.STEP}-"):
+                continue
+            try:
+                widget = self.query_one(f"#{widget_id}")
+            except Exception:  # a row that no longer exists
+                continue
+            set_widget_text(widget, text)
+
+    # ------------------------------------------------------------------ protocol
+
+    def collect(self) -> Encounter | None:
+        """Validate every field; return the updated draft, or None (messages shown)."""
+        return self.draft
+
+    def form_text(self) -> dict[str, str]:
+        """Raw text of every input of this step, keyed by widget id."""
+        texts: dict[str, str] = {}
+        for widget in self.query("#step-body *"):
+            if widget.id and widget.id.startswith(f"{self.STEP}-"):
+                text = widget_text(widget)
+                if text is not None:
+                    texts[widget.id] = text
+        return texts
+
+    def snapshot(self) -> Encounter:
+        """The draft plus the raw text typed so far (for Back, leave and autosave)."""
+        own = {k: v for k, v in self.draft.form_text.items() if not k.startswith(f"{self.STEP}-")}
+        texts = {**own, **{k: v[:500] for k, v in self.form_text().items()}}
+        return self.draft.model_copy(update={"form_text": texts, "draft_step": self.STEP})
+
+    def focus_first_invalid(self) -> None:
+        """Move to the first field showing an error (class ``-invalid``), scrolled into view."""
+        for widget in self.query("#step-body .-invalid"):
+            if widget.focusable:
+                widget.focus()
+                widget.scroll_visible()
+                return
+
+    # ------------------------------------------------------------------ actions
+
+    def action_next(self) -> None:
+        updated = self.collect()
+        if updated is None:
+            self.focus_first_invalid()
+            self.app.bell()
+            return
+        self.dismiss(StepOutcome("next", updated))
+
+    def action_back(self) -> None:
+        self.dismiss(StepOutcome("back", self.snapshot()))
+
+    def action_leave(self) -> None:
+        from kiosk.widgets.confirm import ConfirmModal
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(StepOutcome("leave", self.snapshot()))
+
+        self.app.push_screen(ConfirmModal.leave_intake(), answered)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; on the last field of the step it acts as Next."""
+        event.stop()
+        inputs = [w for w in self.query("#step-body Input") if w.focusable]
+        if inputs and event.input is inputs[-1]:
+            self.action_next()
+        else:
+            self.focus_next()
+
+
+def widget_text(widget: Widget) -> str | None:
+    """The raw value of a form widget as text (checkboxes as "1"/"0"), or None."""
+    if isinstance(widget, Input):
+        return widget.value
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Checkbox):
+        return "1" if widget.value else "0"
+    if isinstance(widget, Select):
+        return "" if widget.is_blank() else str(widget.value)
+    return None
+
+
+def set_widget_text(widget: Widget, text: str) -> None:
+    """Set a form widget from raw text without firing its change handlers."""
+    if isinstance(widget, Input):
+        with widget.prevent(Input.Changed):
+            widget.value = text
+    elif isinstance(widget, TextArea):
+        with widget.prevent(TextArea.Changed):
+            widget.text = text
+    elif isinstance(widget, Checkbox):
+        with widget.prevent(Checkbox.Changed):
+            widget.value = text == "1"
+    elif isinstance(widget, Select):
+        with widget.prevent(Select.Changed):
+            try:
+                widget.value = text
+            except InvalidSelectValueError:
+                widget.clear()

@@ -1,0 +1,57 @@
+"""The help screen: every key the kiosk knows, in one list.
+
+KEYS is the single list of keys; each engineer adds the lines for their own step here, so the
+help screen and the footer never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Label
+
+KEYS: list[tuple[str, str, str]] = [
+    # (where, key, what it does)
+    ("Everywhere", "Tab / Shift+Tab", "Move to the next / previous field"),
+    ("Everywhere", "Enter", "Next field; on the last field, go to the next step"),
+    ("Everywhere", "F1  or  ?", "This help (? only when not typing in a field)"),
+    ("Everywhere", "Ctrl+L", "Lock the screen now"),
+    ("Everywhere", "Ctrl+O", "Sign out (asks first during an intake)"),
+    ("Sign-in", "Ctrl+Q", "Quit the kiosk (only when nobody is signed in)"),
+    ("Patient list", "Ctrl+F", "Search by name, date of birth or MRN"),
+    ("Patient list", "Ctrl+R", "Register a new patient"),
+    ("Patient list", "Enter", "Open the highlighted patient"),
+    ("Confirm identity", "Ctrl+N", "Continue once name and date of birth are confirmed"),
+    ("Every step", "Ctrl+N", "Next step (checks every field first)"),
+    ("Every step", "Esc  or  Ctrl+B", "Back; everything typed is kept"),
+    ("Every step", "Ctrl+E", "Leave the intake (asks; the draft is kept)"),
+    ("Demographics", "Ctrl+P", "Mark the visit self-pay"),
+    ("History", "Ctrl+A", "Add a row to the focused list"),
+    ("History", "Ctrl+D", "Remove the focused row"),
+    ("History", "Ctrl+K", "Mark the history reviewed"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists KEYS; Esc, F1, ? or the Close button return to where the MA was."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,question_mark,enter", "close", "Close", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body", can_focus=False):
+            yield Label("Keys  —  every key also has a button on screen", id="help-title")
+            table: DataTable[str] = DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Where", "Key", "What it does")
+            for row in KEYS:
+                table.add_row(*row)
+            yield table
+        yield Button("Close  Esc", id="help-close", variant="primary", action="screen.close")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
