@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import stat
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 import argon2
 import pytest
 
+from kiosk.audit import AuditTrail
 from kiosk.errors import StoreError
 from kiosk.staff import AuthError, StaffDirectory, StaffError, check_pin
 
@@ -182,3 +184,55 @@ def test_damaged_file_is_reported_plainly(staff: StaffDirectory) -> None:
     staff.path.write_text("{not json")
     with pytest.raises(StoreError, match="damaged"):
         staff.list()
+
+
+# ---------------------------------------------------------------------- the `kiosk staff` CLI
+
+
+def kiosk(monkeypatch: pytest.MonkeyPatch, data: Path, *args: str, stdin: str = "") -> int:
+    from kiosk.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return main(["--data-dir", str(data), "staff", *args])
+
+
+def test_cli_add_list_disable_reset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    assert (
+        kiosk(monkeypatch, data, "add", "Ana", "--name", "Ana Lopez", "--pin-stdin", stdin="4821\n")
+        == 0
+    )
+    assert kiosk(monkeypatch, data, "list") == 0
+    assert "ana" in capsys.readouterr().out
+    assert kiosk(monkeypatch, data, "reset-pin", "ana", "--pin-stdin", stdin="7777\n") == 0
+    assert StaffDirectory(data).authenticate("ana", "7777").name == "Ana Lopez"
+    assert kiosk(monkeypatch, data, "disable", "ana") == 0
+    with pytest.raises(AuthError, match="disabled"):
+        StaffDirectory(data).authenticate("ana", "7777")
+    actions = [e.action for e in AuditTrail(data).entries()]
+    assert actions[:3] == ["staff-add", "staff-reset-pin", "sign-in"]
+    assert "staff-disable" in actions
+    assert "7777" not in (data / "audit.jsonl").read_text()
+
+
+def test_cli_refuses_a_weak_pin_and_unknown_ids_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    assert kiosk(monkeypatch, data, "add", "bob", "--name", "Bob", "--pin-stdin", stdin="12\n") == 2
+    assert kiosk(monkeypatch, data, "disable", "zed") == 2
+    err = capsys.readouterr().err
+    assert "4 to 12 digits" in err
+    assert "no staff member with ID 'zed'" in err
+    assert "Traceback" not in err
+
+
+def test_cli_asks_for_the_pin_twice_without_echo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = iter(["55555", "55556"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert kiosk(monkeypatch, tmp_path, "add", "cy", "--name", "Cy") == 2
+    assert StaffDirectory(tmp_path).list() == []
