@@ -1,0 +1,316 @@
+"""Clinic settings: ``config/kiosk.toml`` overridden by ``KIOSK_*`` environment variables.
+
+Precedence, highest first: keyword overrides (the command line), environment variables
+(``KIOSK_DATA_DIR``, ``KIOSK_IDLE_LOCK_SECONDS``, ...), the TOML file, the defaults below.
+The file is ``KIOSK_CONFIG`` when set, else the repository's ``config/kiosk.toml`` (a missing
+default file just means defaults). Every mistake becomes a :class:`~kiosk.errors.ConfigError`
+naming the file (or environment variable), the key and what is wrong, so start-up ends with one
+readable line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from contextvars import ContextVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
+
+from kiosk.errors import ConfigError
+
+if TYPE_CHECKING:
+    from kiosk.models import Encounter
+
+ENV_PREFIX = "KIOSK_"
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "kiosk.toml"
+PATH_KEYS = ("data_dir", "demo_data_dir", "ranges_file")
+"""Keys holding paths; in a TOML file a relative path is relative to that file's folder."""
+
+REQUIRED_FIELD_NAMES: dict[str, str] = {
+    "patient.phone": "phone number",
+    "patient.address": "address",
+    "patient.emergency_contact": "emergency contact",
+    "insurance": "insurance or self-pay",
+    "history.allergies": "allergies (or no known allergies)",
+    "history.reviewed": "history reviewed with the patient",
+    "history.tobacco": "tobacco use",
+    "complaint.text": "chief complaint",
+    "complaint.severity": "complaint severity",
+    "vitals.blood_pressure": "blood pressure",
+    "vitals.pulse": "pulse",
+    "vitals.respiratory_rate": "respiratory rate",
+    "vitals.temperature": "temperature",
+    "vitals.spo2": "oxygen saturation",
+    "vitals.height": "height",
+    "vitals.weight": "weight",
+    "vitals.pain": "pain score",
+    "vitals.head_circumference": "head circumference (under 2 years only)",
+    "poc.urine": "urine dipstick",
+    "poc.glucose": "fingerstick glucose",
+}
+"""Names ``required_fields`` may use, with the plain words the review step shows."""
+
+_toml_data: ContextVar[dict[str, Any]] = ContextVar("kiosk_toml_data", default={})  # noqa: B039
+
+
+def _default_data_dir() -> Path:
+    import platformdirs  # only when no data_dir is configured
+
+    return Path(platformdirs.user_data_dir("kiosk", appauthor=False))
+
+
+def _default_room() -> str:
+    import socket
+
+    try:
+        return socket.gethostname().split(".")[0]
+    except OSError:
+        return ""
+
+
+class Settings(BaseSettings):
+    """One clinic's kiosk settings (immutable once loaded)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="forbid", frozen=True
+    )
+
+    clinic_name: Annotated[str, Field(min_length=1, max_length=100)] = "Exam-room intake"
+    """Shown in the header of every screen."""
+
+    unit_system: Literal["us", "metric"] = "us"
+    """Unit a bare number takes: "us" (°F, lb, in) or "metric" (°C, kg, cm)."""
+
+    idle_lock_seconds: Annotated[int, Field(gt=0, le=3600)] = 120
+    """Seconds without a key or touch before the screen clears and locks (HIPAA automatic
+    logoff; 2-3 minutes is common practice for a shared screen)."""
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    """Where encounters and the audit trail live (default: the user's data folder)."""
+
+    demo_data_dir: Path | None = None
+    """Data folder in demo mode; unset means a ``demo`` folder inside ``data_dir``, so demo
+    patients never mix with real ones."""
+
+    room: Annotated[str, Field(max_length=40)] = Field(default_factory=_default_room)
+    """Exam room shown on screen and stored with each encounter (default: the host name)."""
+
+    required_fields: Annotated[tuple[str, ...], NoDecode] = (
+        "history.allergies",
+        "complaint.text",
+        "vitals.blood_pressure",
+        "vitals.pulse",
+        "vitals.temperature",
+    )
+    """What the intake needs before signing; names from ``REQUIRED_FIELD_NAMES``. In the
+    environment, a comma-separated list."""
+
+    mrn_pattern: str = r"[A-Za-z0-9-]{1,40}"
+    """Regular expression the whole medical record number must match."""
+
+    demo: bool = False
+    """Run on synthetic patients in the demo data folder."""
+
+    ranges_file: Path | None = None
+    """Clinic range table replacing the packaged ``config/ranges.toml`` (unset: packaged)."""
+
+    @field_validator("required_fields", mode="before")
+    @classmethod
+    def _split_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("required_fields")
+    @classmethod
+    def _known_fields(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if name not in REQUIRED_FIELD_NAMES:
+                raise ValueError(f"unknown field {name!r}{_suggest(name, REQUIRED_FIELD_NAMES)}")
+        return tuple(dict.fromkeys(value))
+
+    @field_validator("mrn_pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"not a valid regular expression ({error})") from None
+        return value
+
+    @field_validator("ranges_file")
+    @classmethod
+    def _exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.expanduser().is_file():
+            raise ValueError(f"no such file: {value}")
+        return value.expanduser() if value is not None else None
+
+    @field_validator("data_dir", "demo_data_dir")
+    @classmethod
+    def _expand(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = InitSettingsSource(settings_cls, init_kwargs=dict(_toml_data.get()))
+        return (init_settings, env_settings, toml)
+
+    @property
+    def active_data_dir(self) -> Path:
+        """The folder the store should open: the demo folder in demo mode."""
+        if self.demo:
+            return self.demo_data_dir or self.data_dir / "demo"
+        return self.data_dir
+
+    def mrn_is_valid(self, mrn: str) -> bool:
+        """True when the whole of ``mrn`` matches the clinic's pattern."""
+        return re.fullmatch(self.mrn_pattern, mrn) is not None
+
+
+def _suggest(name: str, choices: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _env_name(field: str) -> str | None:
+    """The environment variable that set ``field``, if any (matching is case-insensitive)."""
+    wanted = (ENV_PREFIX + field).upper()
+    return next((name for name in os.environ if name.upper() == wanted), None)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(path, None, f"not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, None, "not a UTF-8 text file") from None
+    except OSError as error:
+        raise ConfigError(path, None, f"cannot be read ({error.strerror or error})") from None
+    for key, value in data.items():
+        if key not in Settings.model_fields:
+            raise ConfigError(path, key, f"unknown setting{_suggest(key, Settings.model_fields)}")
+        if key in PATH_KEYS and isinstance(value, str):
+            data[key] = path.parent / Path(value).expanduser()
+    return data
+
+
+def _config_path(config_path: Path | str | None) -> tuple[Path | None, str]:
+    """The file to read (None: none) and how to name it if it is missing."""
+    if config_path is not None:
+        return Path(config_path), "the --config file"
+    from_env = os.environ.get(ENV_PREFIX + "CONFIG")
+    if from_env:
+        return Path(from_env), f"the file named by {ENV_PREFIX}CONFIG"
+    return (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None), ""
+
+
+def load_settings(config_path: Path | str | None = None, **overrides: Any) -> Settings:
+    """Read the settings; keyword overrides whose value is None are ignored.
+
+    Raises ConfigError for a missing named file, bad TOML, an unknown key, or a bad value from
+    the file, the environment or an override.
+    """
+    path, described = _config_path(config_path)
+    data: dict[str, Any] = {}
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(path, None, f"{described} does not exist")
+        data = _read_toml(path)
+    given = {key: value for key, value in overrides.items() if value is not None}
+    token = _toml_data.set(data)
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        raise _explain(error, path, given) from None
+    except SettingsError as error:
+        raise ConfigError("environment", None, str(error)) from None
+    finally:
+        _toml_data.reset(token)
+
+
+def _explain(error: ValidationError, path: Path | None, given: dict[str, Any]) -> ConfigError:
+    """Turn the first validation problem into a ConfigError naming where the value came from."""
+    first = error.errors()[0]
+    key = str(first["loc"][0]) if first["loc"] else None
+    reason = first["msg"].removeprefix("Value error, ").replace("Input should", "should", 1)
+    if first["type"] == "extra_forbidden":
+        reason = f"unknown setting{_suggest(key or '', Settings.model_fields)}"
+    elif "input" in first and first["type"] != "missing":
+        reason += f" (got {first['input']!r})"
+    if error.error_count() > 1:
+        reason += f" (and {error.error_count() - 1} more problem(s))"
+    if key in given or key is None:
+        return ConfigError("command line", key, reason)
+    env = _env_name(key)
+    if env is not None:
+        return ConfigError(f"environment variable {env}", None, reason)
+    return ConfigError(path, key, reason)
+
+
+def settings_from_args(args: Any) -> Settings:
+    """Settings for a parsed ``kiosk`` command line (``--config``, ``--data-dir``, ``--demo``)."""
+    return load_settings(
+        getattr(args, "config", None),
+        data_dir=getattr(args, "data_dir", None),
+        demo=getattr(args, "demo", None) or None,
+    )
+
+
+def missing_required(encounter: Encounter, required: tuple[str, ...]) -> list[str]:
+    """The plain-words names of required items the encounter does not record yet.
+
+    A vital sign counts as recorded when it has a reading or a documented reason it was not
+    taken; head circumference is only asked for under 2 years.
+    """
+    missing = []
+    for name in required:
+        if not _recorded(encounter, name):
+            missing.append(REQUIRED_FIELD_NAMES[name])
+    return missing
+
+
+def _recorded(encounter: Encounter, name: str) -> bool:
+    patient, history, complaint = encounter.patient, encounter.history, encounter.complaint
+    section, _, item = name.partition(".")
+    if section == "vitals":
+        if item == "head_circumference" and patient.age_on(encounter.day) >= 2:
+            return True
+        return bool(getattr(encounter.vitals, item))
+    if section == "poc":
+        return getattr(encounter.poc, item) is not None
+    checks = {
+        "patient.phone": lambda: bool(patient.phone),
+        "patient.address": lambda: bool(patient.address.line1),
+        "patient.emergency_contact": lambda: patient.emergency_contact is not None,
+        "insurance": lambda: (
+            encounter.insurance.self_pay or encounter.insurance.primary is not None
+        ),
+        "history.allergies": lambda: history.no_known_allergies or bool(history.allergies),
+        "history.reviewed": lambda: history.reviewed,
+        "history.tobacco": lambda: history.social.tobacco != "unknown",
+        "complaint.text": lambda: complaint is not None,
+        "complaint.severity": lambda: complaint is not None and complaint.severity is not None,
+    }
+    return checks[name]()
