@@ -1,0 +1,18 @@
+"""Pure validators of the core: vital signs, range tables, identity and cross-field checks.
+
+Import from here: ``from kiosk.validators import check_vital``. The Textual adapters live in
+``kiosk.validators.textual`` (the face) and are deliberately not imported by this package.
+"""
+
+from kiosk.validators.ranges import RangeTable, classify, load_ranges
+from kiosk.validators.vitals import VitalCheck, check_blood_pressure, check_vital, to_measurement
+
+__all__ = [
+    "RangeTable",
+    "VitalCheck",
+    "check_blood_pressure",
+    "check_vital",
+    "classify",
+    "load_ranges",
+    "to_measurement",
+]
