@@ -1,0 +1,101 @@
+"""Partition files: the encounters of one UTC day, in small TinyDB segment files.
+
+Why segments: a busy day holds a few hundred encounters; rewriting one day file on every save
+would cost more as the day goes on. ``encounters/<day>/<NNNN>.json`` holds at most
+``SEGMENT_SIZE`` encounters, so a save rewrites at most ~50 KB whatever the day or the history.
+Each file is a TinyDB database (table ``encounters``) written through ``AtomicJSONStorage``:
+``TinyDB(path, storage=AtomicJSONStorage)`` reads it like any TinyDB file.
+
+A damaged file is renamed ``<name>.corrupt-<UTC time>`` (never written over) and its number is
+never reused.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.storage import AtomicJSONStorage, DamagedFileError, fsync_dir, make_private_dir
+
+log = logging.getLogger("kiosk.store")
+
+TABLE = "encounters"
+SEGMENT_SIZE = 16
+_SEGMENT = re.compile(r"^(\d{4})\.json(?:\.corrupt-.*)?$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+Docs = dict[str, dict[str, Any]]
+"""A segment's table: TinyDB document number (as text) -> encounter JSON."""
+
+
+class Partitions:
+    """The ``encounters/`` folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, partition: str) -> Path:
+        return self.root / f"{partition}.json"
+
+    def days(self, since: date | None = None, until: date | None = None) -> list[str]:
+        """Day folders, oldest first, within [since, until]."""
+        try:
+            names = os.listdir(self.root)
+        except FileNotFoundError:
+            return []
+        low = since.isoformat() if since else ""
+        high = until.isoformat() if until else "9999"
+        return sorted(n for n in names if _DAY.match(n) and low <= n <= high)
+
+    def segments(self, day: str) -> list[str]:
+        """Partition names (``<day>/<NNNN>``) of a day, in order."""
+        try:
+            names = os.listdir(self.root / day)
+        except FileNotFoundError:
+            return []
+        return [f"{day}/{n[:4]}" for n in sorted(names) if re.fullmatch(r"\d{4}\.json", n)]
+
+    def next_number(self, day: str) -> int:
+        """One past every segment number used so far, damaged ones included."""
+        try:
+            names = os.listdir(self.root / day)
+        except FileNotFoundError:
+            return 1
+        used = [int(m.group(1)) for n in names if (m := _SEGMENT.match(n))]
+        return max(used, default=0) + 1
+
+    def read(self, partition: str) -> Docs | None:
+        """The segment's table, None if the file is absent; DamagedFileError if damaged."""
+        data = AtomicJSONStorage(self.path(partition)).read()
+        if data is None:
+            return None
+        return data.get(TABLE, {})
+
+    def write(self, partition: str, docs: Docs) -> None:
+        path = self.path(partition)
+        make_private_dir(path.parent)
+        AtomicJSONStorage(path).write({TABLE: docs})
+
+    def quarantine(self, path: Path) -> Path:
+        """Move a damaged file aside, durably; log without PHI (names are dates and numbers)."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = path.with_name(f"{path.name}.corrupt-{stamp}")
+        os.rename(path, target)
+        fsync_dir(path.parent)
+        log.warning("Damaged data file %s moved aside as %s", path.name, target.name)
+        return target
+
+    def iter_docs(self, day: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(partition, doc) for each document of a day; damaged segments raise."""
+        for partition in self.segments(day):
+            docs = self.read(partition)
+            for doc in (docs or {}).values():
+                yield partition, doc
+
+
+__all__ = ["SEGMENT_SIZE", "TABLE", "DamagedFileError", "Docs", "Partitions"]

@@ -1,0 +1,225 @@
+"""Durable file primitives under the encounter store: atomic replace, fsynced appends, a lock.
+
+Why not TinyDB's JSONStorage: it truncates and rewrites the file in place, so a kill mid-write
+loses every document in it. Here every whole-file write goes to a temp file in the same folder,
+is fsynced, ``os.replace``d over the old file, and the folder is fsynced: a reader sees the old
+file or the new one, never half of each, and the new one survives a power cut once we return.
+
+Files are created 0600 and folders 0700 whatever the umask, because they hold PHI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import filelock
+import orjson
+from tinydb.storages import Storage
+
+from kiosk.errors import StoreError
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+LOCK_TIMEOUT_S = 15.0
+
+
+class DamagedFileError(StoreError):
+    """A data file cannot be parsed (truncated, garbage bytes): it is never written over."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        super().__init__(f"The file {path.name} is damaged ({reason}).")
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in ``path`` durable."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def make_private_dir(path: Path) -> bool:
+    """Create ``path`` (0700, parents too); return True when it was created.
+
+    The parent is fsynced so the new folder itself survives a power cut.
+    """
+    if path.is_dir():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    try:
+        path.mkdir(mode=DIR_MODE)
+    except FileExistsError:
+        return False
+    os.chmod(path, DIR_MODE)  # mkdir's mode is filtered by the umask
+    fsync_dir(path.parent)
+    return True
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically and durably (temp + fsync + replace + dir fsync).
+
+    On any failure the temp file is removed and the old file is untouched.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+    try:
+        try:
+            os.fchmod(fd, FILE_MODE)
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+def append_durable(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Append ``data`` (whole lines) to ``path``, creating it 0600; fsync unless told not to.
+
+    A line torn by an earlier crash (no final newline) is closed first, so the new line
+    never glues onto it; readers skip the torn fragment.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, FILE_MODE)
+    try:
+        size = os.fstat(fd).st_size
+        if size == 0:
+            os.fchmod(fd, FILE_MODE)
+        elif os.pread(fd, 1, size - 1) != b"\n":
+            data = b"\n" + data
+        _write_all(fd, data)
+        if sync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def os_error_message(error: OSError, what: str) -> str:
+    """Plain words for an OSError during a write; ``what`` names the thing not saved."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"The disk is full: {what} was not saved. Nothing already saved was lost."
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"The data folder cannot be written (permission denied or read-only): {what} "
+            "was not saved. Nothing already saved was lost."
+        )
+    return (
+        f"The disk reported an error ({os.strerror(error.errno or 0)}): {what} was not saved. "
+        "Nothing already saved was lost."
+    )
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage: orjson on disk, atomic durable writes, damaged files detected not wiped."""
+
+    def __init__(self, path: str | os.PathLike[str], **_: Any) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        if not raw:
+            raise DamagedFileError(self.path, "empty")
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise DamagedFileError(self.path, "not valid JSON, probably truncated") from error
+        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+            raise DamagedFileError(self.path, "not a table file")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        write_atomic(self.path, orjson.dumps(data))
+
+
+class ProcessLock:
+    """A cross-process, cross-thread, re-entrant exclusive lock on ``path``.
+
+    Uses filelock's descriptor primitive (flock on Unix) on a descriptor held open for the
+    store's life: ~5 µs per acquire instead of ~300 µs for ``FileLock``. The kernel drops the
+    lock when a process dies, so a killed kiosk never leaves the folder locked.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+
+    def _descriptor(self) -> int:
+        if self._fd is None:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+            except OSError as error:
+                raise StoreError(os_error_message(error, "the change")) from error
+            self._fd = fd
+        return self._fd
+
+    def acquire(self) -> None:
+        if not self._thread_lock.acquire(timeout=LOCK_TIMEOUT_S):
+            raise StoreError("The data folder is busy (another task holds its lock).")
+        if self._depth == 0:
+            try:
+                self._lock_fd(self._descriptor())
+            except BaseException:
+                self._thread_lock.release()
+                raise
+        self._depth += 1
+
+    @staticmethod
+    def _lock_fd(fd: int) -> None:
+        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        delay = 0.0002
+        while not filelock.lock_descriptor(fd, blocking=False):
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    "The data folder is busy: another kiosk has held its lock for "
+                    f"{LOCK_TIMEOUT_S:.0f} seconds. Try again; if it persists, restart that kiosk."
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 0.005)
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            filelock.unlock_descriptor(self._fd)
+        self._thread_lock.release()
+
+    def close(self) -> None:
+        if self._fd is not None and self._depth == 0:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> ProcessLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()

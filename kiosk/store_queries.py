@@ -1,0 +1,153 @@
+"""Read side of the encounter store for the UI: day lists, a patient's last visit, the directory.
+
+Kept apart from the write path so ``kiosk.store`` stays readable. Everything here reads the
+small indexes or one day's segments, never the whole history, so it stays fast at 100,000
+encounters.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from kiosk.models import Encounter, Patient
+from kiosk.storage import make_private_dir, write_atomic
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kiosk.audit import AuditTrail
+    from kiosk.partitions import Docs, Partitions
+    from kiosk.store_index import Index
+
+
+class QueriesMixin:
+    data_dir: Path
+    actor: str | None
+    index: Index
+    partitions: Partitions
+    audit: AuditTrail
+
+    if TYPE_CHECKING:
+
+        def _read_docs(self, partition: str, *, strict: bool = True) -> Docs | None: ...
+        def _live_amendments(self) -> dict[str, str]: ...
+        def _who(self, staff: str | None, *, required: bool = True) -> str: ...
+        def _audit(self, action: str, staff: str, patient_id: str | None, detail: str) -> None: ...
+
+    def _patient_docs(self, patient_id: str, *, latest_only: bool) -> builtins.list[dict[str, Any]]:
+        """A patient's stored documents, newest first, each segment read once."""
+        entries = self.index.for_patient(patient_id)
+        superseded = set(self._live_amendments()) if latest_only else set()
+        wanted = {e.id for e in entries if e.id not in superseded}
+        docs: builtins.list[dict[str, Any]] = []
+        for partition in sorted({e.partition for e in entries if e.id in wanted}):
+            for doc in (self._read_docs(partition, strict=False) or {}).values():
+                if doc.get("id") in wanted:
+                    docs.append(doc)
+        docs.sort(key=lambda d: (d["started_at"], d["version"]), reverse=True)
+        return docs
+
+    def last_encounter(self, patient_id: str, *, staff: str | None = None) -> Encounter | None:
+        """The patient's newest signed (or amended) version, to carry history forward."""
+        who = self._who(staff)
+        for doc in self._patient_docs(patient_id, latest_only=True):
+            if doc["status"] in ("signed", "amended"):
+                self._audit("view", who, patient_id, f"last encounter {doc['id']}")
+                return Encounter.model_validate(doc)
+        return None
+
+    def list(
+        self,
+        day: date | None = None,
+        staff: str | None = None,
+        status: str | None = None,
+    ) -> builtins.list[Encounter]:
+        """Encounters of ``day`` (default: today, UTC), newest first, filtered by staff/status.
+
+        ``staff`` here filters by the encounter's staff id; the view is audited for the signed-in
+        ``actor`` (patient left empty: it is a list).
+        """
+        day_text = (day or datetime.now(UTC).date()).isoformat()
+        docs: builtins.list[dict[str, Any]] = []
+        for partition in self.partitions.segments(day_text):
+            for doc in (self._read_docs(partition, strict=False) or {}).values():
+                if staff is not None and doc.get("staff_id") != staff:
+                    continue
+                if status is not None and doc.get("status") != status:
+                    continue
+                docs.append(doc)
+        docs.sort(key=lambda d: (d["started_at"], d["version"]), reverse=True)
+        if self.actor:
+            self._audit("view", self.actor, None, f"day list {day_text}")
+        return [Encounter.model_validate(d) for d in docs]
+
+    def recent_patients(self, day: date | None = None, limit: int = 50) -> builtins.list[Patient]:
+        """Patients seen on ``day`` (default today), most recent first, each once."""
+        seen: dict[str, Patient] = {}
+        for encounter in self.list(day=day):
+            seen.setdefault(encounter.patient.id, encounter.patient)
+        return builtins.list(seen.values())[:limit]
+
+    # ------------------------------------------------------------------ patient directory
+
+    def patients(self) -> builtins.list[Patient]:
+        """Every patient the store has seen, by name (latest demographics)."""
+        found = [Patient.model_validate(p) for p in self.index.directory().values()]
+        return sorted(found, key=lambda p: (p.family_name.lower(), p.given_name.lower(), p.id))
+
+    def find_patients(self, query: str, limit: int = 20) -> builtins.list[Patient]:
+        """Search by MRN, date of birth (2000-01-31 or 01/31/2000) or name words (any order).
+
+        Not audited: the query may be typed letter by letter; opening a record is audited.
+        """
+        words = [w for w in re.split(r"[\s,]+", query.strip().lower()) if w]
+        if not words:
+            return []
+        birth = _parse_date(query.strip())
+        hits: builtins.list[dict[str, Any]] = []
+        for pid, p in self.index.directory().items():
+            if birth is not None:
+                ok = p.get("birth_date") == birth
+            elif len(words) == 1 and pid.lower() == words[0]:
+                ok = True
+            else:
+                names = f"{p.get('family_name', '')} {p.get('given_name', '')} "
+                names += f"{p.get('preferred_name', '')} {pid}"
+                names = names.lower()
+                ok = all(any(n.startswith(w) for n in names.split()) for w in words)
+            if ok:
+                hits.append(p)
+        hits.sort(key=lambda p: (p["family_name"].lower(), p["given_name"].lower(), p["id"]))
+        return [Patient.model_validate(p) for p in hits[:limit]]
+
+    # ------------------------------------------------------------------ today's appointments
+
+    def appointments(self, day: date | None = None) -> builtins.list[Patient]:
+        """The patients scheduled for ``day`` (default today), in order, from the directory."""
+        day_text = (day or datetime.now(UTC).date()).isoformat()
+        try:
+            ids = orjson.loads((self.data_dir / "schedule" / f"{day_text}.json").read_bytes())
+        except (FileNotFoundError, orjson.JSONDecodeError):
+            return []
+        directory = self.index.directory()
+        return [Patient.model_validate(directory[i]) for i in ids if i in directory]
+
+    def set_appointments(self, day: date, patient_ids: builtins.list[str]) -> None:
+        folder = self.data_dir / "schedule"
+        make_private_dir(folder)
+        write_atomic(folder / f"{day.isoformat()}.json", orjson.dumps(patient_ids))
+
+
+def _parse_date(text: str) -> str | None:
+    """ISO text of a date typed as YYYY-MM-DD or MM/DD/YYYY, else None."""
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return None
