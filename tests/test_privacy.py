@@ -1,0 +1,126 @@
+"""privacy.py on its own: value-free tracebacks, the private log, logging, signals, environment."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import stat
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from kiosk import privacy
+from kiosk.errors import StoreError
+
+SECRET = "Zebulon Quackenbush"
+
+
+class Person(BaseModel):
+    age: int
+
+
+def crash_with_phi() -> None:
+    patient_name = SECRET  # a local the traceback must not show
+    Person.model_validate({"age": patient_name})  # pydantic quotes the input in its message
+
+
+def nested_crash() -> None:
+    try:
+        crash_with_phi()
+    except Exception as error:
+        raise RuntimeError(f"while saving {SECRET}") from error
+
+
+def caught(func: object) -> BaseException:
+    with pytest.raises(Exception) as info:  # noqa: PT011 (any exception is the point)
+        func()  # type: ignore[operator]
+    return info.value
+
+
+def test_safe_traceback_keeps_frames_and_types_but_no_values() -> None:
+    text = privacy.safe_traceback(caught(nested_crash))
+    assert SECRET not in text
+    assert "Zebulon" not in text
+    assert "crash_with_phi" in text
+    assert "nested_crash" in text
+    assert "pydantic_core._pydantic_core.ValidationError" in text
+    assert "builtins.RuntimeError: [message withheld" in text
+    assert "During handling" in text
+
+
+def test_safe_traceback_keeps_plain_messages_of_os_and_kiosk_errors() -> None:
+    def disk() -> None:
+        raise OSError(28, "No space left on device")
+
+    def store() -> None:
+        raise StoreError("The store is full.")
+
+    assert "[Errno 28] No space left on device" in privacy.safe_traceback(caught(disk))
+    assert "The store is full." in privacy.safe_traceback(caught(store))
+
+
+def test_crash_log_is_private_and_appends(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    path = privacy.write_crash_log(data, caught(crash_with_phi))
+    privacy.write_crash_log(data, caught(nested_crash))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    text = path.read_text()
+    assert text.count("--- ") == 2
+    assert SECRET not in text
+
+
+def test_logging_withholds_values_and_locals(tmp_path: Path) -> None:
+    handler = privacy.configure_logging(tmp_path)
+    try:
+        log = logging.getLogger("kiosk.test")
+        log.warning("could not parse %s", SECRET)
+        try:
+            crash_with_phi()
+        except Exception:
+            log.exception("save failed")
+        handler.flush()
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    text = (tmp_path / privacy.LOG_NAME).read_text()
+    assert "could not parse %s [values withheld]" in text
+    assert "save failed" in text
+    assert "crash_with_phi" in text
+    assert SECRET not in text
+    assert stat.S_IMODE((tmp_path / privacy.LOG_NAME).stat().st_mode) == 0o600
+
+
+def test_harden_process_drops_textual_developer_outputs() -> None:
+    env = {"TEXTUAL_LOG": "/tmp/x.log", "TEXTUAL": "devtools,debug,other", "TERM": "xterm"}
+    old = os.umask(0o022)
+    try:
+        privacy.harden_process(env)
+        assert os.umask(0o022) == 0o077
+    finally:
+        os.umask(old)
+    assert env == {"TEXTUAL": "other", "TERM": "xterm"}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM])
+async def test_signal_guard_calls_back_once_on_the_loop(sig: signal.Signals) -> None:
+    received: list[str] = []
+    done = asyncio.Event()
+
+    def on_signal(name: str) -> None:
+        received.append(name)
+        done.set()
+
+    guard = privacy.SignalGuard(on_signal, grace_seconds=60)
+    try:
+        os.kill(os.getpid(), sig)
+        await asyncio.wait_for(done.wait(), timeout=5)
+        os.kill(os.getpid(), sig)  # a second signal is ignored
+        await asyncio.sleep(0)
+    finally:
+        guard.remove()
+    assert received == [sig.name]
+    assert guard.received == sig.name
