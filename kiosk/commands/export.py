@@ -1,0 +1,122 @@
+"""``kiosk export``: signed encounters out to the clinic's EHR (FHIR), as JSON, or as a CSV.
+
+Reads the store day by day and writes as it reads; shows a progress bar on stderr only when
+stderr is a terminal; records one ``export`` audit event (format, range and count, never PHI).
+Every mistake (bad date, unwritable path, nothing in range) ends with a one-line message and a
+non-zero exit, and never leaves a partial file behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+FORMATS = ("fhir", "json", "csv")
+
+
+def register(subparsers: Any, root: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="write signed encounters as FHIR bundles, JSON or CSV",
+        description="Write signed (and amended) encounters for the EHR or a spreadsheet. "
+        "fhir: one FHIR R4 transaction Bundle per line (NDJSON); json: the stored documents, "
+        "one per line; csv: one row per encounter, vitals in canonical units.",
+    )
+    parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    parser.add_argument("--since", metavar="DATE", help="first day to include (YYYY-MM-DD)")
+    parser.add_argument("--until", metavar="DATE", help="last day to include (YYYY-MM-DD)")
+    parser.add_argument("--patient", metavar="ID", help="only this patient's encounters (MRN)")
+    parser.add_argument("--out", required=True, metavar="PATH", help="output file, or - for stdout")
+    parser.add_argument(
+        "--staff", metavar="ID", help="staff id for the audit entry (default: $USER)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kiosk.config import settings_from_args
+    from kiosk.export import ExportError, atomic_output, chain_roots, parse_day, write_documents
+    from kiosk.store import EncounterStore
+
+    since = parse_day("--since", args.since)
+    until = parse_day("--until", args.until)
+    if since and until and since > until:
+        raise ExportError(f"--since {since} is after --until {until}: the range is empty")
+    staff = args.staff or os.environ.get("USER") or "unknown"
+    data_dir = Path(settings_from_args(args).active_data_dir)
+    if not data_dir.is_dir():
+        raise ExportError(f"there is no data folder at {data_dir}: nothing to export")
+    span = _describe(since, until, args.patient)
+    to_stdout = args.out == "-"
+    store = EncounterStore(data_dir, staff_id=staff)
+    count = 0
+    try:
+        roots = chain_roots(store.index.amendments())
+        documents = store.iter_documents(since=since, until=until, patient_id=args.patient)
+        with _destination(args.out, atomic_output) as out, _progress() as progress:
+            count = write_documents(documents, args.format, out, roots=roots, progress=progress)
+            if count == 0:
+                raise ExportError(f"No signed encounters match {span}: nothing written")
+    except BrokenPipeError:
+        raise ExportError("the output was closed before the export finished") from None
+    finally:
+        if count:
+            detail = f"format={args.format} {_range_detail(since, until)} count={count}"
+            detail += " to=stdout" if to_stdout else " to=file"
+            store.audit.append("export", staff=staff, patient_id=args.patient, detail=detail)
+        store.close()
+    where = "standard output" if to_stdout else args.out
+    print(f"Exported {count} encounter(s) as {args.format} to {where}.", file=sys.stderr)
+    return 0
+
+
+@contextmanager
+def _destination(out: str, atomic_output: Callable[[Any], Any]) -> Iterator[IO[bytes]]:
+    from pathlib import Path
+
+    if out == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    with atomic_output(Path(out)) as handle:
+        yield handle
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int], None] | None]:
+    """A transient rich progress line on stderr when it is a terminal; otherwise nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("Exporting: {task.completed} encounters"))
+    with Progress(
+        *columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True
+    ) as bar:
+        task = bar.add_task("export", total=None)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def _describe(since: object, until: object, patient: str | None) -> str:
+    parts = []
+    if since and until:
+        parts.append(f"from {since} to {until}")
+    elif since:
+        parts.append(f"since {since}")
+    elif until:
+        parts.append(f"until {until}")
+    if patient:
+        parts.append("for that patient")
+    return " ".join(parts) if parts else "in the store"
+
+
+def _range_detail(since: object, until: object) -> str:
+    return f"since={since or '-'} until={until or '-'}"

@@ -1,0 +1,223 @@
+"""Streaming writers for ``kiosk export``: FHIR NDJSON, the stored JSON, or a CSV for a spreadsheet.
+
+* ``fhir``: one transaction Bundle per encounter, one per line (NDJSON, as FHIR bulk data does).
+* ``json``: the stored documents as they are, one per line (NDJSON rather than one JSON array,
+  so a reader can stream it too and a cut file is visibly cut, never a valid shorter array).
+* ``csv``: one row per encounter, vitals in canonical units (see ``CSV_COLUMNS``), UTF-8 with a
+  header row. Text cells that a spreadsheet would run as a formula (starting with = + - @, tab
+  or carriage return) get a leading apostrophe (OWASP "CSV injection").
+
+Memory stays flat: documents arrive one at a time and each is written before the next is read.
+A file is written to a temporary file in the target folder, fsynced, then renamed over the
+target, so a failure never leaves a partial file that looks complete. The file is mode 0600:
+it holds PHI.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from kiosk.errors import KioskError
+from kiosk.fhir import encounter_bundle
+from kiosk.fhir_observations import adult_bmi, latest_taken
+
+Json = dict[str, Any]
+FORMATS = ("fhir", "json", "csv")
+CSV_COLUMNS = (
+    "encounter_id",
+    "version",
+    "status",
+    "patient_id",
+    "signed_at",
+    "staff_id",
+    "systolic",
+    "diastolic",
+    "pulse",
+    "respiratory_rate",
+    "temperature_c",
+    "spo2",
+    "height_cm",
+    "weight_kg",
+    "bmi",
+    "pain",
+    "glucose_mg_dl",
+)
+_CSV_VITALS = (
+    ("pulse", "pulse"),
+    ("respiratory_rate", "respiratory_rate"),
+    ("temperature", "temperature_c"),
+    ("spo2", "spo2"),
+    ("height", "height_cm"),
+    ("weight", "weight_kg"),
+)
+PROGRESS_EVERY = 500
+"""Documents between two progress callbacks (one per document would cost more than it shows)."""
+
+
+class ExportError(KioskError):
+    """The export cannot run or could not finish; nothing was left looking complete."""
+
+
+def parse_day(option: str, text: str | None) -> date | None:
+    """``--since``/``--until`` value as a date, or a message saying what is wrong with it."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ExportError(f"{option}: {text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def chain_roots(amendments: Mapping[str, str]) -> dict[str, str]:
+    """For every amending version's id, the id of the chain's first version.
+
+    ``amendments`` maps an old version's id to the id of the version amending it (the store's
+    index), so resource ids stay the same across versions (see ``kiosk.fhir``).
+    """
+    backward = {new: old for old, new in amendments.items()}
+    roots: dict[str, str] = {}
+    for new in backward:
+        root = new
+        while root in backward:
+            root = backward[root]
+        roots[new] = root
+    return roots
+
+
+def _safe_text(value: object) -> str:
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def csv_row(doc: Json) -> list[object]:
+    """One encounter's row: identifiers as safe text, the newest taken value of each vital."""
+    vitals = doc.get("vitals") or {}
+    row: list[object] = [
+        _safe_text(doc["id"]),
+        doc["version"],
+        doc["status"],
+        _safe_text(doc["patient"]["id"]),
+        doc.get("signed_at") or "",
+        _safe_text(doc["staff_id"]),
+    ]
+    pressures = vitals.get("blood_pressure", [])
+    for part in ("systolic", "diastolic"):
+        readings = [bp[part] for bp in pressures]
+        index = latest_taken(readings)
+        row.append("" if index is None else readings[index]["value"])
+    values = {}
+    for field, column in _CSV_VITALS:
+        readings = vitals.get(field, [])
+        index = latest_taken(readings)
+        values[column] = "" if index is None else readings[index]["value"]
+    computed = adult_bmi(doc)
+    pain = vitals.get("pain", [])
+    pain_index = latest_taken(pain)
+    glucose = (doc.get("poc") or {}).get("glucose") or {}
+    row += [values[column] for _, column in _CSV_VITALS]
+    row.append("" if computed is None else computed[0])
+    row.append("" if pain_index is None else pain[pain_index]["value"])
+    row.append(glucose.get("value") if glucose.get("value") is not None else "")
+    return row
+
+
+def write_documents(
+    documents: Iterable[Json],
+    fmt: str,
+    out: IO[bytes],
+    *,
+    roots: Mapping[str, str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write every document to ``out`` in ``fmt``; return how many were written."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    roots = roots or {}
+    count = 0
+    if fmt == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+        writer = csv.writer(text)
+        writer.writerow(CSV_COLUMNS)
+        try:
+            for doc in documents:
+                writer.writerow(csv_row(doc))
+                count += 1
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    progress(count)
+            text.flush()
+        finally:
+            text.detach()  # leave ``out`` open: the caller owns it
+    else:
+        newline = orjson.OPT_APPEND_NEWLINE
+        dumps = orjson.dumps
+        write = out.write
+        for doc in documents:
+            if fmt == "fhir":
+                write(dumps(encounter_bundle(doc, root=roots.get(doc["id"])), option=newline))
+            else:
+                write(dumps(doc, option=newline))
+            count += 1
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(count)
+    if progress is not None:
+        progress(count)
+    return count
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[IO[bytes]]:
+    """A binary file that becomes ``target`` only if the ``with`` block finishes.
+
+    Written as a hidden temporary file in the target's folder (so the rename cannot cross file
+    systems), flushed and fsynced, then ``os.replace``d over the target and the folder fsynced.
+    On any error, or Ctrl+C, the temporary file is removed and the target is left as it was.
+    """
+    folder = target.parent
+    if target.is_dir():
+        raise ExportError(f"--out: {target} is a folder; give a file name")
+    if not folder.is_dir():
+        raise ExportError(f"--out: the folder {folder} does not exist")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as error:
+        raise ExportError(f"--out: cannot write in {folder}: {error.strerror}") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb", buffering=1024 * 1024) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException as error:
+        temp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise ExportError(
+                f"could not write {target}: {error.strerror or error}; nothing was written"
+            ) from None
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot fsync a folder; the rename itself is done
+    finally:
+        os.close(fd)

@@ -1,0 +1,247 @@
+"""FHIR R4 export: one transaction Bundle per signed encounter, built as plain dicts.
+
+The kiosk is not the system of record; ``kiosk export --format fhir`` hands each encounter to the
+clinic's EHR as a Bundle holding Patient, Practitioner (the MA), Encounter, one Observation per
+vital sign, BMI, point-of-care tests, chief complaint, AllergyIntolerance, MedicationStatement
+and Condition resources. Dicts, not fhir.resources models: validation costs far more than the
+bundle, so the tests validate with fhir.resources and the hot path does not.
+
+How the EHR is asked to write (a choice, documented here):
+
+* every ``fullUrl`` is ``urn:uuid:`` + uuid5(encounter chain id + resource key), and references
+  inside the bundle use those, so they resolve within it;
+* Patient and Practitioner: conditional create (``POST`` with ``ifNoneExist`` on the MRN / staff
+  identifier). The EHR owns demographics: an existing record is matched and referenced, never
+  overwritten by what was typed at the kiosk; an unknown one is created;
+* everything else: ``PUT`` to a client-assigned id (the same uuid). Exporting twice updates
+  instead of duplicating, and an amendment (same chain id, see below) replaces the earlier
+  version's resources in place, with ``Observation.status`` "amended". A reading removed by an
+  amendment is not deleted on the server.
+
+An amendment is stored as a new document (new id, ``amends`` = the previous id, version + 1).
+Ids derive from the *first* version's id (``root``), which the caller passes in (the store knows
+the chain); ``Encounter.identifier`` holds the chain id (official) and this version's document id
+(secondary), and ``Encounter.meta.tag`` the version number.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from kiosk.fhir_codes import (
+    ENCOUNTER_SYSTEM,
+    MRN_SYSTEM,
+    SNOMED,
+    STAFF_SYSTEM,
+    VERSION_SYSTEM,
+    concept,
+)
+from kiosk.fhir_observations import Context, add_complaint, add_poc, add_vitals
+
+if TYPE_CHECKING:
+    from kiosk.models import Encounter
+
+Json = dict[str, Any]
+
+DOCUMENT_SYSTEM = "urn:kiosk:encounter-document"
+MR_TYPE = concept("http://terminology.hl7.org/CodeSystem/v2-0203", "MR", "Medical record number")
+EMERGENCY = concept("http://terminology.hl7.org/CodeSystem/v2-0131", "C", "Emergency Contact")
+AMBULATORY = {
+    "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+    "code": "AMB",
+    "display": "ambulatory",
+}
+PARTICIPANT = [
+    concept("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PART", "Participation")
+]
+ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
+ALLERGY_VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification"
+ALLERGY_ACTIVE = concept(ALLERGY_CLINICAL, "active", "Active")
+UNCONFIRMED = concept(ALLERGY_VERIFICATION, "unconfirmed", "Unconfirmed")
+CONFIRMED = concept(ALLERGY_VERIFICATION, "confirmed", "Confirmed")
+NO_KNOWN_ALLERGY = concept(SNOMED, "716186003", "No known allergy")
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_STATUS = {
+    True: concept(CONDITION_CLINICAL, "active", "Active"),
+    False: concept(CONDITION_CLINICAL, "inactive", "Inactive"),
+}
+PROBLEM_LIST = [
+    concept(
+        "http://terminology.hl7.org/CodeSystem/condition-category",
+        "problem-list-item",
+        "Problem List Item",
+    )
+]
+
+
+def bundle_for(encounter: Encounter, *, root: str | None = None) -> Json:
+    """The transaction Bundle of a signed or amended ``Encounter`` model."""
+    return encounter_bundle(encounter.model_dump(mode="json"), root=root)
+
+
+def encounter_bundle(doc: Json, *, root: str | None = None) -> Json:
+    """The transaction Bundle of a stored encounter document.
+
+    ``root``: id of the first version of the amendment chain (defaults to the document's id).
+    """
+    ctx = Context(
+        root=root or doc["id"], status="amended" if doc["status"] == "amended" else "final"
+    )
+    patient = doc["patient"]
+    mrn = patient["id"]
+    ctx.patient = ctx.add(
+        "patient", _patient(patient), _create_if_absent("Patient", MRN_SYSTEM, mrn)
+    )
+    staff = doc["staff_id"]
+    practitioner = {
+        "resourceType": "Practitioner",
+        "identifier": [{"system": STAFF_SYSTEM, "value": staff}],
+    }
+    ctx.performer = [
+        ctx.add(
+            "practitioner", practitioner, _create_if_absent("Practitioner", STAFF_SYSTEM, staff)
+        )
+    ]
+    ctx.encounter = ctx.ref("encounter")
+    ctx.add("encounter", _encounter(ctx, doc))
+    add_complaint(ctx, doc)
+    add_vitals(ctx, doc)
+    add_poc(ctx, doc)
+    _add_history(ctx, doc)
+    return {
+        "resourceType": "Bundle",
+        "id": ctx.uid(f"bundle/{doc['id']}"),
+        "type": "transaction",
+        "entry": ctx.entries,
+    }
+
+
+def _create_if_absent(resource_type: str, system: str, value: str) -> Json:
+    return {
+        "method": "POST",
+        "url": resource_type,
+        "ifNoneExist": f"identifier={quote(system, safe=':')}|{quote(value, safe='')}",
+    }
+
+
+def _patient(p: Json) -> Json:
+    names: list[Json] = [
+        {
+            "use": "official",
+            "family": p["family_name"],
+            "given": [g for g in (p["given_name"], p.get("middle_name")) if g],
+        }
+    ]
+    if p.get("preferred_name"):
+        names.append({"use": "usual", "given": [p["preferred_name"]]})
+    resource: Json = {
+        "resourceType": "Patient",
+        "identifier": [{"use": "usual", "type": MR_TYPE, "system": MRN_SYSTEM, "value": p["id"]}],
+        "name": names,
+        "gender": p.get("sex", "unknown"),
+        "birthDate": p["birth_date"],
+    }
+    if p.get("phone"):
+        resource["telecom"] = [{"system": "phone", "value": p["phone"]}]
+    address = p.get("address") or {}
+    lines = [line for line in (address.get("line1"), address.get("line2")) if line]
+    fields = {
+        "city": address.get("city"),
+        "state": address.get("state"),
+        "postalCode": address.get("postal_code"),
+    }
+    if lines or any(fields.values()):
+        home: Json = {"use": "home"}
+        if lines:
+            home["line"] = lines
+        home.update((key, value) for key, value in fields.items() if value)
+        if address.get("country"):
+            home["country"] = address["country"]
+        resource["address"] = [home]
+    contact = p.get("emergency_contact")
+    if contact:
+        relationship = [EMERGENCY]
+        if contact.get("relationship"):
+            relationship = [EMERGENCY, {"text": contact["relationship"]}]
+        entry: Json = {"relationship": relationship, "name": {"text": contact["name"]}}
+        if contact.get("phone"):
+            entry["telecom"] = [{"system": "phone", "value": contact["phone"]}]
+        resource["contact"] = [entry]
+    return resource
+
+
+def _encounter(ctx: Context, doc: Json) -> Json:
+    resource: Json = {
+        "resourceType": "Encounter",
+        "meta": {"tag": [{"system": VERSION_SYSTEM, "code": str(doc["version"])}]},
+        "identifier": [
+            {"use": "official", "system": ENCOUNTER_SYSTEM, "value": ctx.root},
+            {"use": "secondary", "system": DOCUMENT_SYSTEM, "value": doc["id"]},
+        ],
+        "status": "finished",
+        "class": AMBULATORY,
+        "subject": ctx.patient,
+        "participant": [{"type": PARTICIPANT, "individual": ctx.performer[0]}],
+        "period": {"start": doc["started_at"], "end": doc["signed_at"]},
+    }
+    complaint = doc.get("complaint")
+    if complaint:
+        resource["reasonCode"] = [{"text": complaint["text"]}]
+    if doc.get("room"):
+        resource["location"] = [{"location": {"display": f"Room {doc['room']}"}}]
+    return resource
+
+
+def _add_history(ctx: Context, doc: Json) -> None:
+    """Allergies (or "no known allergies"), medications and problems, as the patient told them."""
+    history = doc.get("history") or {}
+    recorded = doc["signed_at"]
+    common = {"patient": ctx.patient, "encounter": ctx.encounter, "recordedDate": recorded}
+    if history.get("no_known_allergies"):
+        nka = {"resourceType": "AllergyIntolerance", "clinicalStatus": ALLERGY_ACTIVE}
+        nka |= {"verificationStatus": CONFIRMED, "code": NO_KNOWN_ALLERGY, **common}
+        ctx.add("allergy/none", nka | {"recorder": ctx.performer[0]})
+    for index, allergy in enumerate(history.get("allergies", ())):
+        resource: Json = {"resourceType": "AllergyIntolerance", "clinicalStatus": ALLERGY_ACTIVE}
+        resource |= {"verificationStatus": UNCONFIRMED, "code": {"text": allergy["substance"]}}
+        resource |= common | {"recorder": ctx.performer[0]}
+        severity = allergy.get("severity")
+        if allergy.get("reaction") or severity in ("mild", "moderate", "severe"):
+            reaction: Json = {
+                "manifestation": [{"text": allergy.get("reaction") or "not described"}]
+            }
+            if severity in ("mild", "moderate", "severe"):
+                reaction["severity"] = severity
+            resource["reaction"] = [reaction]
+        ctx.add(f"allergy/{index}", resource)
+    for index, med in enumerate(history.get("medications", ())):
+        statement: Json = {
+            "resourceType": "MedicationStatement",
+            "status": "active" if med.get("taking", True) else "not-taken",
+            "medicationCodeableConcept": {"text": med["name"]},
+            "subject": ctx.patient,
+            "context": ctx.encounter,
+            "dateAsserted": recorded,
+            "informationSource": ctx.patient,
+        }
+        dosage = " ".join(
+            part for part in (med.get(k) for k in ("dose", "route", "frequency")) if part
+        )
+        if dosage:
+            statement["dosage"] = [{"text": dosage}]
+        ctx.add(f"medication/{index}", statement)
+    for index, problem in enumerate(history.get("problems", ())):
+        condition: Json = {
+            "resourceType": "Condition",
+            "clinicalStatus": CONDITION_STATUS[bool(problem.get("active", True))],
+            "category": PROBLEM_LIST,
+            "code": {"text": problem["name"]},
+            "subject": ctx.patient,
+            "encounter": ctx.encounter,
+            "recordedDate": recorded,
+            "recorder": ctx.performer[0],
+        }
+        if problem.get("onset"):
+            condition["onsetString"] = problem["onset"]
+        ctx.add(f"problem/{index}", condition)

@@ -1,0 +1,149 @@
+"""Code systems, codes and units the FHIR export uses, in one table so they can be checked.
+
+Sources: HL7 FHIR R4 vital-signs profile and US Core (vital signs, pulse oximetry); CLINICAL.md.
+Urine dipstick results are ordinal (negative / trace / 1+ ...), so each analyte uses LOINC's
+"[Presence] ... by Test strip" (Ord) code, not the "[Mass/volume]" (Qn) one: glucose 25428-4
+(5792-7 is Glucose [Mass/volume] in Urine by Test strip) and urobilinogen 5818-0 (20405-7 is
+Urobilinogen [Mass/volume] ...); the NAPKON GECCO+ urine value sets (BIH-CEI/napkon-geccoplus,
+``vs-urine-diagnostics.fsh``, ``vs-urine-urobilinogen.fsh``) list both kinds side by side. The
+panel is 24357-6 "Urinalysis macro (dipstick) panel - Urine" (HL7 Europe Laboratory Report
+examples): 24356-8 is the *complete* urinalysis panel, which includes microscopy a kiosk does not
+do. Ordinal answers are SNOMED CT qualifier values, as in US Core's urine leukocyte esterase
+example (5799-2 valued 260348001 "++").
+
+Everything here is a plain dict or tuple shared by every bundle; callers must not mutate them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+
+# Identifier systems of this kiosk (URNs: the kiosk has no web address of its own).
+MRN_SYSTEM = "urn:kiosk:mrn"
+STAFF_SYSTEM = "urn:kiosk:staff"
+ENCOUNTER_SYSTEM = "urn:kiosk:encounter"
+VERSION_SYSTEM = "urn:kiosk:encounter-version"
+
+
+def concept(system: str, code: str, display: str) -> dict[str, Any]:
+    """A CodeableConcept with one coding and the display as its text."""
+    return {"coding": [{"system": system, "code": code, "display": display}], "text": display}
+
+
+def loinc(code: str, display: str) -> dict[str, Any]:
+    return concept(LOINC, code, display)
+
+
+def category(code: str, display: str) -> list[dict[str, Any]]:
+    return [{"coding": [{"system": OBS_CATEGORY, "code": code, "display": display}]}]
+
+
+VITAL_SIGNS = category("vital-signs", "Vital Signs")
+LABORATORY = category("laboratory", "Laboratory")
+
+VITALS_PANEL = loinc("85353-1", "Vital signs, weight, height, head circumference, oximetry panel")
+BP_PANEL = loinc("85354-9", "Blood pressure panel with all children optional")
+SYSTOLIC = loinc("8480-6", "Systolic blood pressure")
+DIASTOLIC = loinc("8462-4", "Diastolic blood pressure")
+BMI = loinc("39156-5", "Body mass index (BMI) [Ratio]")
+O2_FLOW = loinc("3151-8", "Inhaled oxygen flow rate")
+SPO2 = {
+    "coding": [
+        {"system": LOINC, "code": "2708-6", "display": "Oxygen saturation in Arterial blood"},
+        {
+            "system": LOINC,
+            "code": "59408-5",
+            "display": "Oxygen saturation in Arterial blood by Pulse oximetry",
+        },
+    ],
+    "text": "Oxygen saturation",
+}
+COMPLAINT = loinc("10154-3", "Chief complaint Narrative - Reported")
+GLUCOSE_MASS = loinc("41653-7", "Glucose [Mass/volume] in Capillary blood by Glucometer")
+GLUCOSE_MOLES = loinc("14743-9", "Glucose [Moles/volume] in Capillary blood by Glucometer")
+
+MEASUREMENT_CODES: dict[str, dict[str, Any]] = {
+    "pulse": loinc("8867-4", "Heart rate"),
+    "respiratory_rate": loinc("9279-1", "Respiratory rate"),
+    "temperature": loinc("8310-5", "Body temperature"),
+    "spo2": SPO2,
+    "height": loinc("8302-2", "Body height"),
+    "weight": loinc("29463-7", "Body weight"),
+    "pain": loinc("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
+    "head_circumference": loinc("9843-4", "Head Occipital-frontal circumference"),
+}
+"""Codes of the single-value vital signs, by Vitals field name."""
+
+URINE_PANEL = loinc("24357-6", "Urinalysis macro (dipstick) panel - Urine")
+URINE_CODES: dict[str, dict[str, Any]] = {
+    "glucose": loinc("25428-4", "Glucose [Presence] in Urine by Test strip"),
+    "bilirubin": loinc("5770-3", "Bilirubin.total [Presence] in Urine by Test strip"),
+    "ketones": loinc("2514-8", "Ketones [Presence] in Urine by Test strip"),
+    "blood": loinc("5794-3", "Hemoglobin [Presence] in Urine by Test strip"),
+    "protein": loinc("20454-5", "Protein [Presence] in Urine by Test strip"),
+    "urobilinogen": loinc("5818-0", "Urobilinogen [Presence] in Urine by Test strip"),
+    "leukocytes": loinc("5799-2", "Leukocyte esterase [Presence] in Urine by Test strip"),
+    "nitrite": loinc("5802-4", "Nitrite [Presence] in Urine by Test strip"),
+    "ph": loinc("5803-2", "pH of Urine by Test strip"),
+    "specific_gravity": loinc("5811-5", "Specific gravity of Urine by Test strip"),
+}
+ORDINAL_ANSWERS: dict[str, dict[str, Any]] = {
+    "negative": concept(SNOMED, "260385009", "Negative"),
+    "trace": concept(SNOMED, "260405006", "Trace"),
+    "1+": concept(SNOMED, "260347006", "+"),
+    "2+": concept(SNOMED, "260348001", "++"),
+    "3+": concept(SNOMED, "260349009", "+++"),
+    "4+": concept(SNOMED, "260350009", "++++"),
+    "positive": concept(SNOMED, "10828004", "Positive"),
+}
+
+UNIT_DISPLAY: dict[str, str] = {
+    "Cel": "°C",
+    "[degF]": "°F",
+    "[in_i]": "in",
+    "[lb_av]": "lb",
+    "mm[Hg]": "mmHg",
+    "/min": "/min",
+    "{score}": "{score}",
+}
+"""Human-readable ``Quantity.unit`` for a UCUM code (the code itself where it reads well)."""
+
+_INTERPRETATION_DISPLAY = {
+    "normal": ("N", "Normal"),
+    "low": ("L", "Low"),
+    "high": ("H", "High"),
+    "critical-low": ("LL", "Critical low"),
+    "critical-high": ("HH", "Critical high"),
+    "abnormal": ("A", "Abnormal"),
+}
+INTERPRETATIONS: dict[str, list[dict[str, Any]]] = {
+    status: [concept(INTERPRETATION, code, display)]
+    for status, (code, display) in _INTERPRETATION_DISPLAY.items()
+}
+"""``Observation.interpretation`` by range status (normal -> N ... critical-high -> HH)."""
+
+ABSENT_REASONS: dict[str, dict[str, Any]] = {
+    "refused": concept(ABSENT, "asked-declined", "Asked But Declined"),
+    "not-done": concept(ABSENT, "not-performed", "Not Performed"),
+    "unable": concept(ABSENT, "unknown", "Unknown"),
+}
+"""``dataAbsentReason`` by the kiosk's not-taken reason ("unable": tried, no reading obtained)."""
+
+BODY_POSITIONS: dict[str, dict[str, Any]] = {
+    "sitting": concept(SNOMED, "33586001", "Sitting position"),
+    "standing": concept(SNOMED, "10904000", "Orthostatic body position"),
+    "lying": concept(SNOMED, "102538003", "Recumbent body position"),
+}
+BODY_POSITION_URL = "http://hl7.org/fhir/StructureDefinition/observation-bodyPosition"
+
+
+def quantity(value: float, unit: str) -> dict[str, Any]:
+    """A UCUM Quantity: ``code`` is the UCUM unit, ``unit`` its human spelling."""
+    return {"value": value, "unit": UNIT_DISPLAY.get(unit, unit), "system": UCUM, "code": unit}
