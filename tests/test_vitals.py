@@ -193,8 +193,8 @@ def test_impossible_bare_number_without_any_plausible_unit_stays_impossible() ->
         ("temperature", "38.5C", "high", "High: 38.5 °C (normal up to 38.0 °C)."),
         ("temperature", "36.0C", "low", "Low: 36.0 °C (normal from 36.1 °C)."),
         ("temperature", "37C", "normal", ""),
-        ("pulse", "50", "low", "Low: 50 /min (normal from 55 /min)."),
-        ("spo2", "90%", "critical-low", "Critical low: 90 % — tell the provider now."),
+        ("pulse", "50", "low", "Low: 50/min (normal from 55/min)."),
+        ("spo2", "90%", "critical-low", "Critical low: 90% — tell the provider now."),
     ],
 )
 def test_status_messages_are_plain(kind: str, text: str, status: str, message: str) -> None:

@@ -63,13 +63,18 @@ class VitalCheck:
         if self.value is None:
             return ""
         spec = KIND_SPECS[self.kind]
-        shown = format_number(self.value, spec.shown)
-        return f"{shown}/10" if self.unit == "{score}" else f"{shown} {units.symbol(self.unit)}"
+        return _show(self.value, self.unit, spec.shown)
+
+
+_TIGHT = frozenset({"%", "/min"})
+"""Units written straight after the number, as people write them: "97%", "72/min"."""
 
 
 def _show(value: float, ucum: str, decimals: int) -> str:
     text = format_number(value, decimals)
-    return f"{text}/10" if ucum == "{score}" else f"{text} {units.symbol(ucum)}"
+    if ucum == "{score}":
+        return f"{text}/10"
+    return f"{text}{'' if ucum in _TIGHT else ' '}{units.symbol(ucum)}"
 
 
 class _Unreadable(Exception):
@@ -314,8 +319,9 @@ def check_blood_pressure(
     parts = clean.replace(" over ", "/").split("/")
     if not clean or len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
         message = "Enter a blood pressure." if not clean else "Type blood pressure as 120/80."
-        return tuple(  # type: ignore[return-value]
-            VitalCheck(kind, text, None, "mm[Hg]", "invalid", message) for kind in _BP_KINDS
+        return (
+            VitalCheck("systolic", text, None, "mm[Hg]", "invalid", message),
+            VitalCheck("diastolic", text, None, "mm[Hg]", "invalid", message),
         )
     sys_text, dia_text = parts[0].strip(), parts[1].strip()
     sys_checked = sys_text
@@ -344,9 +350,6 @@ def check_blood_pressure(
             VitalCheck("diastolic", dia_text, None, "mm[Hg]", "invalid", message),
         )
     return systolic, diastolic
-
-
-_BP_KINDS = ("systolic", "diastolic")
 
 
 def _replace_entered(check: VitalCheck, entered: str) -> VitalCheck:
