@@ -72,10 +72,11 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically and durably (temp + fsync + replace + dir fsync).
 
-    On any failure the temp file is removed and the old file is untouched.
+    On any failure the temp file is removed and the old file is untouched. Bulk writers pass
+    ``sync_dir=False`` and fsync each folder once at the end.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
@@ -91,7 +92,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
 
 
 def append_durable(path: Path, data: bytes, *, sync: bool = True) -> None:

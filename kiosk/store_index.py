@@ -214,6 +214,10 @@ class Index:
         self._directory_offset += end + 1
         return self._directory
 
+    def forget_directory(self) -> None:
+        """Drop the cached directory (after the file was rewritten)."""
+        self._directory, self._directory_offset = {}, 0
+
     def note_patients(self, patients: Iterable[dict[str, Any]]) -> None:
         """Append demographics that are new or changed (usually nothing: no write, no fsync)."""
         known = self.directory()

@@ -1,0 +1,156 @@
+"""``kiosk check``'s engine: verify a data folder and, when asked, repair what can be rebuilt.
+
+Why: the partitions are the truth and the indexes are derived from them, so an index that lags
+(a save cut short, a power cut) can always be rebuilt. Damaged files, loose permissions and a
+broken audit chain are reported in plain words; only ``repair=True`` changes anything, always
+under the folder lock, and a damaged file is moved aside, never written over.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from kiosk.partitions import TABLE
+from kiosk.storage import DIR_MODE, FILE_MODE, AtomicJSONStorage, DamagedFileError, write_atomic
+from kiosk.store import EncounterStore
+from kiosk.store_index import Entry, _lines
+
+
+@dataclass
+class CheckReport:
+    encounters: int = 0
+    files: int = 0
+    audit_entries: int = 0
+    problems: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_store(data_dir: Path, *, repair: bool = False, staff: str = "admin") -> CheckReport:
+    report = CheckReport()
+    store = EncounterStore(data_dir, staff_id=staff)  # finishes an interrupted save
+    try:
+        with store._lock:
+            report.problems += store.problems
+            _check_modes(data_dir, report, repair)
+            entries, amendments, patients = _scan_partitions(store, report, repair)
+            report.encounters = len(entries)
+            lag = _compare_index(store, entries)
+            if lag:
+                report.problems += lag
+                if repair:
+                    store.index.rebuild(entries.values(), amendments)
+                    report.repaired.append("Rebuilt the indexes from the encounter files.")
+            if repair:
+                _rebuild_directory(store, patients)
+            verdict = store.audit.verify()
+            report.audit_entries = verdict.entries
+            if not verdict.ok:
+                report.problems.append(f"The audit trail is broken: {verdict.reason}.")
+        store.audit.append("repair" if repair else "check", staff=staff, detail=_summary(report))
+    finally:
+        store.close()
+    if repair:  # what was repaired is no longer a problem
+        report.problems = [p for p in report.problems if not _repairable(p)]
+    return report
+
+
+def _summary(report: CheckReport) -> str:
+    return f"{len(report.problems)} problem(s), {len(report.repaired)} repair(s)"
+
+
+def _repairable(problem: str) -> bool:
+    return problem.startswith(("Index:", "Permissions:", "Leftover"))
+
+
+def _check_modes(data_dir: Path, report: CheckReport, repair: bool) -> None:
+    for root, dirs, files in os.walk(data_dir):
+        for name, want in [(d, DIR_MODE) for d in dirs] + [(f, FILE_MODE) for f in files]:
+            path = Path(root) / name
+            mode = stat.S_IMODE(path.lstat().st_mode)
+            if mode & 0o077:
+                report.problems.append(f"Permissions: {path} is mode {mode:o}, want {want:o}.")
+                if repair:
+                    os.chmod(path, want)
+                    report.repaired.append(f"Set {path} to mode {want:o}.")
+            if name.endswith(".tmp") and name.startswith("."):
+                report.problems.append(f"Leftover temporary file {path} (an interrupted write).")
+                if repair:
+                    path.unlink()
+                    report.repaired.append(f"Removed {path}.")
+
+
+def _scan_partitions(
+    store: EncounterStore, report: CheckReport, repair: bool
+) -> tuple[dict[str, Entry], list[tuple[str, str]], dict[str, dict[str, Any]]]:
+    entries: dict[str, Entry] = {}
+    amendments: list[tuple[str, str]] = []
+    patients: dict[str, dict[str, Any]] = {}
+    for day in store.partitions.days():
+        for partition in store.partitions.segments(day):
+            report.files += 1
+            path = store.partitions.path(partition)
+            try:
+                data = AtomicJSONStorage(path).read() or {}
+            except DamagedFileError as error:
+                report.problems.append(f"Damaged file {path}: {error}")
+                if repair:
+                    moved = store.partitions.quarantine(path)
+                    report.repaired.append(f"Moved {path.name} aside as {moved.name}.")
+                continue
+            for doc in data.get(TABLE, {}).values():
+                pid = doc["patient"]["id"]
+                entries[doc["id"]] = Entry(
+                    doc["id"], pid, partition, doc["started_at"], doc["version"], doc["status"]
+                )
+                patients[pid] = doc["patient"]
+                if doc.get("amends"):
+                    amendments.append((doc["amends"], doc["id"]))
+    return entries, amendments, patients
+
+
+def _compare_index(store: EncounterStore, entries: dict[str, Entry]) -> list[str]:
+    """Index lines that disagree with the partitions, in plain words (ids only, no PHI)."""
+    indexed: dict[str, tuple[str, str]] = {}
+    for path in sorted(store.index.ids.glob("*.log")):
+        for line in _lines(path):
+            if line[0] == "+":
+                indexed[line[1]] = (line[2], line[3])
+            else:
+                indexed.pop(line[1], None)
+    problems = []
+    for eid, entry in entries.items():
+        if indexed.get(eid) != (entry.partition, entry.patient_id):
+            problems.append(f"Index: encounter {eid} is stored but not indexed correctly.")
+    for eid in indexed.keys() - entries.keys():
+        problems.append(f"Index: encounter {eid} is indexed but not stored (an unfinished save).")
+    by_patient: set[tuple[str, str]] = set()
+    for path in sorted(store.index.patients.glob("*.log")):
+        for line in _lines(path):
+            key = (line[1], line[2])
+            (by_patient.add if line[0] == "+" else by_patient.discard)(key)
+    wanted = {(e.patient_id, e.id) for e in entries.values()}
+    if by_patient != wanted:
+        problems.append(
+            f"Index: the patient index lists {len(by_patient)} encounters, "
+            f"the files hold {len(wanted)}."
+        )
+    return problems
+
+
+def _rebuild_directory(store: EncounterStore, patients: dict[str, dict[str, Any]]) -> None:
+    known = store.index.directory()
+    if any(pid not in known for pid in patients):
+        merged = {**patients, **known}
+        data = b"".join(orjson.dumps(p) + b"\n" for p in merged.values())
+        write_atomic(store.index.directory_path, data)
+        store.index.forget_directory()
