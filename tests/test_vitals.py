@@ -280,3 +280,50 @@ def test_blood_pressure_parts_keep_their_own_status() -> None:
     assert diastolic.status == "invalid"
     crisis = check_blood_pressure("185/125")
     assert [c.status for c in crisis] == ["critical-high", "critical-high"]
+
+
+# --------------------------------------------------------------------------- to_measurement
+
+
+def test_to_measurement_builds_the_model_from_a_check() -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.models import Measurement
+    from kiosk.validators import to_measurement
+
+    when = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
+    model = to_measurement(check_vital("height", "5'10\""), taken_at=when)
+    assert type(model) is Measurement
+    assert (model.kind, model.entered, model.value, model.unit) == ("height", "5'10\"", 177.8, "cm")
+    assert (model.entered_value, model.entered_unit) == (70.0, "[in_i]")
+    assert (model.status, model.message, model.taken_at) == ("normal", "", when)
+    again = Measurement.model_validate(model.model_dump(mode="json"))
+    assert again == model
+
+
+def test_to_measurement_for_subclasses_with_extra_fields() -> None:
+    from kiosk.models import GlucoseTest, SpO2, Temperature
+    from kiosk.validators import to_measurement
+
+    temperature = to_measurement(
+        check_vital("temperature", "101.5F"), cls=Temperature, route="tympanic"
+    )
+    assert isinstance(temperature, Temperature)
+    assert (temperature.route, temperature.status, temperature.value) == ("tympanic", "high", 38.61)
+    spo2 = to_measurement(check_vital("spo2", "93%"), cls=SpO2, on_oxygen=True, o2_flow_l_min=2)
+    assert (spo2.on_oxygen, spo2.status) == (True, "low")
+    glucose = to_measurement(check_vital("glucose", "5.5 mmol/L"), cls=GlucoseTest, fasting=True)
+    assert (glucose.value, glucose.unit, glucose.entered_unit) == (99.1, "mg/dL", "mmol/L")
+
+
+@pytest.mark.parametrize(
+    ("text", "status"), [("", "invalid"), ("20C", "impossible"), ("37.2", "invalid")]
+)
+def test_to_measurement_refuses_unsavable_checks(text: str, status: str) -> None:
+    from kiosk.validators import to_measurement
+
+    check = check_vital("temperature", text)
+    assert check.status == status
+    with pytest.raises(ValueError, match=f"an {status} reading cannot be saved") as caught:
+        to_measurement(check)
+    assert check.message in str(caught.value)

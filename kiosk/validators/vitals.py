@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from kiosk import units
 from kiosk.validators.kinds import DIMENSION_NOUNS, KIND_SPECS, KindSpec, format_number
@@ -269,6 +269,17 @@ def check_vital(
     return _cached(kind, text, band, system)
 
 
+M = TypeVar("M", bound="Measurement")
+
+
+@overload
+def to_measurement(
+    check: VitalCheck, *, taken_at: datetime | None = None, cls: None = None, **extra: Any
+) -> Measurement: ...
+@overload
+def to_measurement(
+    check: VitalCheck, *, taken_at: datetime | None = None, cls: type[M], **extra: Any
+) -> M: ...
 def to_measurement(
     check: VitalCheck,
     *,
