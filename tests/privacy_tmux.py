@@ -1,0 +1,88 @@
+"""A real terminal for end-to-end tests: a private tmux server with one 80x24 pane.
+
+The crash and SSH tests need what a person would see, including the scrollback after the kiosk
+exits, so they drive a real terminal rather than Textual's pilot. ``remain-on-exit`` keeps the
+pane (and its history) after the program ends. Every wait polls with a deadline.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+TMUX_CONF = """\
+set -g default-terminal "xterm-256color"
+set -g history-limit 5000
+set -g remain-on-exit on
+set -g status off
+"""
+
+
+class Pane:
+    """One tmux session on its own server socket, removed by :meth:`close`."""
+
+    def __init__(self, tmp: Path, command: str, *, env: dict[str, str] | None = None) -> None:
+        self.socket = f"kiosk-test-{uuid.uuid4().hex[:10]}"
+        conf = tmp / "tmux.conf"
+        conf.write_text(TMUX_CONF)
+        args = ["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]
+        for key, value in (env or {}).items():
+            args += ["-e", f"{key}={value}"]
+        self._tmux("-f", str(conf), *args, command)
+
+    def _tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        """The visible 80x24 screen as text."""
+        return self._tmux("capture-pane", "-p", "-t", "main")
+
+    def everything(self) -> str:
+        """The visible screen plus all scrollback history."""
+        return self._tmux("capture-pane", "-p", "-S", "-", "-E", "-", "-t", "main")
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        """Poll the screen until ``text`` shows; AssertionError with the screen if it never does."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
+            time.sleep(0.1)
+
+    def send(self, *keys: str) -> None:
+        """tmux key names (``Enter``, ``Tab``, ``C-l``, ``F12``)."""
+        self._tmux("send-keys", "-t", "main", *keys)
+
+    def type(self, text: str) -> None:
+        """Literal text, as typed."""
+        self._tmux("send-keys", "-t", "main", "-l", text)
+
+    def pane_pid(self) -> int:
+        return int(self._tmux("display-message", "-p", "-t", "main", "#{pane_pid}").strip())
+
+    def dead(self) -> bool:
+        return self._tmux("display-message", "-p", "-t", "main", "#{pane_dead}").strip() == "1"
+
+    def wait_dead(self, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.dead():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the program never ended; the screen shows:\n{self.screen()}")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
+
+
+def shell_command(argv: list[str]) -> str:
+    """``exec argv`` for tmux's shell, so the pane's process is the program itself."""
+    return "exec " + " ".join(shlex.quote(a) for a in argv)

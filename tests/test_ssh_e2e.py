@@ -1,0 +1,225 @@
+"""End to end over a real SSH connection, with the sshd fragment and login wrapper in deploy/.
+
+A throw-away sshd listens on 127.0.0.1 (a free port, a fresh host key, a fresh client key) and
+includes ``deploy/sshd_kiosk.conf`` with three things changed for the test: ``Match Group kiosk``
+becomes ``Match User <the user running the tests>``, and ForceCommand/SetEnv point at this
+checkout's wrapper, this interpreter and a temporary data folder. ``UsePAM no`` keeps PAM (and
+pam_loginuid inside containers) out of it. The keys live in a folder sshd's StrictModes accepts
+(under /run when the tests run as root; otherwise StrictModes is turned off, as /tmp is
+world-writable, which StrictModes rejects).
+
+Then ssh runs inside tmux like a thin client: sign in, pick a patient, type mid-intake, and
+kill -9 the ssh client. sshd hangs up the terminal; the kiosk must save the draft and exit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FRAGMENT = REPO / "deploy" / "sshd_kiosk.conf"
+WRAPPER = REPO / "deploy" / "kiosk-login"
+PATIENT_FAMILY = "Quackenbush"
+TYPED = "Sore throat since Tuesday"
+
+pytestmark = pytest.mark.slow
+
+
+def _sshd() -> str:
+    found = shutil.which("sshd") or "/usr/sbin/sshd"
+    if not Path(found).is_file():
+        pytest.fail("sshd is not installed (apt-get install openssh-server; .ci/run does it)")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _strict_modes_dir() -> tuple[Path, bool]:
+    """A private folder for keys, and whether sshd's StrictModes accepts its parents."""
+    if os.geteuid() == 0 and Path("/run").is_dir():
+        parent = Path("/run")
+        st = parent.stat()
+        if st.st_uid == 0 and not st.st_mode & 0o022:
+            return Path(tempfile.mkdtemp(prefix="kiosk-ssh-", dir=parent)), True
+    return Path(tempfile.mkdtemp(prefix="kiosk-ssh-")), False
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (from /proc), to clean up only what this test started."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+@dataclass
+class SshServer:
+    port: int
+    key: Path
+    user: str
+    data_dir: Path
+    log: Path
+    process: subprocess.Popen[bytes]
+
+    def ssh_argv(self, *extra: str) -> list[str]:
+        return [
+            "ssh",
+            "-tt",
+            "-p",
+            str(self.port),
+            "-i",
+            str(self.key),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "LogLevel=ERROR",
+            *extra,
+            f"{self.user}@127.0.0.1",
+        ]
+
+
+def test_config(fragment: str, *, user: str, data_dir: Path, strict: bool) -> str:
+    """The deploy fragment, pointed at this checkout, this interpreter and the test data."""
+    replaced = (
+        fragment.replace("Match Group kiosk", f"Match User {user}")
+        .replace("/opt/kiosk/deploy/kiosk-login", str(WRAPPER))
+        .replace("KIOSK_DATA_DIR=/var/lib/kiosk", f"KIOSK_DATA_DIR={data_dir}")
+        .replace("KIOSK_PYTHON=/opt/kiosk/.venv/bin/python", f"KIOSK_PYTHON={sys.executable}")
+    )
+    assert str(WRAPPER) in replaced
+    assert f"KIOSK_PYTHON={sys.executable}" in replaced
+    return replaced
+
+
+test_config.__test__ = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def sshd(tmp_path: Path) -> Iterator[SshServer]:
+    folder, strict = _strict_modes_dir()
+    try:
+        for name in ("host_key", "client_key"):
+            subprocess.run(
+                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / name)],
+                check=True,
+            )
+        authorized = folder / "authorized_keys"
+        authorized.write_text((folder / "client_key.pub").read_text())
+        authorized.chmod(0o600)
+        if os.geteuid() == 0:  # sshd's privilege separation folder
+            Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+        user = getpass.getuser()
+        data_dir = tmp_path / "data"
+        port = _free_port()
+        config = folder / "sshd_config"
+        config.write_text(
+            f"Port {port}\nListenAddress 127.0.0.1\nHostKey {folder / 'host_key'}\n"
+            f"PidFile {folder / 'sshd.pid'}\nAuthorizedKeysFile {authorized}\n"
+            f"StrictModes {'yes' if strict else 'no'}\nUsePAM no\nLogLevel VERBOSE\n"
+            f"PermitRootLogin prohibit-password\nSubsystem sftp internal-sftp\n\n"
+            + test_config(FRAGMENT.read_text(), user=user, data_dir=data_dir, strict=strict)
+        )
+        log = tmp_path / "sshd.log"
+        process = subprocess.Popen(
+            [_sshd(), "-D", "-e", "-f", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("wb"),
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"sshd did not start:\n{log.read_text()}")
+                time.sleep(0.05)
+        server = SshServer(port, folder / "client_key", user, data_dir, log, process)
+        yield server
+        for pid in _descendants(process.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        process.terminate()
+        process.wait(timeout=10)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_forwarding_and_file_transfer_are_refused(sshd: SshServer) -> None:
+    base = sshd.ssh_argv()[2:-1]  # without -tt and the destination
+    forward = subprocess.run(
+        [
+            "ssh",
+            *base,
+            "-N",
+            "-o",
+            "ExitOnForwardFailure=yes",
+            "-R",
+            "0:127.0.0.1:9",
+            f"{sshd.user}@127.0.0.1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert forward.returncode != 0
+    assert "forwarding failed" in forward.stderr
+    sftp = subprocess.run(
+        [
+            "sftp",
+            "-b",
+            "-",
+            "-P",
+            str(sshd.port),
+            "-i",
+            str(sshd.key),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "BatchMode=yes",
+            f"{sshd.user}@127.0.0.1",
+        ],
+        input="ls /\n",
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert sftp.returncode != 0
+    assert "etc" not in sftp.stdout, sftp.stderr
+    assert "Starting session: forced-command (config)" in sshd.log.read_text()
