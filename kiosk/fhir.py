@@ -37,7 +37,8 @@ from kiosk.fhir_codes import (
     VERSION_SYSTEM,
     concept,
 )
-from kiosk.fhir_observations import Context, add_complaint, add_poc, add_vitals
+from kiosk.fhir_lab import add_poc
+from kiosk.fhir_observations import Context, add_complaint, add_vitals
 
 if TYPE_CHECKING:
     from kiosk.models import Encounter

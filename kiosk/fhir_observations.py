@@ -1,4 +1,4 @@
-"""Observations of one encounter: vital signs, point-of-care tests and the chief complaint.
+"""Observations of one encounter: vital signs, BMI, the chief complaint; the shared Context.
 
 Works on the stored JSON document (``Encounter.model_dump(mode="json")``), not on the pydantic
 model: the export handles 100,000 encounters at thousands a second, and re-validating every
@@ -21,22 +21,14 @@ from kiosk.fhir_codes import (
     BP_PANEL,
     COMPLAINT,
     DIASTOLIC,
-    GLUCOSE_MASS,
-    GLUCOSE_MOLES,
     INTERPRETATIONS,
-    LABORATORY,
     MEASUREMENT_CODES,
     O2_FLOW,
-    ORDINAL_ANSWERS,
     SYSTOLIC,
-    UCUM,
-    URINE_CODES,
-    URINE_PANEL,
     VITAL_SIGNS,
     VITALS_PANEL,
     quantity,
 )
-from kiosk.models import UrineDipstick
 from kiosk.scoring import bmi
 
 Json = dict[str, Any]
@@ -144,7 +136,7 @@ def adult_bmi(doc: Json) -> tuple[float, int, int] | None:
     return round(value, 1), w, h
 
 
-def _observation(ctx: Context, code: Json, category: list[Json] | None, when: str) -> Json:
+def observation(ctx: Context, code: Json, category: list[Json] | None, when: str) -> Json:
     obs: Json = {"resourceType": "Observation", "status": ctx.status}
     if category is not None:
         obs["category"] = category
@@ -153,7 +145,7 @@ def _observation(ctx: Context, code: Json, category: list[Json] | None, when: st
     return obs
 
 
-def _reading(target: Json, m: Json) -> None:
+def reading(target: Json, m: Json) -> None:
     """Value (or reason it is missing) and interpretation of one Measurement into ``target``."""
     reason = m.get("not_taken")
     if reason is not None:
@@ -171,11 +163,11 @@ def _reading(target: Json, m: Json) -> None:
 
 
 def _blood_pressure(ctx: Context, bp: Json) -> Json:
-    obs = _observation(ctx, BP_PANEL, VITAL_SIGNS, bp["systolic"]["taken_at"])
+    obs = observation(ctx, BP_PANEL, VITAL_SIGNS, bp["systolic"]["taken_at"])
     systolic: Json = {"code": SYSTOLIC}
     diastolic: Json = {"code": DIASTOLIC}
-    _reading(systolic, bp["systolic"])
-    _reading(diastolic, bp["diastolic"])
+    reading(systolic, bp["systolic"])
+    reading(diastolic, bp["diastolic"])
     obs["component"] = [systolic, diastolic]
     obs["bodySite"] = {"text": bp.get("site", "left-arm").replace("-", " ")}
     obs["method"] = {"text": f"{bp.get('cuff', 'adult').replace('-', ' ')} cuff"}
@@ -186,8 +178,8 @@ def _blood_pressure(ctx: Context, bp: Json) -> Json:
 
 
 def _single(ctx: Context, name: str, m: Json) -> Json:
-    obs = _observation(ctx, MEASUREMENT_CODES[name], VITAL_SIGNS, m["taken_at"])
-    _reading(obs, m)
+    obs = observation(ctx, MEASUREMENT_CODES[name], VITAL_SIGNS, m["taken_at"])
+    reading(obs, m)
     if name == "temperature" and m.get("route"):
         obs["bodySite"] = {"text": m["route"]}
     if name == "spo2" and m.get("on_oxygen") and m.get("o2_flow_l_min") is not None:
@@ -212,72 +204,18 @@ def add_vitals(ctx: Context, doc: Json) -> None:
     if computed is not None:
         value, w, h = computed
         when = max(vitals["weight"][w]["taken_at"], vitals["height"][h]["taken_at"], key=_instant)
-        obs = _observation(ctx, BMI, VITAL_SIGNS, when)
+        obs = observation(ctx, BMI, VITAL_SIGNS, when)
         obs["valueQuantity"] = quantity(value, "kg/m2")
         obs["derivedFrom"] = [ctx.ref(f"weight/{w}"), ctx.ref(f"height/{h}")]
         members.append(ctx.add("bmi", obs))
     if members:
-        panel = _observation(ctx, VITALS_PANEL, VITAL_SIGNS, max(times, key=_instant))
+        panel = observation(ctx, VITALS_PANEL, VITAL_SIGNS, max(times, key=_instant))
         panel["hasMember"] = members
         ctx.add("vitals", panel)
 
 
 def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-def add_poc(ctx: Context, doc: Json) -> None:
-    """Fingerstick glucose and the urine dipstick (a panel with one member per analyte)."""
-    poc = doc.get("poc") or {}
-    glucose = poc.get("glucose")
-    if glucose is not None:
-        molar = glucose.get("entered_unit") == "mmol/L" and glucose.get("entered_value") is not None
-        code = GLUCOSE_MOLES if molar else GLUCOSE_MASS
-        obs = _observation(ctx, code, LABORATORY, glucose["taken_at"])
-        _reading(obs, glucose)
-        if molar and "valueQuantity" in obs:
-            obs["valueQuantity"] = quantity(glucose["entered_value"], "mmol/L")
-        if glucose.get("fasting") is not None:
-            obs["note"] = [{"text": "fasting" if glucose["fasting"] else "not fasting"}]
-        ctx.add("glucose", obs)
-    urine = poc.get("urine")
-    if urine is not None:
-        _add_urine(ctx, urine)
-
-
-def _add_urine(ctx: Context, urine: Json) -> None:
-    strip = UrineDipstick.model_construct(**urine)  # for is_abnormal: one rule, in models.py
-    members: list[Json] = []
-    for analyte, code in URINE_CODES.items():
-        result = urine.get(analyte)
-        if result is None:
-            continue
-        obs = _observation(ctx, code, LABORATORY, urine["taken_at"])
-        if analyte == "ph":
-            obs["valueQuantity"] = {"value": result, "unit": "pH", "system": UCUM, "code": "[pH]"}
-        elif analyte == "specific_gravity":
-            obs["valueQuantity"] = {"value": result, "unit": "1", "system": UCUM, "code": "1"}
-        else:
-            obs["valueCodeableConcept"] = ORDINAL_ANSWERS[result]
-        abnormal = strip.is_abnormal(analyte)
-        obs["interpretation"] = INTERPRETATIONS["abnormal" if abnormal else "normal"]
-        members.append(ctx.add(f"urine/{analyte}", obs))
-    panel = _observation(ctx, URINE_PANEL, LABORATORY, urine["taken_at"])
-    if members:
-        panel["hasMember"] = members
-    else:
-        panel["dataAbsentReason"] = ABSENT_REASONS["not-done"]
-    lot = ", ".join(
-        part
-        for part in (
-            f"strip lot {urine['strip_lot']}" if urine.get("strip_lot") else "",
-            f"expires {urine['strip_expiry']}" if urine.get("strip_expiry") else "",
-        )
-        if part
-    )
-    if lot:
-        panel["note"] = [{"text": lot}]
-    ctx.add("urine", panel)
 
 
 COMPLAINT_DETAILS: tuple[str, ...] = (
@@ -296,7 +234,7 @@ def add_complaint(ctx: Context, doc: Json) -> None:
     complaint = doc.get("complaint")
     if not complaint:
         return
-    obs = _observation(ctx, COMPLAINT, None, doc["started_at"])
+    obs = observation(ctx, COMPLAINT, None, doc["started_at"])
     obs["valueString"] = complaint["text"]
     details = [f"{name}: {complaint[name]}" for name in COMPLAINT_DETAILS if complaint.get(name)]
     if complaint.get("severity") is not None:

@@ -358,3 +358,15 @@ def test_round_trip_property(celsius: float, fahrenheit: float | None, kilograms
     )
     assert numbers["8310-5"] == ((celsius, "Cel") if fahrenheit is None else (fahrenheit, "[degF]"))
     assert numbers["29463-7"] == (kilograms, "kg")
+
+
+def test_demo_encounters_all_validate_and_resolve() -> None:
+    from kiosk.demo import sample_encounter
+
+    kinds: set[str] = set()
+    for seed in range(40):
+        bundle = bundle_for(sample_encounter(seed))
+        Bundle.model_validate(bundle)
+        assert set(references(bundle)) <= {e["fullUrl"] for e in bundle["entry"]}
+        kinds |= {r["resourceType"] for r in resources(bundle)}
+    assert {"Patient", "Practitioner", "Encounter", "Observation"} <= kinds

@@ -1,0 +1,77 @@
+"""Point-of-care tests as laboratory Observations: fingerstick glucose and the urine dipstick.
+
+Glucose goes in the unit the meter showed (41653-7 mg/dL, or 14743-9 when read in mmol/L); the
+dipstick is a 24357-6 panel whose members are the analytes read, each an ordinal answer coded
+in SNOMED CT (see ``kiosk.fhir_codes`` for the choice and sources of the codes).
+"""
+
+from __future__ import annotations
+
+from kiosk.fhir_codes import (
+    ABSENT_REASONS,
+    GLUCOSE_MASS,
+    GLUCOSE_MOLES,
+    INTERPRETATIONS,
+    LABORATORY,
+    ORDINAL_ANSWERS,
+    UCUM,
+    URINE_CODES,
+    URINE_PANEL,
+    quantity,
+)
+from kiosk.fhir_observations import Context, Json, observation, reading
+from kiosk.models import UrineDipstick
+
+
+def add_poc(ctx: Context, doc: Json) -> None:
+    """Fingerstick glucose and the urine dipstick (a panel with one member per analyte)."""
+    poc = doc.get("poc") or {}
+    glucose = poc.get("glucose")
+    if glucose is not None:
+        molar = glucose.get("entered_unit") == "mmol/L" and glucose.get("entered_value") is not None
+        code = GLUCOSE_MOLES if molar else GLUCOSE_MASS
+        obs = observation(ctx, code, LABORATORY, glucose["taken_at"])
+        reading(obs, glucose)
+        if molar and "valueQuantity" in obs:
+            obs["valueQuantity"] = quantity(glucose["entered_value"], "mmol/L")
+        if glucose.get("fasting") is not None:
+            obs["note"] = [{"text": "fasting" if glucose["fasting"] else "not fasting"}]
+        ctx.add("glucose", obs)
+    urine = poc.get("urine")
+    if urine is not None:
+        _add_urine(ctx, urine)
+
+
+def _add_urine(ctx: Context, urine: Json) -> None:
+    strip = UrineDipstick.model_construct(**urine)  # for is_abnormal: one rule, in models.py
+    members: list[Json] = []
+    for analyte, code in URINE_CODES.items():
+        result = urine.get(analyte)
+        if result is None:
+            continue
+        obs = observation(ctx, code, LABORATORY, urine["taken_at"])
+        if analyte == "ph":
+            obs["valueQuantity"] = {"value": result, "unit": "pH", "system": UCUM, "code": "[pH]"}
+        elif analyte == "specific_gravity":
+            obs["valueQuantity"] = {"value": result, "unit": "1", "system": UCUM, "code": "1"}
+        else:
+            obs["valueCodeableConcept"] = ORDINAL_ANSWERS[result]
+        abnormal = strip.is_abnormal(analyte)
+        obs["interpretation"] = INTERPRETATIONS["abnormal" if abnormal else "normal"]
+        members.append(ctx.add(f"urine/{analyte}", obs))
+    panel = observation(ctx, URINE_PANEL, LABORATORY, urine["taken_at"])
+    if members:
+        panel["hasMember"] = members
+    else:
+        panel["dataAbsentReason"] = ABSENT_REASONS["not-done"]
+    lot = ", ".join(
+        part
+        for part in (
+            f"strip lot {urine['strip_lot']}" if urine.get("strip_lot") else "",
+            f"expires {urine['strip_expiry']}" if urine.get("strip_expiry") else "",
+        )
+        if part
+    )
+    if lot:
+        panel["note"] = [{"text": lot}]
+    ctx.add("urine", panel)
