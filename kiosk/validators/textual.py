@@ -1,0 +1,140 @@
+"""Textual ``Validator`` adapters over the core vital checks (the only validator importing Textual).
+
+The core (``kiosk.validators.check_vital`` / ``check_blood_pressure``) decides what a text means;
+these classes only translate its answer: a ``ValidationResult`` carrying the core's plain-words
+message for the Input's ``-invalid`` state, and a :class:`~kiosk.widgets.measurement.Reading`
+(echo, status, message) for the live line under a measurement field.
+
+Empty text is valid here: it means "not entered", which the step allows unless the clinic's
+``required_fields`` say otherwise (checked by the screen, not by a validator).
+"""
+
+from __future__ import annotations
+
+from textual.validation import ValidationResult, Validator
+
+from kiosk.units import symbol
+from kiosk.validators import VitalCheck, check_blood_pressure, check_vital
+from kiosk.validators.kinds import format_number
+from kiosk.validators.vitals import System
+from kiosk.widgets.measurement import Reading
+
+SEVERITY: dict[str, int] = {
+    "normal": 0,
+    "low": 1,
+    "high": 1,
+    "critical-low": 2,
+    "critical-high": 2,
+}
+"""How loudly a status speaks: the worse half of a blood pressure sets its flag."""
+
+
+def echo_for(check: VitalCheck) -> str:
+    """ "= 37.0 °C", preceded by the reading in the unit it was taken in when that differs
+    ("98.6 °F = 37.0 °C"), so the MA sees which unit a bare number was read in."""
+    if check.value is None:
+        return ""
+    canonical = f"= {check.display}"
+    entered_unit = check.entered_unit
+    if entered_unit and entered_unit != check.unit and check.entered_value is not None:
+        entered = format_number(check.entered_value, _decimals_in(check.entered_value))
+        return f"{entered} {symbol(entered_unit)} {canonical}"
+    return canonical
+
+
+def _decimals_in(value: float) -> int:
+    text = f"{value:.3f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def reading_for(check: VitalCheck) -> Reading:
+    """The field's view of one core check."""
+    if not check.ok or check.value is None:
+        return Reading(valid=False, message=check.message or "This value cannot be read.")
+    return Reading(
+        valid=True,
+        echo=echo_for(check),
+        status=check.status,
+        message=check.message,
+        value=check.value,
+    )
+
+
+class VitalValidator(Validator):
+    """Validates one kind of vital sign (temperature, weight, pulse, ...) with the core check."""
+
+    def __init__(
+        self,
+        kind: str,
+        system: System = "us",
+        age_years: float | None = None,
+        failure_description: str | None = None,
+    ) -> None:
+        super().__init__(failure_description or f"Not a valid {kind.replace('_', ' ')}.")
+        self.kind = kind
+        self.system = system
+        self.age_years = age_years
+
+    def check(self, text: str) -> VitalCheck:
+        return check_vital(self.kind, text, age_years=self.age_years, system=self.system)
+
+    def read(self, text: str) -> Reading:
+        if not text.strip():
+            return Reading(valid=True)
+        return reading_for(self.check(text))
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.success()
+        check = self.check(value)
+        if not check.ok:
+            return self.failure(check.message or self.failure_description, value)
+        return self.success()
+
+
+class BloodPressureValidator(Validator):
+    """Validates "120/80" (systolic over diastolic) with the core check."""
+
+    def __init__(
+        self,
+        system: System = "us",
+        age_years: float | None = None,
+        failure_description: str | None = None,
+    ) -> None:
+        super().__init__(
+            failure_description or "Type the blood pressure as systolic/diastolic, e.g. 120/80."
+        )
+        self.system = system
+        self.age_years = age_years
+
+    def check(self, text: str) -> tuple[VitalCheck, VitalCheck]:
+        return check_blood_pressure(text, age_years=self.age_years, system=self.system)
+
+    def read(self, text: str) -> Reading:
+        if not text.strip():
+            return Reading(valid=True)
+        systolic, diastolic = self.check(text)
+        bad = next((c for c in (systolic, diastolic) if not c.ok), None)
+        if bad is not None or systolic.value is None or diastolic.value is None:
+            message = bad.message if bad is not None else ""
+            return Reading(valid=False, message=message or self.failure_description or "")
+        worst = max(
+            (systolic, diastolic), key=lambda c: SEVERITY.get(c.status, 0)
+        )  # the systolic wins a tie
+        numbers = f"{format_number(systolic.value, 0)}/{format_number(diastolic.value, 0)}"
+        echo = f"= {numbers} {symbol(systolic.unit)}"
+        return Reading(
+            valid=True,
+            echo=echo,
+            status=worst.status,
+            message=worst.message,
+            value=systolic.value,
+        )
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.success()
+        reading = self.read(value)
+        if not reading.valid:
+            return self.failure(reading.message or self.failure_description, value)
+        return self.success()

@@ -1,0 +1,345 @@
+"""One measurement field: label, compact input, extras, "not taken", echo, flag, last value, trend.
+
+The field is the unit of the vitals and point-of-care screens. It knows nothing clinical: a
+:class:`ReadingValidator` (see ``kiosk.validators.textual``) turns the typed text into a
+:class:`Reading` — canonical echo, range status, message — and the field shows it.
+
+Two speeds, on purpose (STYLE.md, issue 4):
+
+* every keystroke updates the echo ("= 37.0 °C") and the flag word ("CRITICAL HIGH"), which are
+  cheap (the core check is cached) and reassure the MA that the number was read as meant;
+* the error message under the field appears on blur or Enter, and after that is re-checked on
+  every keystroke until the text is valid again, so nobody is scolded mid-word.
+
+Flags are words as well as colours (``error`` class for critical and unreadable values,
+``warning`` for abnormal ones), so they are readable in 16 colours and by colour-blind users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select
+
+from kiosk.widgets.trend import Trend
+
+NOT_TAKEN_OPTIONS: list[tuple[str, str]] = [
+    ("taken", "taken"),
+    ("refused", "refused"),
+    ("not done", "not-done"),
+    ("unable", "unable"),
+]
+"""The "not taken" choice beside each field: the model's NotTakenReason, or "taken"."""
+
+FLAG_WORDS: dict[str, tuple[str, str]] = {
+    "critical-high": ("CRITICAL HIGH", "error"),
+    "critical-low": ("CRITICAL LOW", "error"),
+    "high": ("high", "warning"),
+    "low": ("low", "warning"),
+    "normal": ("normal", "normal"),
+}
+"""Range status -> (the word shown, the CSS class that colours it)."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a field shows for its current text."""
+
+    valid: bool
+    """False when the text cannot be saved (unreadable or impossible): blocks Next."""
+    echo: str = ""
+    """The canonical value as read, e.g. "= 37.0 °C"; empty when nothing sensible was read."""
+    status: str | None = None
+    """The range status of the reading (the worse part of a blood pressure)."""
+    message: str = ""
+    """Plain words for the MA: why the text is refused, or advice on a valid reading."""
+    value: float | None = None
+    """The canonical value (systolic for a blood pressure), for live BMI and trends."""
+
+    @property
+    def empty(self) -> bool:
+        return self.valid and not self.echo
+
+
+EMPTY = Reading(valid=True)
+
+
+class ReadingValidator(Protocol):
+    """A Textual validator that can also describe its text for the live echo."""
+
+    def read(self, text: str) -> Reading: ...
+
+    def validate(self, value: str) -> ValidationResult: ...
+
+
+ROOMY_WIDTH = 100
+ROOMY_HEIGHT = 40
+"""From this size up, form widgets keep their borders (3-row touch targets)."""
+
+
+def fit_density(screen: Screen[Any]) -> None:
+    """Bordered touch targets when the terminal is roomy, compact 1-row widgets otherwise.
+
+    The step base compacts by height alone; a measurement row holds four controls, so at 80
+    columns it must stay compact even on a tall terminal. Sets ``-roomy`` on the screen (the
+    stylesheet widens the controls then; DEFAULT_CSS is scoped and cannot see the screen).
+    """
+    roomy = screen.size.width >= ROOMY_WIDTH and screen.size.height >= ROOMY_HEIGHT
+    screen.set_class(roomy, "-roomy")
+    for widget in screen.query("#step-body Input, #step-body Select, #step-body Button.small"):
+        widget.compact = not roomy  # type: ignore[attr-defined]
+
+
+class MeasurementField(Widget):
+    """A measurement input with its echo, flag, message, previous value and trend."""
+
+    DEFAULT_CSS = """
+    MeasurementField {
+        height: auto;
+        width: 1fr;
+        & > .mf-row { height: auto; width: 1fr; }
+        & > .mf-status { height: auto; width: 1fr; padding-left: 15; }
+        & .mf-label { width: 15; height: 1; text-style: bold; }
+        & .mf-input { width: 13; margin-right: 1; }
+        & .mf-extra { width: 13; margin-right: 1; }
+        & .mf-nt { width: 12; }
+        & .mf-echo { width: auto; padding-right: 1; }
+        & .mf-flag { width: auto; padding: 0 1; text-style: bold; }
+        & .mf-flag.normal { color: $text-muted; padding: 0 1 0 0; }
+        & .mf-message { width: 1fr; color: $text-error; text-style: bold; display: none; }
+        &.-has-message .mf-message { display: block; }
+        &.-has-message .mf-echo, &.-has-message .mf-flag { display: none; }
+        & .mf-prev { width: auto; color: $text-muted; padding-left: 1; }
+        & .-hidden { display: none; }
+        &.-not-taken .mf-input { text-style: strike; }
+    }
+    """
+
+    class Changed(Message):
+        """The field's reading or its "not taken" choice changed (for BMI, trends, review)."""
+
+        def __init__(self, field: MeasurementField, reading: Reading) -> None:
+            super().__init__()
+            self.field = field
+            """The field that changed."""
+            self.reading = reading
+            """Its new reading (EMPTY when marked not taken)."""
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        input_id: str,
+        validator: ReadingValidator,
+        value: str = "",
+        placeholder: str = "",
+        previous: str = "",
+        trend: Sequence[float | None] | None = None,
+        extras: Iterable[Widget] = (),
+        not_taken: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.label = label
+        self.input_id = input_id
+        self.validator = validator
+        self._value = value
+        self._placeholder = placeholder
+        self._previous = previous
+        self._trend = list(trend) if trend is not None else None
+        self._extras = list(extras)
+        self._not_taken = not_taken
+        self.reading: Reading = validator.read(value) if value else EMPTY
+        self._shown_message = ""
+
+    # ------------------------------------------------------------------ composition
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="mf-row"):
+            yield Label(self.label, classes="mf-label")
+            yield Input(
+                self._value,
+                placeholder=self._placeholder,
+                id=self.input_id,
+                classes="mf-input",
+                compact=True,
+                validators=[self._as_validator()],
+                validate_on={"blur", "submitted"},
+                select_on_focus=False,
+            )
+            for extra in self._extras:
+                extra.add_class("mf-extra")
+                yield extra
+            yield Select(
+                NOT_TAKEN_OPTIONS,
+                value=self._not_taken or "taken",
+                allow_blank=False,
+                compact=True,
+                id=f"{self.input_id}-nt",
+                classes="mf-nt",
+                tooltip="Mark this reading as not taken, with the reason",
+            )
+        with Horizontal(classes="mf-status"):
+            yield Label("", classes="mf-echo", markup=False)
+            yield Label("", classes="mf-flag", markup=False)
+            yield Label("", classes="mf-message", markup=False)
+            if self._previous:
+                yield Label(self._previous, classes="mf-prev", markup=False)
+            if self._trend is not None:
+                yield Trend([*self._trend, self.reading.value], classes="mf-trend")
+
+    def _as_validator(self) -> Validator:
+        validator = self.validator
+        if not isinstance(validator, Validator):  # pragma: no cover - protocol misuse
+            raise TypeError("a MeasurementField needs a textual Validator")
+        return validator
+
+    def on_mount(self) -> None:
+        self.resync()
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(f"#{self.input_id}", Input)
+
+    @property
+    def text(self) -> str:
+        """The raw text typed in the field (kept even when invalid or marked not taken)."""
+        return self.input.value
+
+    @property
+    def not_taken(self) -> str | None:
+        """The reason the reading was not taken (refused, not-done, unable), or None."""
+        value = self.query_one(f"#{self.input_id}-nt", Select).value
+        return None if value in ("taken", Select.NULL) else str(value)
+
+    def set_not_taken(self, reason: str | None) -> None:
+        self.query_one(f"#{self.input_id}-nt", Select).value = reason or "taken"
+
+    def set_text(self, text: str) -> None:
+        """Replace the text as if typed (the echo and flag follow)."""
+        self.input.value = text
+
+    def check(self, *, required: bool = False) -> bool:
+        """Validate now (as on Next): show the message under the field; True if savable.
+
+        An empty field is fine ("not entered") unless ``required``; a field marked not taken is
+        always fine.
+        """
+        if self.not_taken is not None:
+            self._show_message("")
+            return True
+        text = self.input.value
+        if not text.strip():
+            message = "Required: enter a value or mark it not taken." if required else ""
+            self.input.set_class(bool(message), "-invalid")
+            self._show_message(message)
+            return not message
+        self.input.validate(text)
+        self.reading = self.validator.read(text)
+        self._show(self.reading)
+        self._show_message("" if self.reading.valid else self.reading.message)
+        return self.reading.valid
+
+    def show_message(self, message: str) -> None:
+        """Show a message under the field from outside (a cross-field check), marked invalid."""
+        self.input.set_class(bool(message), "-invalid")
+        self._show_message(message)
+
+    def resync(self) -> None:
+        """Re-read the input and the "not taken" choice after they were set without events
+        (the step restores typed text with ``prevent``)."""
+        text = self.input.value
+        self.reading = self.validator.read(text) if text.strip() else EMPTY
+        self._apply_not_taken(self.not_taken)
+        if text.strip() and not self.reading.valid and self.not_taken is None:
+            self.input.validate(text)
+            self._show_message(self.reading.message)
+
+    def set_previous(self, text: str) -> None:
+        for label in self.query(".mf-prev").results(Label):
+            label.update(text)
+
+    def set_trend_history(self, values: Sequence[float | None]) -> None:
+        self._trend = list(values)
+        for trend in self.query(Trend):
+            trend.set_values([*values, self.reading.value])
+
+    # ------------------------------------------------------------------ events
+
+    @on(Input.Changed)
+    def _on_text(self, event: Input.Changed) -> None:
+        if event.input.id != self.input_id:
+            return
+        event.stop()
+        self.reading = self.validator.read(event.value) if event.value.strip() else EMPTY
+        self._show(self.reading)
+        if self._shown_message or self.input.has_class("-invalid"):
+            # Already flagged: re-check per keystroke so the message clears once fixed.
+            self.input.validate(event.value)
+            self._show_message("" if self.reading.valid else self.reading.message)
+        self.post_message(self.Changed(self, self.reading))
+
+    @on(Input.Blurred)
+    @on(Input.Submitted)
+    def _on_field_left(self, event: Input.Blurred | Input.Submitted) -> None:
+        if event.input.id != self.input_id:
+            return
+        if self.not_taken is None and event.value.strip():
+            result = event.validation_result
+            self._show_message("" if result is None or result.is_valid else self.reading.message)
+        else:
+            self.input.set_class(False, "-invalid")
+            self._show_message("")
+
+    @on(Select.Changed)
+    def _on_not_taken(self, event: Select.Changed) -> None:
+        if event.select.id != f"{self.input_id}-nt":
+            return
+        event.stop()
+        self._apply_not_taken(self.not_taken)
+        self.post_message(self.Changed(self, EMPTY if self.not_taken else self.reading))
+
+    # ------------------------------------------------------------------ display
+
+    def _apply_not_taken(self, reason: str | None) -> None:
+        self.set_class(reason is not None, "-not-taken")
+        self.input.disabled = reason is not None
+        if reason is not None:
+            self.input.set_class(False, "-invalid")
+            self._show_message("")
+            self._show(Reading(valid=True, echo=f"not taken: {reason.replace('-', ' ')}"))
+        else:
+            self._show(self.reading)
+
+    def _show(self, reading: Reading) -> None:
+        echo = self.query_one(".mf-echo", Label)
+        flag = self.query_one(".mf-flag", Label)
+        echo.update(reading.echo)
+        word, css = FLAG_WORDS.get(reading.status or "", ("", ""))
+        if not reading.echo:
+            word, css = "", ""
+        flag.update(word)
+        flag.set_class(css == "error", "error")
+        flag.set_class(css == "warning", "warning")
+        flag.set_class(css == "normal", "normal")
+        flag.set_class(not word, "-hidden")
+        if self._trend is not None:
+            for trend in self.query(Trend):
+                trend.set_values([*self._trend, reading.value])
+
+    def _show_message(self, message: str) -> None:
+        self._shown_message = message
+        self.query_one(".mf-message", Label).update(message)
+        self.set_class(bool(message), "-has-message")

@@ -1,0 +1,82 @@
+"""The patient's earlier readings, as the vitals step shows them beside each field.
+
+"last 98.6 °F  2026-03-01" tells the MA at a glance whether a new reading is plausible (a
+weight 40 lb off is more likely a typo than a diet), and the trend of the last few visits shows
+direction. Pure functions over signed encounters; shown values are the ones typed at the time
+(entered value and unit), so a reading never drifts through a unit round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kiosk.models import BloodPressure, Encounter, Measurement
+from kiosk.units import symbol
+from kiosk.validators.kinds import KIND_SPECS, format_number
+
+
+def past_encounters(previous: Encounter | None, history: Sequence[Encounter]) -> list[Encounter]:
+    """Earlier signed encounters, newest first, without duplicates (previous may be history[0])."""
+    seen: set[str] = set()
+    out: list[Encounter] = []
+    for encounter in [*([previous] if previous else []), *history]:
+        if encounter.id not in seen:
+            seen.add(encounter.id)
+            out.append(encounter)
+    return sorted(out, key=lambda e: e.started_at, reverse=True)
+
+
+def _taken(readings: Sequence[Measurement | BloodPressure]) -> Measurement | BloodPressure | None:
+    for reading in reversed(readings):
+        first = reading.systolic if isinstance(reading, BloodPressure) else reading
+        if first.value is not None:
+            return reading
+    return None
+
+
+def shown(reading: Measurement | BloodPressure) -> str:
+    """A reading as it was typed, with its unit: "98.6 °F", "70 in", "120/80 mmHg", "4/10"."""
+    if isinstance(reading, BloodPressure):
+        s, d = reading.systolic.value, reading.diastolic.value
+        if s is None or d is None:
+            return ""
+        return f"{format_number(s, 0)}/{format_number(d, 0)} mmHg"
+    if reading.entered_value is not None and reading.entered_unit is not None:
+        unit = reading.entered_unit
+        text = f"{round(reading.entered_value, 2):g}"
+    elif reading.value is not None:
+        unit = reading.unit
+        spec = KIND_SPECS.get(reading.kind)
+        text = format_number(reading.value, spec.shown if spec else 1)
+    else:
+        return ""
+    if unit == "{score}":
+        return f"{text}/10"
+    return f"{text} {symbol(unit)}"
+
+
+def previous_text(past: Sequence[Encounter], name: str) -> str:
+    """ "last 98.6 °F  2026-03-01" from the newest earlier encounter with a taken ``name``
+    reading (a Vitals field name); "" when there is none."""
+    for encounter in past:
+        reading = _taken(getattr(encounter.vitals, name))
+        if reading is not None:
+            text = shown(reading)
+            if text:
+                return f"last {text}  {encounter.day.isoformat()}"
+    return ""
+
+
+def trend_values(past: Sequence[Encounter], name: str, *, limit: int = 7) -> list[float | None]:
+    """Canonical values of ``name`` (systolic for blood pressure), oldest first, last ``limit``
+    visits that recorded one."""
+    values: list[float | None] = []
+    for encounter in past:
+        reading = _taken(getattr(encounter.vitals, name))
+        if reading is None:
+            continue
+        first = reading.systolic if isinstance(reading, BloodPressure) else reading
+        values.append(first.value)
+        if len(values) >= limit:
+            break
+    return list(reversed(values))
