@@ -53,14 +53,20 @@ def _reading(kind: VitalKind, value: float, unit: str, at: datetime) -> Measurem
 
 
 def make_encounter(
-    seed: int, *, patient: int | None = None, day: date | None = None, staff: str = "ma1"
+    seed: int,
+    *,
+    patient: int | None = None,
+    day: date | None = None,
+    staff: str = "ma1",
+    encounter_id: str | None = None,
 ) -> Encounter:
-    """A signed, realistic (~3 KB) encounter; deterministic for a seed."""
+    """A signed, realistic (~3 KB) encounter; deterministic for a seed, a day and an id."""
     rng = random.Random(seed)
     day = day or datetime.now(UTC).date()
     at = datetime.combine(day, time(8), tzinfo=UTC) + timedelta(minutes=rng.randrange(600))
     pid = rng.randrange(3000) if patient is None else patient
     return Encounter(
+        id=encounter_id or f"{rng.getrandbits(128):032x}",
         room=f"Exam {1 + seed % 6}",
         staff_id=staff,
         started_at=at,
@@ -118,6 +124,14 @@ def make_encounter(
     )
 
 
+CHILD_DAY = date(2026, 1, 15)
+
+
+def child_encounter(worker: int, n: int) -> Encounter:
+    """The n-th encounter a child saves: the parent rebuilds it from the printed id."""
+    return make_encounter(worker * 1_000_000 + n, day=CHILD_DAY, encounter_id=f"w{worker}n{n}")
+
+
 def main(argv: list[str]) -> int:
     from kiosk.store import EncounterStore
 
@@ -125,8 +139,7 @@ def main(argv: list[str]) -> int:
     with EncounterStore(data_dir, staff_id=f"ma{worker}") as store:
         n = 0
         while count == 0 or n < count:
-            encounter = make_encounter(worker * 1_000_000 + n)
-            print(store.save(encounter), flush=True)
+            print(store.save(child_encounter(worker, n)), flush=True)
             n += 1
     return 0
 
