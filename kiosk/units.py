@@ -234,6 +234,15 @@ def convert(value: float, source: str, target: str) -> float:
     return result
 
 
+def warm_up() -> None:
+    """Build the registry and every conversion now (~0.2-0.5 s), e.g. in a startup worker,
+    so the first reading typed does not wait for pint."""
+    for source in UNITS:
+        for target in UNITS:
+            if source != target and UNITS[source].dimension == UNITS[target].dimension:
+                _affine(source, target)
+
+
 def symbol(ucum: str) -> str:
     """The unit as shown to people ("mm[Hg]" -> "mmHg"); the code itself if unknown."""
     spec = UNITS.get(ucum)

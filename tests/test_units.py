@@ -138,6 +138,19 @@ def test_importing_the_core_does_not_import_pint() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_warm_up_caches_every_same_dimension_pair() -> None:
+    units.warm_up()
+    info = units._affine.cache_info()
+    same_dimension = sum(
+        1
+        for a in units.UNITS.values()
+        for b in units.UNITS.values()
+        if a is not b and a.dimension == b.dimension
+    )
+    assert info.currsize >= same_dimension
+    assert units._affine("[degF]", "Cel") == pytest.approx((-160 / 9, 5 / 9))
+
+
 def test_symbols() -> None:
     assert units.symbol("mm[Hg]") == "mmHg"
     assert units.symbol("Cel") == "°C"

@@ -131,7 +131,7 @@ def test_bare_us_temperature_is_never_read_as_fahrenheit_when_impossible() -> No
     assert check.status == "invalid"
     assert check.value is None
     assert check.message == (
-        "37.2 is not possible in Fahrenheit — did you mean 37.2 °C? Type 37.2C."
+        "37.2 is not a temperature in Fahrenheit — did you mean 37.2 °C? Type 37.2C."
     )
 
 
@@ -146,6 +146,12 @@ def test_bare_heights_suggest_the_plausible_unit() -> None:
     assert "did you mean 180 cm?" in check_vital("height", "180").message
     assert "did you mean 5.5 ft?" in check_vital("height", "5.5").message
     assert "did you mean 1.78 m?" in check_vital("height", "1.78", system="metric").message
+    # On a US kiosk 1.78 could be feet or metres: both are offered, neither is guessed.
+    us = check_vital("height", "1.78")
+    assert us.status == "invalid"
+    assert us.message == (
+        "1.78 is not a height in inches — did you mean 1.78 ft or 1.78 m? Type 1.78 ft or 1.78 m."
+    )
     assert check_vital("height", "180", system="metric").value == 180.0
 
 

@@ -56,7 +56,7 @@ KIND_SPECS: dict[str, KindSpec] = {
         "length",
         "[in_i]",
         "cm",
-        ("cm", "[ft_i]"),
+        ("cm", "[ft_i]", "m"),
         ("m", "[in_i]"),
         2,
         1,

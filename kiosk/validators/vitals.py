@@ -7,9 +7,10 @@ classifies. Nothing here raises for any text: unreadable input is a ``VitalCheck
 
 Bare numbers take the clinic's default unit. If that reading is impossible but the same number
 is possible in another unit (37.2 typed on a US kiosk), the result is ``invalid`` with a message
-proposing the other unit, never the impossible value. Heights: a bare US number is inches,
-then cm, then feet (5.5 -> "did you mean 5.5 ft?"); a bare metric number is cm, then m
-(1.78 -> "did you mean 1.78 m?"), then inches.
+proposing every other unit in which it is possible, never the impossible value. Heights: a
+bare US number is inches, else cm, feet or metres are proposed (180 -> "did you mean 180 cm?",
+5.5 -> "5.5 ft?", 1.78 -> "1.78 ft or 1.78 m?"); a bare metric number is cm, else m or inches
+(1.78 -> "did you mean 1.78 m?").
 """
 
 from __future__ import annotations
@@ -173,23 +174,25 @@ def _allowed(bounds: Bounds, spec: KindSpec, entered_unit: str) -> str:
 def _suggest(
     number: float, number_text: str, spec: KindSpec, bounds: Bounds, system: System, default: str
 ) -> str | None:
-    """A message proposing another unit for an impossible bare number, or None."""
+    """A message proposing the other plausible unit(s) for an impossible bare number, or None.
+
+    "37.2 is not a temperature in Fahrenheit — did you mean 37.2 °C? Type 37.2C."
+    """
     alternatives = spec.alternatives_us if system == "us" else spec.alternatives_metric
+    meant, typed = [], []
     for ucum in alternatives:
         canonical = round(units.convert(number, ucum, spec.canonical), spec.decimals)
         if bounds.is_possible(canonical):
-            what = units.UNITS[default].name
             other = units.UNITS[ucum]
-            typed = (
-                f"{number_text}{other.symbol.lstrip('°')}"
-                if other.dimension == "temperature"
-                else (f"{number_text} {other.symbol}")
-            )
-            return (
-                f"{number_text} is not possible in {what} — did you mean {number_text} "
-                f"{other.symbol}? Type {typed}."
-            )
-    return None
+            meant.append(f"{number_text} {other.symbol}")
+            tight = other.dimension == "temperature"
+            typed.append(f"{number_text}{other.symbol.lstrip('°')}" if tight else meant[-1])
+    if not meant:
+        return None
+    return (
+        f"{number_text} is not {spec.noun} in {units.UNITS[default].name} — "
+        f"did you mean {' or '.join(meant)}? Type {' or '.join(typed)}."
+    )
 
 
 def _check(kind: str, entered: str, bounds: Bounds, system: System) -> VitalCheck:
