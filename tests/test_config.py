@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,7 +15,6 @@ import pytest
 from pydantic import ValidationError
 
 import kiosk.cli
-import kiosk.commands.run
 from kiosk import config
 from kiosk.config import (
     REQUIRED_FIELD_NAMES,
@@ -234,48 +234,40 @@ def test_unreadable_files(write_config: Write, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- the CLI shows one line
 
 
-def _load_config_command(args: object) -> int:
-    settings_from_args(args)
-    return 0
-
-
 def test_cli_prints_the_config_error(
-    write_config: Write, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    write_config: Write, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Only the "run" command, replaced by one that just loads the settings, so this test
-    # does not depend on the other sub-commands or start the app.
-    monkeypatch.setattr(kiosk.cli, "COMMANDS", ("run",))
-    monkeypatch.setattr(kiosk.commands.run, "run", _load_config_command)
     path = write_config("idle_lock_seconds = -1\n")
-    assert kiosk.cli.main(["--config", str(path)]) == 2
+    assert kiosk.cli.main(["--config", str(path), "check"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"kiosk: {path}, key 'idle_lock_seconds': ")
     assert err.count("\n") == 1
     assert "Traceback" not in err
 
 
-SCRIPT = """
-import sys
-import kiosk.cli, kiosk.commands.run
-from kiosk.config import settings_from_args
-kiosk.cli.COMMANDS = ("run",)
-kiosk.commands.run.run = lambda args: settings_from_args(args) and 0
-sys.exit(kiosk.cli.main(sys.argv[1:]))
-"""
-
-
-def test_broken_config_in_a_fresh_process_has_no_traceback(write_config: Write) -> None:
-    path = write_config("[broken\n")
+@pytest.mark.parametrize(
+    ("text", "env", "start"),
+    [
+        ("[broken\n", {}, "{path}: not valid TOML"),
+        ("", {"KIOSK_IDLE_LOCK_SECONDS": "soon"}, "environment variable KIOSK_IDLE_LOCK_SECONDS"),
+    ],
+)
+def test_broken_config_in_a_fresh_process_has_no_traceback(
+    write_config: Write, text: str, env: dict[str, str], start: str
+) -> None:
+    path = write_config(text)
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, "--config", str(path)],
+        [sys.executable, "-m", "kiosk", "--config", str(path), "check"],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
+        env={**os.environ, **env},
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith(f"kiosk: {path}: not valid TOML")
+    assert result.stderr.startswith("kiosk: " + start.format(path=path))
+    assert result.stderr.count("\n") == 1
     assert result.stdout == ""
 
 
