@@ -117,6 +117,8 @@ def test_canonical_units_are_ucum(kind: str, unit: str) -> None:
         ("pain", "7.5", "whole number"),
         ("pain", "7/5", "out of 10"),
         ("spo2", "9" * 50, "Too long"),
+        ("temperature", "37,2", "Use a decimal point"),
+        ("weight", "1,000 lb", "no commas"),
     ],
 )
 def test_unreadable_input_is_invalid_with_a_plain_message(kind: str, text: str, words: str) -> None:
@@ -184,6 +186,8 @@ def test_impossible_bare_number_without_any_plausible_unit_stays_impossible() ->
     check = check_vital("temperature", "500")
     assert check.status == "impossible"
     assert "Not possible for a temperature" in check.message
+    assert "(allowed 0–10)" in check_vital("pain", "11").message
+    assert "(allowed 50–100%)" in check_vital("spo2", "0.97").message
 
 
 @pytest.mark.parametrize(

@@ -86,6 +86,8 @@ def _interpret(kind: str, spec: KindSpec, text: str) -> tuple[float, str | None]
     """(number, UCUM unit or None for a bare number) from normalised text, or _Unreadable."""
     if text.startswith("-"):
         raise _Unreadable(f"{spec.noun.capitalize()} cannot be negative.")
+    if "," in text:
+        raise _Unreadable(f"Use a decimal point and no commas. Type {spec.example}.")
     segments = units.split_quantity(text)
     if segments is None:
         raise _Unreadable(f"Cannot read '{text}'. Type {spec.example}.")
@@ -167,7 +169,8 @@ def _allowed(bounds: Bounds, spec: KindSpec, entered_unit: str) -> str:
         a = "" if lo is None else f"{round(units.convert(lo, spec.canonical, ucum), 1):g}"
         b = "" if hi is None else f"{round(units.convert(hi, spec.canonical, ucum), 1):g}"
         span = f"{a}–{b}" if a and b else (f"at least {a}" if a else f"at most {b}")
-        parts.append(span + ("/10" if ucum == "{score}" else f" {units.symbol(ucum)}"))
+        suffix = "" if ucum == "{score}" else units.symbol(ucum)
+        parts.append(f"{span}{'' if ucum in _TIGHT or not suffix else ' '}{suffix}")
     return " or ".join(parts)
 
 
