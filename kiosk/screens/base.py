@@ -11,17 +11,19 @@ A step restores its fields from the draft's sections, then overrides them with t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Header, Input, Select, TextArea
+from textual.widgets import Checkbox, Footer, Input, Select, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from kiosk.models import Encounter
+from kiosk.widgets.banner import PatientBanner, identity_line
 from kiosk.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -57,10 +59,15 @@ class StepOutcome:
     """The draft with this step's section merged, or unchanged plus ``form_text`` on back/leave."""
 
 
-def patient_banner(encounter: Encounter) -> str:
-    """Name, date of birth and MRN shown on every step, so the chart is never misread."""
-    p = encounter.patient
-    return f"{p.family_name.upper()}, {p.given_name} · DOB {p.birth_date:%Y-%m-%d} · MRN {p.id}"
+COMPACT_BELOW = 40
+"""Terminal rows under which inputs, selects and checkboxes drop their borders (1 row each)."""
+
+
+def set_density(screen: Screen[Any]) -> None:
+    """Compact form widgets on a short terminal (80x24), bordered touch targets on a tall one."""
+    compact = screen.size.height < COMPACT_BELOW
+    for widget in screen.query("Input, Select, Checkbox, Button.small"):
+        widget.compact = compact  # type: ignore[attr-defined]
 
 
 class StepScreen(Screen[StepOutcome]):
@@ -70,22 +77,26 @@ class StepScreen(Screen[StepOutcome]):
     TITLE: ClassVar[str] = ""
     AUTO_FOCUS = "#step-body Input, #step-body Checkbox, #step-body Select"
 
+    # the NavBar shows these as buttons with their keys, so the footer does not repeat them
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
-        Binding("escape", "back", "Back", priority=True, id="step.back"),
+        Binding("escape", "back", "Back", show=False, priority=True, id="step.back"),
         Binding("ctrl+b", "back", "Back", show=False, priority=True),
-        Binding("ctrl+n", "next", "Next", priority=True, id="step.next"),
-        Binding("ctrl+e", "leave", "Leave", priority=True, id="step.leave"),
+        Binding("ctrl+n", "next", "Next", show=False, priority=True, id="step.next"),
+        Binding("ctrl+e", "leave", "Leave", show=False, priority=True, id="step.leave"),
     ]
 
-    def __init__(self, draft: Encounter, ctx: StepContext) -> None:
+    def __init__(self, draft: Encounter, ctx: StepContext, *, position: str = "") -> None:
         super().__init__(classes="step")
         self.draft = draft
         self.ctx = ctx
+        self.position = position
+        """Where this step is in the intake, e.g. "2/6" (shown in the banner)."""
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="")
+        step = f"{self.TITLE}  {self.position}".strip()
+        yield PatientBanner(self.draft.patient, step)
         with VerticalScroll(id="step-body", can_focus=False):
             yield from self.compose_body()
         yield NavBar()
@@ -96,9 +107,13 @@ class StepScreen(Screen[StepOutcome]):
         yield from ()
 
     def on_mount(self) -> None:
-        self.sub_title = patient_banner(self.draft)
+        self.sub_title = identity_line(self.draft.patient)
+        set_density(self)
         self.restore()
         self.restore_form_text()
+
+    def on_resize(self, event: events.Resize) -> None:
+        set_density(self)
 
     def restore(self) -> None:
         """Fill the fields from the draft's sections; subclasses override."""
@@ -152,7 +167,9 @@ class StepScreen(Screen[StepOutcome]):
             self.focus_first_invalid()
             self.app.bell()
             return
-        self.dismiss(StepOutcome("next", updated))
+        # this step's text now lives in its section: keep only the other steps' raw text
+        others = {k: v for k, v in updated.form_text.items() if not k.startswith(f"{self.STEP}-")}
+        self.dismiss(StepOutcome("next", updated.model_copy(update={"form_text": others})))
 
     def action_back(self) -> None:
         self.dismiss(StepOutcome("back", self.snapshot()))

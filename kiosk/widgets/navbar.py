@@ -16,7 +16,6 @@ class NavBar(Horizontal):
 
     DEFAULT_CSS = """
     NavBar {
-        dock: bottom;
         height: 3;
         width: 1fr;
     }

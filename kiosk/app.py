@@ -1,0 +1,312 @@
+"""KioskApp: the thin router of the intake kiosk.
+
+The app owns the signed-in staff member, the encounter draft and the store; screens receive
+what they need and hand results back. One worker (:meth:`KioskApp._session`) walks the steps
+with ``push_screen_wait``: sign-in -> patient -> confirm identity -> demographics -> history ->
+complaint -> vitals -> POC tests -> review -> save -> back to the patient list.
+
+The sign-in screen is drawn before the core (settings, store, pint) is imported; a thread
+worker loads it after the first frame, and a failure is shown on screen, not as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from kiosk.screens.base import StepContext, StepOutcome, StepScreen
+from kiosk.screens.signin import SignInScreen
+from kiosk.widgets.confirm import ConfirmModal
+
+if TYPE_CHECKING:
+    from kiosk.loader import Core
+    from kiosk.models import Encounter
+
+
+class SessionEnded(Exception):
+    """Raised inside the session worker when the MA signs out (or the screen is cleared)."""
+
+
+class KioskApp(App[None]):
+    """The exam-room intake kiosk."""
+
+    CSS_PATH = "kiosk.tcss"
+    TITLE = "Exam-room intake"
+    ENABLE_COMMAND_PALETTE = False
+    ALLOW_SELECT = False
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (120, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit_kiosk", "Quit", show=False, priority=True),
+        Binding("ctrl+c", "nothing", show=False, priority=True, system=True),
+        Binding("f1", "help", "Help", priority=True, id="app.help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock"),
+        Binding("ctrl+o", "sign_out", "Sign out", priority=True, id="app.sign_out"),
+    ]
+
+    def __init__(self, args: argparse.Namespace | None = None) -> None:
+        super().__init__()
+        self.args = args or argparse.Namespace(config=None, data_dir=None, demo=False)
+        self.core: Core | None = None
+        self.core_error: str | None = None
+        self._core_loaded = asyncio.Event()
+        self.staff_id: str | None = None
+        self.draft: Encounter | None = None
+        self._saved_draft: Encounter | None = None
+        self._discarded: set[str] = set()
+        self._draft_lock = threading.Lock()
+        """Serialises autosaves and the discard after signing, so no late autosave revives
+        a draft that was just discarded."""
+        self._sign_out_pending = False
+        self._locked = False
+        self._last_input = time.monotonic()
+        self._signin: SignInScreen | None = None
+        self.exit_on_ready = os.environ.get("KIOSK_EXIT_ON_READY", "")
+        """Benchmarks only: "frame" exits after the first frame, "core" once the store is open."""
+
+    # ------------------------------------------------------------------ start-up
+
+    def on_mount(self) -> None:
+        self._session()
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        if self.exit_on_ready == "frame":
+            self.exit()
+            return
+        self.run_worker(self._load_core, thread=True, exit_on_error=False, name="load-core")
+        self.set_interval(1.0, self._tick)
+
+    def _load_core(self) -> Core:
+        from kiosk.loader import load_core
+
+        return load_core(self.args)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.name == "load-core":
+            if event.state is WorkerState.SUCCESS:
+                self.core = worker.result
+                self._core_ready()
+            elif event.state is WorkerState.ERROR:
+                self.core_error = _plain_error(worker.error)
+                self._core_loaded.set()
+                if self._signin is not None and self._signin.is_mounted:
+                    self._signin.core_failed(self.core_error)
+        elif worker.name == "session" and event.state is WorkerState.ERROR:
+            # never lose the kiosk to a bug in one intake: show it and start over
+            self.notify(f"Something went wrong: {_plain_error(worker.error)}", severity="error")
+            self.staff_id, self.draft = None, None
+            self._reset_to_signin()
+
+    def _core_ready(self) -> None:
+        assert self.core is not None
+        self.title = self.core.settings.clinic_name
+        self._core_loaded.set()
+        if self._signin is not None and self._signin.is_mounted:
+            self._signin.core_ready(self.core.demo_credentials)
+        if self.exit_on_ready == "core":
+            self.exit()
+
+    async def authenticate(self, staff_id: str, pin: str) -> str:
+        """Check a staff id and PIN (in a thread: Argon2 is deliberately slow)."""
+        await self._core_loaded.wait()
+        if self.core is None:
+            raise RuntimeError(self.core_error or "the kiosk could not start")
+        staff = self.core.staff
+        member = await asyncio.to_thread(staff.authenticate, staff_id, pin)
+        return member.staff_id
+
+    # ------------------------------------------------------------------ the session
+
+    def _reset_to_signin(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._session()
+
+    @work(exclusive=True, group="session", exit_on_error=False, name="session")
+    async def _session(self) -> None:
+        from kiosk.flow import Intake
+
+        while True:
+            self._signin = SignInScreen(self.authenticate, clinic=self.title)
+            if self.core is not None:
+                self.call_after_refresh(self._signin.core_ready, self.core.demo_credentials)
+            self.staff_id = await self.push_screen_wait(self._signin)
+            self._signin = None
+            self._sign_out_pending = False
+            assert self.core is not None
+            await Intake(self, self.core, self.staff_id).run()
+            self._sign_out()
+
+    def _sign_out(self) -> None:
+        if self.core is not None and self.staff_id is not None:
+            try:
+                self.core.staff.record("sign-out", self.staff_id)
+            except Exception:  # the audit trail failing must not keep someone signed in
+                self.notify("Could not record the sign-out in the audit trail.", severity="error")
+        self.staff_id = None
+        self.draft = None
+        self._sign_out_pending = False
+
+    @property
+    def sign_out_pending(self) -> bool:
+        return self._sign_out_pending
+
+    # ------------------------------------------------------------------ autosave
+
+    def set_draft(self, draft: Encounter | None) -> None:
+        """The flow tells the app which draft is open (autosaved every few seconds)."""
+        self.draft = draft
+
+    def _tick(self) -> None:
+        """Once a second: idle lock, and autosave of the open step's typed text."""
+        if self.core is None:
+            return
+        if (
+            self.staff_id
+            and time.monotonic() - self._last_input > self.core.settings.idle_lock_seconds
+        ):
+            self.lock()
+        screen = self.screen
+        if isinstance(screen, StepScreen) and screen.is_mounted and self.draft is not None:
+            try:
+                snapshot = screen.snapshot()
+            except Exception:  # the step is being built or torn down: next tick
+                return
+            if snapshot != self._saved_draft:
+                self.autosave(snapshot)
+
+    def autosave(self, draft: Encounter) -> None:
+        """Save the draft in a thread; a failure is shown, never fatal."""
+        self._saved_draft = draft
+        self.run_worker(
+            lambda: self._save_draft(draft), thread=True, exit_on_error=False, name="autosave"
+        )
+
+    def _save_draft(self, draft: Encounter) -> None:
+        assert self.core is not None
+        try:
+            with self._draft_lock:
+                if draft.id in self._discarded:
+                    return  # signed (or started over) meanwhile
+                self.core.store.save_draft(draft)
+        except Exception as error:
+            self.call_from_thread(
+                self.notify,
+                f"The draft could not be saved: {_plain_error(error)}",
+                severity="error",
+            )
+
+    def discard_draft(self, draft: Encounter) -> None:
+        """Close ``draft`` and delete its file; no autosave still in flight can revive it."""
+        assert self.core is not None
+        with self._draft_lock:
+            self._discarded.add(draft.id)
+            if self.draft is not None and self.draft.id == draft.id:
+                self.draft = None
+            self._saved_draft = None
+            self.core.store.discard_draft(draft.staff_id, draft.room)
+
+    # ------------------------------------------------------------------ app-wide keys
+
+    async def on_event(self, event: object) -> None:
+        from textual import events
+
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_input = time.monotonic()
+        await super().on_event(event)  # type: ignore[arg-type]
+
+    def action_help(self) -> None:
+        from kiosk.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_nothing(self) -> None:
+        """Ctrl+C does nothing: no copying patient data, no quitting."""
+
+    def action_quit_kiosk(self) -> None:
+        """Quitting is only possible when nobody is signed in."""
+        if self.staff_id is None:
+            self.exit()
+        else:
+            self.notify("Sign out first (Ctrl+O).", severity="warning")
+
+    def action_sign_out(self) -> None:
+        if self.staff_id is None:
+            return
+        screen = self.screen
+        if isinstance(screen, StepScreen):
+
+            def answered(leave: bool | None) -> None:
+                if leave:
+                    self._sign_out_pending = True
+                    screen.dismiss(StepOutcome("leave", screen.snapshot()))
+
+            self.push_screen(ConfirmModal.leave_intake(), answered)
+        else:
+            self._sign_out_pending = True
+            cancel = getattr(screen, "cancel", None)
+            if callable(cancel):
+                cancel()
+
+    def action_lock(self) -> None:
+        self.lock()
+
+    def lock(self) -> None:
+        """Clear the screen behind a lock until the same staff member unlocks (Privacy)."""
+        if self.staff_id is None or self._locked:
+            return
+        try:
+            from kiosk.screens.lock import LockScreen
+        except ImportError:
+            return
+        self._locked = True
+
+        def unlocked(_: object) -> None:
+            self._locked = False
+            self._last_input = time.monotonic()
+
+        self.push_screen(LockScreen(self.staff_id), unlocked)  # type: ignore[call-arg]
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Never put text on the clipboard: it may hold patient data."""
+
+    def step_context(self, previous: Encounter | None, history: list[Encounter]) -> StepContext:
+        assert self.core is not None
+        assert self.staff_id is not None
+        return StepContext(self.core.settings, self.core.store, self.staff_id, previous, history)
+
+
+def _plain_error(error: BaseException | None) -> str:
+    """A one-line message for a person: KioskError text as is, others by kind, no traceback."""
+    from kiosk.errors import KioskError
+
+    if error is None:
+        return "unknown error"
+    if isinstance(error, KioskError):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"{error.strerror or type(error).__name__} ({Path(str(error.filename or '')).name})"
+    return type(error).__name__
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the kiosk until it is quit from the sign-in screen."""
+    KioskApp(args).run()
+    return 0

@@ -1,0 +1,220 @@
+"""One signed-in session: pick a patient, confirm identity, walk the steps, sign, repeat.
+
+Kept out of app.py so the app stays a thin router. The flow runs inside the app's session
+worker and only uses ``push_screen_wait``; it owns the draft while a patient is open and hands
+it to the app for autosave. Screens are dismissed (freed) after each step, and after signing
+nothing of the patient stays on screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from kiosk.models import Encounter, Patient, utcnow
+from kiosk.screens.base import StepScreen
+from kiosk.validators.identity import Checked, check_mrn
+from kiosk.widgets.confirm import ConfirmModal
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+    from kiosk.loader import Core
+
+
+def step_classes() -> list[type[StepScreen]]:
+    """The intake steps in order; steps whose module is not installed yet are skipped."""
+    import importlib
+
+    steps: list[type[StepScreen]] = []
+    for module, name in (
+        ("demographics", "DemographicsScreen"),
+        ("history", "HistoryScreen"),
+        ("complaint", "ComplaintScreen"),
+        ("vitals", "VitalsScreen"),
+        ("poc", "PocScreen"),
+        ("review", "ReviewScreen"),
+    ):
+        try:
+            steps.append(getattr(importlib.import_module(f"kiosk.screens.{module}"), name))
+        except (ImportError, AttributeError):
+            continue
+    return steps
+
+
+def new_draft(patient: Patient, staff_id: str, room: str, previous: Encounter | None) -> Encounter:
+    """A fresh draft: history and insurance carried forward from the last visit, for review."""
+    draft = Encounter(staff_id=staff_id, patient=patient, room=room, identity_confirmed=True)
+    if previous is None:
+        return draft
+    history = previous.history.model_copy(update={"reviewed": False})
+    insurance = previous.insurance.model_copy(update={"changed_since_last_visit": False})
+    return draft.model_copy(update={"history": history, "insurance": insurance})
+
+
+def signed(draft: Encounter) -> Encounter:
+    """The draft as a signed encounter, validated (raises ValueError if it cannot be signed)."""
+    data: dict[str, Any] = draft.model_dump()
+    data.update(status="signed", signed_at=utcnow(), form_text={}, draft_step="")
+    return Encounter.model_validate(data)
+
+
+class Intake:
+    """The loop of one signed-in staff member."""
+
+    def __init__(self, app: KioskApp, core: Core, staff_id: str) -> None:
+        self.app = app
+        self.core = core
+        self.store = core.store
+        self.staff_id = staff_id
+        self.steps = step_classes()
+
+    async def run(self) -> None:
+        self.store.actor = self.staff_id
+        try:
+            draft = await self._offer_resume()
+            while not self.app.sign_out_pending:
+                if draft is None:
+                    draft = await self._pick_patient()
+                    if draft is None:
+                        return
+                await self._walk(draft)
+                draft = None
+        finally:
+            self.app.set_draft(None)
+            self.store.actor = None
+
+    # ------------------------------------------------------------------ patient
+
+    def _today(self) -> list[Patient]:
+        seen: dict[str, Patient] = {}
+        for patient in [*self.store.appointments(), *self.store.recent_patients()]:
+            seen.setdefault(patient.id, patient)
+        return list(seen.values())
+
+    def _check_mrn(self, text: str) -> Checked[str]:
+        return check_mrn(
+            text,
+            pattern=self.core.settings.mrn_pattern,
+            description="letters, digits and hyphens (the clinic's format)",
+            uppercase=False,
+        )
+
+    def _mrn_in_use(self, mrn: str) -> bool:
+        return any(p.id == mrn for p in self.store.find_patients(mrn))
+
+    async def _pick_patient(self) -> Encounter | None:
+        """Patient list -> (registration) -> identity -> a new or resumed draft; None = sign out."""
+        from kiosk.screens.identity import IdentityScreen
+        from kiosk.screens.patient import PatientScreen
+        from kiosk.screens.register import RegisterScreen
+
+        while not self.app.sign_out_pending:
+            choice = await self.app.push_screen_wait(
+                PatientScreen(self._today, self.store.find_patients)
+            )
+            if choice is None:
+                return None
+            if choice == "register":
+                patient = await self.app.push_screen_wait(
+                    RegisterScreen(self._check_mrn, self._mrn_in_use)
+                )
+                if patient is None:
+                    continue
+            else:
+                patient = choice
+            if not await self.app.push_screen_wait(IdentityScreen(patient)):
+                continue
+            draft = await self._resume_for(patient)
+            if draft is not None:
+                return draft
+            previous = await asyncio.to_thread(self.store.last_encounter, patient.id)
+            return new_draft(patient, self.staff_id, self.core.settings.room, previous)
+        return None
+
+    # ------------------------------------------------------------------ drafts
+
+    def _load_draft(self) -> Encounter | None:
+        return self.store.load_draft(self.staff_id, self.core.settings.room)
+
+    async def _offer_resume(self) -> Encounter | None:
+        """On sign-in: an unfinished intake of this MA in this room is offered for resuming."""
+        draft = await asyncio.to_thread(self._load_draft)
+        if draft is None or self.app.sign_out_pending:
+            return None
+        from kiosk.screens.identity import IdentityScreen
+
+        p = draft.patient
+        question = (
+            f"Resume the unfinished intake of {p.family_name.upper()}, {p.given_name} "
+            f"(born {p.birth_date:%Y-%m-%d}) at the {draft.draft_step or 'first'} step?"
+        )
+        if not await self.app.push_screen_wait(ConfirmModal(question, yes="Resume", no="Not now")):
+            return None
+        if not await self.app.push_screen_wait(IdentityScreen(draft.patient)):
+            return None
+        return draft
+
+    async def _resume_for(self, patient: Patient) -> Encounter | None:
+        """Picking the patient whose draft is open: offer to resume it."""
+        draft = await asyncio.to_thread(self._load_draft)
+        if draft is None or draft.patient.id != patient.id:
+            return None
+        question = f"Resume this patient's unfinished intake at the {draft.draft_step} step?"
+        if await self.app.push_screen_wait(ConfirmModal(question, yes="Resume", no="Start over")):
+            return draft
+        await asyncio.to_thread(self.app.discard_draft, draft)
+        return None
+
+    # ------------------------------------------------------------------ steps
+
+    async def _walk(self, draft: Encounter) -> None:
+        """Run the steps from the draft's step; sign and save at the end."""
+        previous = await asyncio.to_thread(self.store.last_encounter, draft.patient.id)
+        earlier = await asyncio.to_thread(self.store.for_patient, draft.patient.id)
+        earlier = [e for e in earlier if e.status != "draft"]
+        ctx = self.app.step_context(previous, earlier)
+        names = [s.STEP for s in self.steps]
+        index = names.index(draft.draft_step) if draft.draft_step in names else 0
+        while True:
+            step = self.steps[index]
+            draft = draft.model_copy(update={"draft_step": step.STEP})
+            self.app.set_draft(draft)
+            screen = step(draft, ctx)
+            screen.position = f"step {index + 1} of {len(self.steps)}"
+            outcome = await self.app.push_screen_wait(screen)
+            draft = outcome.encounter
+            if outcome.action == "leave":
+                self.app.autosave(draft)
+                return
+            if outcome.action == "back":
+                if index == 0:
+                    if await self.app.push_screen_wait(ConfirmModal.leave_intake()):
+                        self.app.autosave(draft)
+                        return
+                    continue
+                index -= 1
+            else:
+                index += 1
+                if index == len(self.steps):
+                    if await self._sign(draft):
+                        return
+                    index -= 1
+            self.app.autosave(draft.model_copy(update={"draft_step": self.steps[index].STEP}))
+
+    async def _sign(self, draft: Encounter) -> bool:
+        """Save the signed encounter; discard the draft. False (stay on review) on failure."""
+        try:
+            final = signed(draft)
+            await asyncio.to_thread(self.store.save, final)
+        except Exception as error:
+            from kiosk.app import _plain_error
+
+            self.app.notify(
+                f"Not saved: {_plain_error(error) if not isinstance(error, ValueError) else error}",
+                severity="error",
+                timeout=10,
+            )
+            return False
+        await asyncio.to_thread(self.app.discard_draft, draft)
+        self.app.notify("Signed and saved. The screen is cleared for the next patient.")
+        return True

@@ -1,0 +1,67 @@
+"""Open the core (settings, store, staff accounts) off the first frame's path.
+
+The kiosk face imports this module in a thread worker after the sign-in screen is drawn, so
+pydantic-settings, pint, TinyDB and Argon2 never delay the first frame. No Textual here.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kiosk.config import Settings
+    from kiosk.staff import StaffDirectory
+    from kiosk.store import EncounterStore
+
+
+@dataclass(frozen=True)
+class Core:
+    """Everything the app needs once someone signs in."""
+
+    settings: Settings
+    store: EncounterStore
+    staff: StaffDirectory
+    demo_credentials: tuple[str, str] | None
+    """(staff id, PIN) of the demo account, shown on the sign-in screen in demo mode."""
+
+
+def load_core(args: argparse.Namespace) -> Core:
+    """Read settings, open the store (seeding demo data once) and the staff accounts.
+
+    Raises KioskError (ConfigError, StoreError) with a message for a person.
+    """
+    from kiosk.config import settings_from_args
+    from kiosk.staff import StaffDirectory
+    from kiosk.store import EncounterStore
+
+    settings = settings_from_args(args)
+    data_dir = settings.active_data_dir
+    if settings.demo:
+        _seed_demo(data_dir)
+    store = EncounterStore(data_dir)
+    staff = StaffDirectory(data_dir)
+    credentials = staff.ensure_demo_account() if settings.demo else None
+    _warm_imports()
+    return Core(settings, store, staff, credentials)
+
+
+def _seed_demo(data_dir: Path) -> None:
+    """Seed the demo folder with synthetic patients, once (the store's ensure_demo_data)."""
+    from kiosk.commands.demo_data import ensure_demo_data
+
+    ensure_demo_data(data_dir)
+
+
+def _warm_imports() -> None:
+    """Import the validators (and pint) now, in the background, not on the first keystroke."""
+    import importlib
+
+    for name in ("kiosk.validators", "kiosk.scoring"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # the validators may not be installed in a partial checkout
+            continue

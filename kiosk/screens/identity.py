@@ -1,0 +1,130 @@
+"""Two identifiers before anything is charted (The Joint Commission NPSG.01.01.01).
+
+The name and date of birth are shown large; the MA asks the patient and either ticks both
+boxes or types the date of birth the patient says (it must match, and then ticks that box).
+Continue stays disabled until both are confirmed. Dismisses with True, or False for Back.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+
+from kiosk.models import Patient
+from kiosk.screens.base import set_density
+from kiosk.screens.patient import age_years
+from kiosk.validators.identity import check_birth_date
+
+
+class IdentityScreen(Screen[bool]):
+    """Confirm name and date of birth with the patient."""
+
+    TITLE = "Confirm identity"
+    AUTO_FOCUS = "#identity-name"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,ctrl+b", "back", "Back", priority=True),
+        Binding("ctrl+n", "confirm", "Continue", priority=True),
+    ]
+
+    def __init__(self, patient: Patient) -> None:
+        super().__init__()
+        self.patient = patient
+
+    def compose(self) -> ComposeResult:
+        p = self.patient
+        yield Header(icon="")
+        with VerticalScroll(id="identity-body", can_focus=False):
+            yield Static(
+                "Ask the patient: “Please tell me your full name and date of birth.”",
+                classes="hint",
+            )
+            with Vertical(id="identity-card"):
+                yield Static(
+                    f"{p.family_name.upper()}, {p.given_name} {p.middle_name}".strip(),
+                    id="identity-show-name",
+                )
+                yield Static(
+                    f"Born {p.birth_date:%d %B %Y}  ({p.birth_date:%Y-%m-%d}) · "
+                    f"{age_years(p.birth_date)} years",
+                    id="identity-show-dob",
+                )
+            yield Checkbox("Name confirmed", id="identity-name")
+            yield Checkbox("Date of birth confirmed", id="identity-dob")
+            yield Label("…or type the date of birth the patient says", classes="field-label")
+            yield Input(placeholder="MM/DD/YYYY", id="identity-dob-typed")
+            yield Static("", id="identity-message", classes="message")
+        with Horizontal(id="identity-buttons", classes="buttons"):
+            yield Button("Back  Esc", id="identity-back", action="screen.back")
+            yield Button(
+                "Continue  Ctrl+N",
+                id="identity-continue",
+                variant="primary",
+                action="screen.confirm",
+                disabled=True,
+            )
+        yield Footer(show_command_palette=False)
+
+    @property
+    def confirmed(self) -> bool:
+        return (
+            self.query_one("#identity-name", Checkbox).value
+            and self.query_one("#identity-dob", Checkbox).value
+        )
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.query_one("#identity-continue", Button).disabled = not self.confirmed
+        if self.confirmed:
+            self.query_one("#identity-message", Static).update("")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._check_typed(event.value)
+        if self.confirmed:
+            self.action_confirm()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if check_birth_date(event.value).ok:
+            self._check_typed(event.value)
+
+    def _check_typed(self, text: str) -> None:
+        message = self.query_one("#identity-message", Static)
+        checked = check_birth_date(text)
+        said = checked.value
+        if said is None:
+            message.update(checked.message)
+            message.add_class("error")
+        elif said != self.patient.birth_date:
+            message.update("Does not match the chart. Check the patient and the spelling.")
+            message.add_class("error")
+            self.query_one("#identity-dob", Checkbox).value = False
+        else:
+            message.update("Date of birth matches.")
+            message.remove_class("error")
+            self.query_one("#identity-dob", Checkbox).value = True
+
+    def action_confirm(self) -> None:
+        if not self.confirmed:
+            self.query_one("#identity-message", Static).update(
+                "Confirm both the name and the date of birth with the patient first."
+            )
+            self.query_one("#identity-message", Static).add_class("error")
+            self.app.bell()
+            return
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+    def on_mount(self) -> None:
+        set_density(self)
+
+    def on_resize(self) -> None:
+        set_density(self)
+
+    def cancel(self) -> None:
+        self.dismiss(False)

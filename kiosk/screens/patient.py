@@ -1,0 +1,139 @@
+"""The patient list: today's patients, a search by name, date of birth or MRN, registration.
+
+The screen knows nothing about the store: the flow hands it two look-ups (``today`` and
+``find``) that run in a thread, and it dismisses with the chosen Patient, the string
+``"register"`` (new patient), or None (sign out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import ClassVar, Literal
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+
+from kiosk.models import Patient
+
+PatientChoice = Patient | Literal["register"] | None
+Lookup = Callable[[str], Sequence[Patient]]
+
+
+def age_years(birth_date: date, today: date | None = None) -> int:
+    """Whole years of age today."""
+    today = today or date.today()
+    years = today.year - birth_date.year
+    return years - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+class PatientScreen(Screen[PatientChoice]):
+    """Pick the patient in the room (or register a new one)."""
+
+    TITLE = "Patient"
+    AUTO_FOCUS = "#patient-search"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+f", "search", "Search", priority=True),
+        Binding("ctrl+r", "register", "New patient", priority=True),
+        Binding("ctrl+n", "open", "Open", priority=True),
+    ]
+
+    def __init__(self, today: Callable[[], Sequence[Patient]], find: Lookup) -> None:
+        super().__init__()
+        self._today = today
+        self._find = find
+        self._rows: list[Patient] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        with Vertical(id="patient-body"):
+            yield Label("Search by name, date of birth or MRN", classes="field-label")
+            yield Input(placeholder="e.g. rivera  ·  1984-03-07  ·  MRN", id="patient-search")
+            yield Static("Today's patients", id="patient-heading", classes="section-title")
+            table: DataTable[str] = DataTable(id="patient-table", cursor_type="row")
+            table.add_columns("Name", "Date of birth", "Age", "Sex", "MRN")
+            yield table
+            yield Static("", id="patient-empty", classes="hint")
+        with Horizontal(id="patient-buttons", classes="buttons"):
+            yield Button("New patient  Ctrl+R", id="patient-register", action="screen.register")
+            yield Button("Sign out  Ctrl+O", id="patient-signout", action="app.sign_out")
+            yield Button("Open  Enter", id="patient-open", variant="primary", action="screen.open")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        staff = getattr(self.app, "staff_id", None)
+        self.sub_title = f"signed in: {staff}" if staff else ""
+        self._lookup("")
+
+    # ------------------------------------------------------------------ looking up
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._lookup(event.value.strip())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if len(self._rows) == 1:
+            self.dismiss(self._rows[0])
+        elif self._rows:
+            self.query_one(DataTable).focus()
+
+    @work(exclusive=True, group="lookup", thread=True, exit_on_error=False)
+    def _lookup(self, query: str) -> None:
+        rows = list(self._find(query) if query else self._today())
+        self.app.call_from_thread(self._show, query, rows)
+
+    def _show(self, query: str, rows: list[Patient]) -> None:
+        self._rows = rows
+        heading = f"Matches for “{query}”" if query else "Today's patients"
+        self.query_one("#patient-heading", Static).update(heading)
+        table = self.query_one(DataTable)
+        table.clear()
+        for patient in rows:
+            table.add_row(
+                f"{patient.family_name.upper()}, {patient.given_name}",
+                f"{patient.birth_date:%Y-%m-%d}",
+                str(age_years(patient.birth_date)),
+                patient.sex,
+                patient.id,
+            )
+        empty = (
+            ""
+            if rows
+            else (
+                "No patient matches. Check the spelling, or register a new patient (Ctrl+R)."
+                if query
+                else "No patients yet today."
+            )
+        )
+        self.query_one("#patient-empty", Static).update(empty)
+
+    # ------------------------------------------------------------------ actions
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._open_row(event.cursor_row)
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if self._rows:
+            self._open_row(table.cursor_row)
+        else:
+            self.notify("Search for the patient first, or register a new one.")
+
+    def _open_row(self, row: int) -> None:
+        if 0 <= row < len(self._rows):
+            self.dismiss(self._rows[row])
+
+    def action_search(self) -> None:
+        self.query_one("#patient-search", Input).focus()
+
+    def action_register(self) -> None:
+        self.dismiss("register")
+
+    def cancel(self) -> None:
+        """Sign-out from the app: leave the list without a patient."""
+        self.dismiss(None)
