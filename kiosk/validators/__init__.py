@@ -4,8 +4,9 @@ Import from here: ``from kiosk.validators import check_vital``. The Textual adap
 ``kiosk.validators.textual`` (the face) and are deliberately not imported by this package.
 """
 
+from kiosk.validators.blood_pressure import check_blood_pressure
 from kiosk.validators.ranges import RangeTable, classify, load_ranges
-from kiosk.validators.vitals import VitalCheck, check_blood_pressure, check_vital, to_measurement
+from kiosk.validators.vitals import VitalCheck, check_vital, to_measurement
 
 __all__ = [
     "RangeTable",
