@@ -102,7 +102,11 @@ def _interpret(kind: str, spec: KindSpec, text: str) -> tuple[float, str | None]
             if kind == "pain" and first.unit_word == "/":
                 raise _Unreadable("Type the pain score as 7 or 7/10.")
             raise _Unreadable(f"Unknown unit '{first.unit_word}'. Type {spec.example}.")
-        return first.number, None if ucum == units.DEGREE else ucum
+        if ucum == units.DEGREE:
+            if kind != "temperature":
+                raise _Unreadable(f"A degree sign is for temperatures, not {spec.noun}.")
+            return first.number, None
+        return first.number, ucum
     if len(segments) == 2:
         return _compound(kind, spec, first, segments[1])
     raise _Unreadable(f"Cannot read '{text}'. Type {spec.example}.")
