@@ -319,7 +319,7 @@ def test_env_override_and_reset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 def test_shipped_file_cites_sources_for_every_kind() -> None:
     text = SHIPPED.read_text()
-    for source in ("CIEL", "NEWS2", "Canvas", "Fleming", "AAP", "PALS", "NICE", "ADA", "Kost"):
+    for source in ("CIEL", "NEWS2", "Canvas", "Fleming", "AAP", "PALS", "NICE", "ADA", "Abusamaan"):
         assert f"[{source}]" in text
     assert "project decision" in text.lower()
     for kind in KINDS:
