@@ -153,7 +153,19 @@ class EncounterStore(QueriesMixin, DraftsMixin):
                 )
         else:
             self.index.void(marker["id"], marker["patient"])
+        self._remove_temp_files(self.partitions.path(marker["partition"]).parent)
         self._set_pending(None)
+
+    @staticmethod
+    def _remove_temp_files(folder: Path) -> None:
+        """Temp files a killed writer left (under the lock no segment write is in progress)."""
+        try:
+            names = os.listdir(folder)
+        except FileNotFoundError:
+            return
+        for name in names:
+            if name.startswith(".") and name.endswith(".tmp"):
+                (folder / name).unlink(missing_ok=True)
 
     def _read_docs(self, partition: str, *, strict: bool = True) -> Docs | None:
         """A segment's documents; a damaged one is moved aside (re-checked under the lock)."""
@@ -193,7 +205,9 @@ class EncounterStore(QueriesMixin, DraftsMixin):
         """
         action = {"signed": "sign", "amended": "amend"}.get(encounter.status, "create")
         with self._writing("the encounter"):
-            return self._save_locked(encounter, self._who(staff or encounter.staff_id), action)
+            return self._save_locked(
+                encounter, self._who(staff or self.actor or encounter.staff_id), action
+            )
 
     def _writing(self, what: str) -> _Writing:
         return _Writing(self, what)
@@ -287,7 +301,7 @@ class EncounterStore(QueriesMixin, DraftsMixin):
             fields |= {"id": new_id(), "amends": encounter_id, "version": old["version"] + 1}
             fields |= {"status": "amended", "signed_at": encounter.signed_at or utcnow()}
             version = Encounter.model_validate(fields)
-            who = self._who(staff or encounter.staff_id)
+            who = self._who(staff or self.actor or encounter.staff_id)
             return self._save_locked(version, who, "amend", amends=encounter_id)
 
     def _live_amendments(self) -> dict[str, str]:
