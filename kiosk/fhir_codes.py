@@ -33,8 +33,8 @@ VERSION_SYSTEM = "urn:kiosk:encounter-version"
 
 
 def concept(system: str, code: str, display: str) -> dict[str, Any]:
-    """A CodeableConcept with one coding and the display as its text."""
-    return {"coding": [{"system": system, "code": code, "display": display}], "text": display}
+    """A CodeableConcept with one coding (no ``text``: it would repeat the display)."""
+    return {"coding": [{"system": system, "code": code, "display": display}]}
 
 
 def loinc(code: str, display: str) -> dict[str, Any]:

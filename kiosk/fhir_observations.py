@@ -60,6 +60,9 @@ SINGLE_VITALS: tuple[str, ...] = (
 )
 
 
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
 @dataclass(slots=True)
 class Context:
     """One bundle being built: the ids and references every resource of the encounter shares."""
@@ -86,9 +89,8 @@ class Context:
             )
         digest = self._prefix.copy()
         digest.update(key.encode())
-        x = digest.hexdigest()
-        variant = "89ab"[int(x[16], 16) & 3]  # RFC 4122 variant bits; "5": version 5
-        return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{variant}{x[17:20]}-{x[20:32]}"
+        x = digest.hexdigest()  # then set the version (5) and RFC 4122 variant bits:
+        return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
 
     def ref(self, key: str) -> Json:
         return {"reference": f"urn:uuid:{self.uid(key)}"}
@@ -99,10 +101,9 @@ class Context:
         if request is None:
             resource["id"] = uid
             request = {"method": "PUT", "url": f"{resource['resourceType']}/{uid}"}
-        self.entries.append(
-            {"fullUrl": f"urn:uuid:{uid}", "resource": resource, "request": request}
-        )
-        return {"reference": f"urn:uuid:{uid}"}
+        url = "urn:uuid:" + uid
+        self.entries.append({"fullUrl": url, "resource": resource, "request": request})
+        return {"reference": url}
 
 
 def age_years(birth_date: str, day: date) -> int:
@@ -136,13 +137,17 @@ def adult_bmi(doc: Json) -> tuple[float, int, int] | None:
     return round(value, 1), w, h
 
 
-def observation(ctx: Context, code: Json, category: list[Json] | None, when: str) -> Json:
-    obs: Json = {"resourceType": "Observation", "status": ctx.status}
-    if category is not None:
-        obs["category"] = category
-    obs.update(code=code, subject=ctx.patient, encounter=ctx.encounter, effectiveDateTime=when)
-    obs["performer"] = ctx.performer
-    return obs
+def observation(ctx: Context, code: Json, category: list[Json], when: str) -> Json:
+    return {
+        "resourceType": "Observation",
+        "status": ctx.status,
+        "category": category,
+        "code": code,
+        "subject": ctx.patient,
+        "encounter": ctx.encounter,
+        "effectiveDateTime": when,
+        "performer": ctx.performer,
+    }
 
 
 def reading(target: Json, m: Json) -> None:
@@ -169,19 +174,30 @@ def _blood_pressure(ctx: Context, bp: Json) -> Json:
     reading(systolic, bp["systolic"])
     reading(diastolic, bp["diastolic"])
     obs["component"] = [systolic, diastolic]
-    obs["bodySite"] = {"text": bp.get("site", "left-arm").replace("-", " ")}
-    obs["method"] = {"text": f"{bp.get('cuff', 'adult').replace('-', ' ')} cuff"}
+    obs["bodySite"] = _text(bp.get("site", "left-arm"), "")
+    obs["method"] = _text(bp.get("cuff", "adult"), " cuff")
     position = BODY_POSITIONS.get(bp.get("position", ""))
     if position is not None:
         obs["extension"] = [{"url": BODY_POSITION_URL, "valueCodeableConcept": position}]
     return obs
 
 
+_TEXTS: dict[tuple[str, str], Json] = {}
+
+
+def _text(value: str, suffix: str) -> Json:
+    """``{"text": "left arm"}`` for "left-arm": one shared dict per value (they repeat)."""
+    found = _TEXTS.get((value, suffix))
+    if found is None:
+        found = _TEXTS[value, suffix] = {"text": value.replace("-", " ") + suffix}
+    return found
+
+
 def _single(ctx: Context, name: str, m: Json) -> Json:
     obs = observation(ctx, MEASUREMENT_CODES[name], VITAL_SIGNS, m["taken_at"])
     reading(obs, m)
     if name == "temperature" and m.get("route"):
-        obs["bodySite"] = {"text": m["route"]}
+        obs["bodySite"] = _text(m["route"], "")
     if name == "spo2" and m.get("on_oxygen") and m.get("o2_flow_l_min") is not None:
         flow = {"code": O2_FLOW, "valueQuantity": quantity(m["o2_flow_l_min"], "L/min")}
         obs["component"] = [flow]
@@ -203,19 +219,22 @@ def add_vitals(ctx: Context, doc: Json) -> None:
     computed = adult_bmi(doc)
     if computed is not None:
         value, w, h = computed
-        when = max(vitals["weight"][w]["taken_at"], vitals["height"][h]["taken_at"], key=_instant)
+        when = latest([vitals["weight"][w]["taken_at"], vitals["height"][h]["taken_at"]])
         obs = observation(ctx, BMI, VITAL_SIGNS, when)
         obs["valueQuantity"] = quantity(value, "kg/m2")
         obs["derivedFrom"] = [ctx.ref(f"weight/{w}"), ctx.ref(f"height/{h}")]
         members.append(ctx.add("bmi", obs))
     if members:
-        panel = observation(ctx, VITALS_PANEL, VITAL_SIGNS, max(times, key=_instant))
+        panel = observation(ctx, VITALS_PANEL, VITAL_SIGNS, latest(times))
         panel["hasMember"] = members
         ctx.add("vitals", panel)
 
 
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+def latest(times: list[str]) -> str:
+    """The latest of ISO timestamps (compared as text when they are all UTC in one format)."""
+    if all(t[-1] == "Z" and len(t) == len(times[0]) for t in times):
+        return max(times)
+    return max(times, key=datetime.fromisoformat)
 
 
 COMPLAINT_DETAILS: tuple[str, ...] = (
@@ -234,7 +253,8 @@ def add_complaint(ctx: Context, doc: Json) -> None:
     complaint = doc.get("complaint")
     if not complaint:
         return
-    obs = observation(ctx, COMPLAINT, None, doc["started_at"])
+    obs = observation(ctx, COMPLAINT, [], doc["started_at"])
+    del obs["category"]  # no observation-category fits a complaint in the patient's words
     obs["valueString"] = complaint["text"]
     details = [f"{name}: {complaint[name]}" for name in COMPLAINT_DETAILS if complaint.get(name)]
     if complaint.get("severity") is not None:

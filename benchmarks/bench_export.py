@@ -1,0 +1,128 @@
+"""Benchmark ``kiosk export``: encounters per second and peak memory, per format.
+
+Run: ``/work/venv/bin/python benchmarks/bench_export.py [--count 100000] [--formats fhir,json,csv]``
+(prints; asserts nothing). Target (issue 6): 100,000 stored encounters to FHIR NDJSON at 2,000
+encounters/s or more, with peak memory under 150 MB.
+
+Each export runs as its own ``python -m kiosk ... export`` subprocess, so the figures include
+start-up and the store's reading, and peak memory is that process's own ``ru_maxrss``
+(``os.wait4``). A "read only" run iterates the store's documents without writing, to show how
+much of the time is the store's.
+
+The data folder is cached under /tmp: the store engineer's ``benchmarks/bench_store.py``
+generator when it offers ``ensure_data_dir(count)``, otherwise ``kiosk demo-data`` (the
+store's bulk path). Delete the folder to rebuild it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+READ_ONLY = """
+import sys
+from kiosk.store import EncounterStore
+store = EncounterStore(sys.argv[1], staff_id="bench")
+n = sum(1 for _ in store.iter_documents())
+print(n)
+"""
+
+
+def data_dir_for(count: int) -> Path:
+    """A cached data folder holding ``count`` signed encounters (built on first use)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    try:
+        bench_store = importlib.import_module("bench_store")
+    except ImportError:
+        bench_store = None
+    ensure = getattr(bench_store, "ensure_data_dir", None)
+    if callable(ensure):
+        return Path(ensure(count))
+    folder = Path(tempfile.gettempdir()) / f"kiosk-bench-export-{count}"
+    if not (folder / "DEMO-DATA").exists() or not (folder / "encounters").is_dir():
+        print(f"building {count} demo encounters in {folder} (once) ...", flush=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kiosk",
+                "demo-data",
+                "--count",
+                str(count),
+                "--data-dir",
+                folder,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
+    return folder
+
+
+class Run(NamedTuple):
+    wall: float
+    """Seconds, start to exit."""
+    cpu: float
+    """User + system CPU seconds of the child (what the machine's other load cannot inflate)."""
+    peak_mb: float
+    stdout: str
+
+
+def run_child(argv: list[str]) -> Run:
+    """Run one child process; its own ``ru_maxrss`` and CPU time come from ``os.wait4``."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        took = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(argv)}\n{err.read().decode()}")
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(took, cpu, usage.ru_maxrss / 1024, out.read().decode())  # Linux: KiB
+
+
+def report(label: str, count: int, run: Run, extra: str = "") -> None:
+    print(
+        f"{label:<12}{count:>7} docs  wall {run.wall:6.1f} s = {count / run.wall:6.0f}/s  "
+        f"cpu {run.cpu:6.1f} s = {count / run.cpu:6.0f}/s  peak {run.peak_mb:4.0f} MB{extra}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--formats", default="fhir,json,csv")
+    args = parser.parse_args()
+    folder = data_dir_for(args.count)
+    print(f"data: {folder}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    run = run_child([sys.executable, "-c", READ_ONLY, str(folder)])
+    count = int(run.stdout.strip())
+    report("read only", count, run)
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-out-") as out_dir:
+        for fmt in args.formats.split(","):
+            target = Path(out_dir) / f"export.{fmt}"
+            argv = [sys.executable, "-m", "kiosk", "--data-dir", str(folder), "export"]
+            argv += ["--format", fmt, "--out", str(target), "--staff", "bench"]
+            run = run_child(argv)
+            size = target.stat().st_size / 1e6
+            with target.open("rb") as handle:
+                lines = sum(1 for _ in handle) - (fmt == "csv")
+            report(f"export {fmt}", lines, run, f"  file {size:.0f} MB")
+            os.unlink(target)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
