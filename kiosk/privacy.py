@@ -50,10 +50,19 @@ _WITHHELD = "[message withheld: it may quote patient data]"
 
 
 def harden_process(environ: dict[str, str] | None = None) -> None:
-    """Private files by default, and no Textual developer log or console (call before Textual)."""
+    """Private files by default, and no Textual developer log, console or key log.
+
+    Call it before the app is created (Textual reads ``TEXTUAL`` features then); the log file
+    and debug flags Textual read at import are switched off here too.
+    """
     env = os.environ if environ is None else environ
     os.umask(0o077)
     env.pop("TEXTUAL_LOG", None)
+    env.pop("TEXTUAL_DEBUG", None)
+    constants = sys.modules.get("textual.constants")
+    if constants is not None and environ is None:  # already read at import: switch them off
+        setattr(constants, "LOG_FILE", None)  # noqa: B010 (Final in Textual's annotations)
+        setattr(constants, "DEBUG", False)  # noqa: B010
     features = [f for f in env.get("TEXTUAL", "").split(",") if f.strip()]
     kept = [f for f in features if f.strip() not in {"devtools", "debug"}]
     if kept:

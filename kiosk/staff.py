@@ -312,9 +312,18 @@ class StaffDirectory:
         self.audit.append(purpose, staff=sid)
         return member
 
-    def record(self, action: SessionAction, staff_id: str, patient_id: str | None = None) -> None:
+    def record(
+        self,
+        action: SessionAction,
+        staff_id: str,
+        patient_id: str | None = None,
+        *,
+        detail: str = "",
+    ) -> None:
         """Record a session event the app sees (lock, sign-out) in the audit trail."""
-        self.audit.append(action, staff=normalise_id(staff_id), patient_id=patient_id)
+        self.audit.append(
+            action, staff=normalise_id(staff_id), patient_id=patient_id, detail=detail
+        )
 
     def _verify(self, record: dict[str, Any], pin: str) -> bool:
         try:
