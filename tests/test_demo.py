@@ -200,7 +200,10 @@ def test_patients_are_not_shared_between_encounters() -> None:
     patient = demo_patient(11)
     first = sample_encounter_for(patient, 1)
     first.patient.phone = "555-555-0199"
-    assert sample_encounter_for(patient, 2).patient.phone == patient.phone != "555-555-0199"
+    first.patient.address.line1 = "changed"
+    second = sample_encounter_for(patient, 2)
+    assert second.patient.phone == patient.phone != "555-555-0199"
+    assert second.patient.address.line1 == patient.address.line1 != "changed"
 
 
 def test_documents_are_a_few_kilobytes(encounters: list[Encounter]) -> None:
