@@ -1,0 +1,134 @@
+"""``kiosk check``: a healthy folder passes; index lag, loose modes, leftovers and a broken
+audit chain are reported; ``--repair`` fixes what can be rebuilt; interrupted saves recover."""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import date
+from pathlib import Path
+
+import orjson
+import pytest
+from store_child import make_encounter
+
+from kiosk.cli import main
+from kiosk.models import Encounter
+from kiosk.store import EncounterStore
+from kiosk.store_index import Entry, shard_of
+
+DAY = date(2026, 3, 4)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def saved(folder: Path) -> list[Encounter]:
+    encounters = [make_encounter(n, day=DAY) for n in range(6)]
+    with EncounterStore(folder, staff_id="ma1") as store:
+        for encounter in encounters:
+            store.save(encounter)
+    return encounters
+
+
+def check(folder: Path, *extra: str) -> int:
+    return main(["--data-dir", str(folder), "check", *extra])
+
+
+def test_a_healthy_folder_passes(
+    folder: Path, saved: list[Encounter], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert check(folder) == 0
+    out = capsys.readouterr().out
+    assert f"Encounters: {len(saved)}" in out
+    assert "No problems found." in out
+
+
+def test_a_lost_index_shard_is_reported_and_rebuilt(
+    folder: Path, saved: list[Encounter], capsys: pytest.CaptureFixture[str]
+) -> None:
+    victim = saved[0]
+    (folder / "index" / "ids" / f"{shard_of(victim.id)}.log").unlink()
+    with EncounterStore(folder, staff_id="ma1") as store, pytest.raises(KeyError):
+        store.get(victim.id)
+    assert check(folder) == 1
+    assert f"encounter {victim.id} is stored but not indexed" in capsys.readouterr().out
+    assert check(folder, "--repair") == 0
+    assert "Rebuilt the indexes" in capsys.readouterr().out
+    with EncounterStore(folder, staff_id="ma1") as store:
+        assert store.get(victim.id) == victim
+        assert store.count() == len(saved)
+    assert check(folder) == 0
+
+
+def test_a_dangling_index_entry_is_reported_and_removed(
+    folder: Path, saved: list[Encounter], capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = orjson.dumps(["+", "ghost", f"{DAY}/0001", saved[0].patient.id]) + b"\n"
+    with (folder / "index" / "ids" / f"{shard_of('ghost')}.log").open("ab") as handle:
+        handle.write(line)
+    assert check(folder) == 1
+    assert "ghost is indexed but not stored" in capsys.readouterr().out
+    assert check(folder, "--repair") == 0
+    with EncounterStore(folder) as store:
+        assert store.count() == len(saved)
+
+
+def test_a_save_killed_after_its_index_lines_is_cancelled_on_open(
+    folder: Path, saved: list[Encounter]
+) -> None:
+    """What a kill between the index append and the segment write leaves behind."""
+    lost = make_encounter(99, day=DAY)
+    with EncounterStore(folder, staff_id="ma1") as store:
+        partition = f"{DAY}/0002"
+        store.index.add(
+            Entry(lost.id, lost.patient.id, partition, lost.started_at.isoformat(), 1, "signed")
+        )
+        marker = {"id": lost.id, "patient": lost.patient.id, "partition": partition}
+        marker |= {"staff": "ma1", "action": "sign", "stage": "indexing"}
+        store._set_pending(marker)
+        tmp = store.partitions.path(partition).with_name(".0002.json.1-dead.tmp")
+        tmp.write_bytes(b"{half a")
+        assert store.count() == len(saved) + 1  # the lag a kill leaves
+    with EncounterStore(folder, staff_id="ma1") as store:
+        assert store.count() == len(saved)
+        with pytest.raises(KeyError):
+            store.get(lost.id)
+        assert not tmp.exists()
+    assert check(folder) == 0
+
+
+def test_loose_file_modes_and_leftovers_are_repaired(
+    folder: Path, saved: list[Encounter], capsys: pytest.CaptureFixture[str]
+) -> None:
+    segment = folder / "encounters" / DAY.isoformat() / "0001.json"
+    os.chmod(segment, 0o644)
+    leftover = segment.with_name(".0001.json.123-abc.tmp")
+    leftover.write_bytes(b"x")
+    assert check(folder) == 1
+    out = capsys.readouterr().out
+    assert "mode 644" in out
+    assert "Leftover temporary file" in out
+    assert check(folder, "--repair") == 0
+    assert stat.S_IMODE(segment.stat().st_mode) == 0o600
+    assert not leftover.exists()
+
+
+def test_a_broken_audit_chain_is_a_problem_repair_cannot_hide(
+    folder: Path, saved: list[Encounter], capsys: pytest.CaptureFixture[str]
+) -> None:
+    audit = folder / "audit.jsonl"
+    lines = audit.read_bytes().splitlines(keepends=True)
+    audit.write_bytes(b"".join(lines[:2] + lines[3:]))
+    assert check(folder, "--repair") == 1
+    assert "The audit trail is broken" in capsys.readouterr().out
+
+
+def test_check_of_a_missing_folder_fails_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert check(tmp_path / "nowhere") == 2
+    assert "There is no data folder" in capsys.readouterr().err
