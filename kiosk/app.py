@@ -1,9 +1,8 @@
 """KioskApp: the thin router of the intake kiosk.
 
 The app owns the signed-in staff member, the encounter draft and the store; screens receive
-what they need and hand results back. One worker (:meth:`KioskApp._session`) walks the steps
-with ``push_screen_wait``: sign-in -> patient -> confirm identity -> demographics -> history ->
-complaint -> vitals -> POC tests -> review -> save -> back to the patient list.
+what they need and hand results back. One worker (:meth:`KioskApp._session`) signs someone in
+and runs :class:`kiosk.flow.Intake` (patient -> identity -> steps -> sign -> patient list).
 
 The sign-in screen is drawn before the core (settings, store, pint) is imported; a thread
 worker loads it after the first frame, and a failure is shown on screen, not as a traceback.
@@ -17,9 +16,9 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
@@ -33,10 +32,6 @@ if TYPE_CHECKING:
     from kiosk.models import Encounter
 
 
-class SessionEnded(Exception):
-    """Raised inside the session worker when the MA signs out (or the screen is cleared)."""
-
-
 class KioskApp(App[None]):
     """The exam-room intake kiosk."""
 
@@ -44,11 +39,8 @@ class KioskApp(App[None]):
     TITLE = "Exam-room intake"
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
-    HORIZONTAL_BREAKPOINTS = [
-        (0, "-narrow"),
-        (120, "-wide"),
-    ]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012 (App's type)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit_kiosk", "Quit", show=False, priority=True),
         Binding("ctrl+c", "nothing", show=False, priority=True, system=True),
@@ -69,9 +61,10 @@ class KioskApp(App[None]):
         self._saved_draft: Encounter | None = None
         self._discarded: set[str] = set()
         self._draft_lock = threading.Lock()
-        """Serialises autosaves and the discard after signing, so no late autosave revives
+        """Serialises draft writes and the discard after signing, so no late autosave revives
         a draft that was just discarded."""
         self._sign_out_pending = False
+        self._next_staff: str | None = None
         self._locked = False
         self._last_input = time.monotonic()
         self._signin: SignInScreen | None = None
@@ -108,10 +101,9 @@ class KioskApp(App[None]):
                 if self._signin is not None and self._signin.is_mounted:
                     self._signin.core_failed(self.core_error)
         elif worker.name == "session" and event.state is WorkerState.ERROR:
-            # never lose the kiosk to a bug in one intake: show it and start over
+            # never lose the kiosk to a bug in one intake: say so, keep the draft, start over
             self.notify(f"Something went wrong: {_plain_error(worker.error)}", severity="error")
-            self.staff_id, self.draft = None, None
-            self._reset_to_signin()
+            self._end_session(record=True)
 
     def _core_ready(self) -> None:
         assert self.core is not None
@@ -127,33 +119,37 @@ class KioskApp(App[None]):
         await self._core_loaded.wait()
         if self.core is None:
             raise RuntimeError(self.core_error or "the kiosk could not start")
-        staff = self.core.staff
-        member = await asyncio.to_thread(staff.authenticate, staff_id, pin)
+        member = await asyncio.to_thread(self.core.staff.authenticate, staff_id, pin)
         return member.staff_id
 
     # ------------------------------------------------------------------ the session
 
-    def _reset_to_signin(self) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self._session()
-
     @work(exclusive=True, group="session", exit_on_error=False, name="session")
     async def _session(self) -> None:
+        """Sign in (or take over from the lock), run the intake loop, sign out; forever."""
         from kiosk.flow import Intake
 
         while True:
-            self._signin = SignInScreen(self.authenticate, clinic=self.title)
-            if self.core is not None:
-                self.call_after_refresh(self._signin.core_ready, self.core.demo_credentials)
-            self.staff_id = await self.push_screen_wait(self._signin)
-            self._signin = None
+            if self._next_staff is not None:
+                self.staff_id, self._next_staff = self._next_staff, None
+            else:
+                core = self.core
+                self._signin = SignInScreen(
+                    self.authenticate,
+                    clinic=self.title,
+                    loaded=core is not None,
+                    demo_credentials=core.demo_credentials if core else None,
+                )
+                self.staff_id = await self.push_screen_wait(self._signin)
+                self._signin = None
             self._sign_out_pending = False
+            self._last_input = time.monotonic()
             assert self.core is not None
             await Intake(self, self.core, self.staff_id).run()
-            self._sign_out()
+            self._record_sign_out()
 
-    def _sign_out(self) -> None:
+    def _record_sign_out(self) -> None:
+        """Audit the sign-out and forget the staff member and every draft reference."""
         if self.core is not None and self.staff_id is not None:
             try:
                 self.core.staff.record("sign-out", self.staff_id)
@@ -161,44 +157,83 @@ class KioskApp(App[None]):
                 self.notify("Could not record the sign-out in the audit trail.", severity="error")
         self.staff_id = None
         self.draft = None
+        self._saved_draft = None
         self._sign_out_pending = False
+
+    def _end_session(self, *, record: bool, next_staff: str | None = None) -> None:
+        """Stop the intake at once (lock take-over, crash): save the draft, clear every screen."""
+        self.save_open_step()
+        if record:
+            self._record_sign_out()
+        self.staff_id, self.draft, self._saved_draft = None, None, None
+        self._next_staff = next_staff
+        self.workers.cancel_group(self, "session")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._session()
 
     @property
     def sign_out_pending(self) -> bool:
         return self._sign_out_pending
 
-    # ------------------------------------------------------------------ autosave
+    def step_context(self, previous: Encounter | None, history: list[Encounter]) -> StepContext:
+        assert self.core is not None
+        assert self.staff_id is not None
+        return StepContext(self.core.settings, self.core.store, self.staff_id, previous, history)
+
+    # ------------------------------------------------------------------ drafts
 
     def set_draft(self, draft: Encounter | None) -> None:
-        """The flow tells the app which draft is open (autosaved every few seconds)."""
+        """The flow tells the app which draft is open (autosaved while it is)."""
         self.draft = draft
 
     def _tick(self) -> None:
         """Once a second: idle lock, and autosave of the open step's typed text."""
-        if self.core is None:
+        if self.core is None or self._locked:
             return
-        if (
-            self.staff_id
-            and time.monotonic() - self._last_input > self.core.settings.idle_lock_seconds
-        ):
+        idle = time.monotonic() - self._last_input
+        if self.staff_id and idle > self.core.settings.idle_lock_seconds:
             self.lock()
-        screen = self.screen
-        if isinstance(screen, StepScreen) and screen.is_mounted and self.draft is not None:
-            try:
-                snapshot = screen.snapshot()
-            except Exception:  # the step is being built or torn down: next tick
-                return
-            if snapshot != self._saved_draft:
-                self.autosave(snapshot)
+            return
+        snapshot = self._open_step_snapshot()
+        if snapshot is not None and snapshot != self._saved_draft:
+            self._saved_draft = snapshot
+            self.run_worker(
+                lambda: self._write_draft(snapshot),
+                thread=True,
+                exit_on_error=False,
+                name="autosave",
+            )
+
+    def _open_step_snapshot(self) -> Encounter | None:
+        """The open step's draft with its typed text, or None when no step is open."""
+        if self.draft is None:
+            return None
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, StepScreen) and screen.is_mounted:
+                try:
+                    return screen.snapshot()
+                except Exception:  # the step is being built or torn down
+                    return None
+        return None
+
+    def save_open_step(self) -> None:
+        """Write the open step's draft now (before a lock or sign-out), on this thread."""
+        snapshot = self._open_step_snapshot()
+        if snapshot is not None:
+            self._write_draft(snapshot, from_thread=False)
 
     def autosave(self, draft: Encounter) -> None:
-        """Save the draft in a thread; a failure is shown, never fatal."""
+        """Save ``draft`` in a thread (after a step outcome); a failure is shown, never fatal."""
         self._saved_draft = draft
-        self.run_worker(
-            lambda: self._save_draft(draft), thread=True, exit_on_error=False, name="autosave"
-        )
+        self.run_worker(lambda: self._write_draft(draft), thread=True, exit_on_error=False)
 
-    def _save_draft(self, draft: Encounter) -> None:
+    def write_draft_now(self, draft: Encounter) -> None:
+        """Save ``draft`` before returning (leaving an intake), from a worker thread."""
+        self._saved_draft = draft
+        self._write_draft(draft)
+
+    def _write_draft(self, draft: Encounter, *, from_thread: bool = True) -> None:
         assert self.core is not None
         try:
             with self._draft_lock:
@@ -206,11 +241,11 @@ class KioskApp(App[None]):
                     return  # signed (or started over) meanwhile
                 self.core.store.save_draft(draft)
         except Exception as error:
-            self.call_from_thread(
-                self.notify,
-                f"The draft could not be saved: {_plain_error(error)}",
-                severity="error",
-            )
+            message = f"The draft could not be saved: {_plain_error(error)}"
+            if from_thread:
+                self.call_from_thread(self.notify, message, severity="error")
+            else:
+                self.notify(message, severity="error")
 
     def discard_draft(self, draft: Encounter) -> None:
         """Close ``draft`` and delete its file; no autosave still in flight can revive it."""
@@ -224,12 +259,14 @@ class KioskApp(App[None]):
 
     # ------------------------------------------------------------------ app-wide keys
 
-    async def on_event(self, event: object) -> None:
-        from textual import events
-
+    async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self._last_input = time.monotonic()
-        await super().on_event(event)  # type: ignore[arg-type]
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While locked, no help, sign-out or second lock gets past the lock screen."""
+        return not (self._locked and action in {"help", "sign_out", "lock"})
 
     def action_help(self) -> None:
         from kiosk.screens.help import HelpScreen
@@ -242,12 +279,13 @@ class KioskApp(App[None]):
 
     def action_quit_kiosk(self) -> None:
         """Quitting is only possible when nobody is signed in."""
-        if self.staff_id is None:
+        if self.staff_id is None and not self._locked:
             self.exit()
         else:
             self.notify("Sign out first (Ctrl+O).", severity="warning")
 
     def action_sign_out(self) -> None:
+        """Sign out; during an intake ask first (the draft is kept)."""
         if self.staff_id is None:
             return
         screen = self.screen
@@ -259,42 +297,58 @@ class KioskApp(App[None]):
                     screen.dismiss(StepOutcome("leave", screen.snapshot()))
 
             self.push_screen(ConfirmModal.leave_intake(), answered)
-        else:
-            self._sign_out_pending = True
-            cancel = getattr(screen, "cancel", None)
-            if callable(cancel):
-                cancel()
+            return
+        self._sign_out_pending = True
+        cancel = getattr(screen, "cancel", None)
+        if callable(cancel):
+            cancel()
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Never put text on the clipboard: it may hold patient data."""
+
+    # ------------------------------------------------------------------ idle lock
 
     def action_lock(self) -> None:
         self.lock()
 
     def lock(self) -> None:
-        """Clear the screen behind a lock until the same staff member unlocks (Privacy)."""
-        if self.staff_id is None or self._locked:
+        """Save the draft, then hide everything behind the lock until someone signs in."""
+        if self.staff_id is None or self._locked or self.core is None:
             return
-        try:
-            from kiosk.screens.lock import LockScreen
-        except ImportError:
-            return
+        from kiosk.screens.lock import LockScreen
+
         self._locked = True
+        self.save_open_step()
+        try:
+            self.core.staff.record("lock", self.staff_id)
+        except Exception:
+            self.notify("Could not record the lock in the audit trail.", severity="error")
+        self.push_screen(LockScreen(self.staff_id, self._unlock, clinic=self.title), self._unlocked)
 
-        def unlocked(_: object) -> None:
-            self._locked = False
-            self._last_input = time.monotonic()
+    async def _unlock(self, staff_id: str, pin: str) -> str:
+        """The same person unlocks; someone else ends the first session, then signs in."""
+        from kiosk.staff import normalise_id
 
-        self.push_screen(LockScreen(self.staff_id), unlocked)  # type: ignore[call-arg]
-
-    def copy_to_clipboard(self, text: str) -> None:
-        """Never put text on the clipboard: it may hold patient data."""
-
-    def step_context(self, previous: Encounter | None, history: list[Encounter]) -> StepContext:
         assert self.core is not None
-        assert self.staff_id is not None
-        return StepContext(self.core.settings, self.core.store, self.staff_id, previous, history)
+        if self.staff_id is not None and normalise_id(staff_id) != self.staff_id:
+            self.save_open_step()
+            self._record_sign_out()
+        purpose: Literal["unlock", "sign-in"] = "unlock" if self.staff_id else "sign-in"
+        member = await asyncio.to_thread(
+            self.core.staff.authenticate, staff_id, pin, purpose=purpose
+        )
+        return member.staff_id
+
+    def _unlocked(self, staff_id: str | None) -> None:
+        self._locked = False
+        self._last_input = time.monotonic()
+        if staff_id is not None and staff_id != self.staff_id:
+            self._end_session(record=False, next_staff=staff_id)
 
 
 def _plain_error(error: BaseException | None) -> str:
-    """A one-line message for a person: KioskError text as is, others by kind, no traceback."""
+    """A one-line message for a person: KioskError text as is, others by kind, no traceback
+    (an exception's own text may quote patient data)."""
     from kiosk.errors import KioskError
 
     if error is None:

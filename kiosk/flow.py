@@ -81,7 +81,8 @@ class Intake:
                 draft = None
         finally:
             self.app.set_draft(None)
-            self.store.actor = None
+            if self.store.actor == self.staff_id:
+                self.store.actor = None
 
     # ------------------------------------------------------------------ patient
 
@@ -184,12 +185,12 @@ class Intake:
             outcome = await self.app.push_screen_wait(screen)
             draft = outcome.encounter
             if outcome.action == "leave":
-                self.app.autosave(draft)
+                await asyncio.to_thread(self.app.write_draft_now, draft)
                 return
             if outcome.action == "back":
                 if index == 0:
                     if await self.app.push_screen_wait(ConfirmModal.leave_intake()):
-                        self.app.autosave(draft)
+                        await asyncio.to_thread(self.app.write_draft_now, draft)
                         return
                     continue
                 index -= 1

@@ -31,10 +31,23 @@ class SignInScreen(Screen[str]):
         Binding("ctrl+q", "app.quit_kiosk", "Quit", priority=True),
     ]
 
-    def __init__(self, authenticate: Authenticate, *, clinic: str = "") -> None:
+    def __init__(
+        self,
+        authenticate: Authenticate,
+        *,
+        clinic: str = "",
+        loaded: bool = False,
+        demo_credentials: tuple[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self._authenticate = authenticate
         self._clinic = clinic
+        self._loaded = loaded
+        self._demo_credentials = demo_credentials
+
+    def on_mount(self) -> None:
+        if self._loaded:
+            self.core_ready(self._demo_credentials)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
