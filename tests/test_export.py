@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -309,3 +310,50 @@ def test_progress_bar_is_drawn_on_a_terminal(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_chain_roots_follow_amendments_back_to_the_first_version() -> None:
     assert chain_roots({"a": "b", "b": "c", "x": "y"}) == {"b": "a", "c": "a", "y": "x"}
+
+
+def test_a_failed_stdout_export_is_still_audited(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    real = EncounterStore.iter_documents
+
+    def broken(self: EncounterStore, **filters: Any) -> Iterator[dict[str, Any]]:
+        documents = real(self, **filters)
+        yield next(documents)
+        yield next(documents)
+        raise StoreError("A damaged data file was moved aside.")
+
+    monkeypatch.setattr(EncounterStore, "iter_documents", broken)
+    assert export(data_dir, "--format", "json", "--out", "-") == 2
+    assert len(capsysbinary.readouterr().out.splitlines()) == 2
+    (entry,) = exports_logged(data_dir)
+    assert entry.detail == "format=json since=- until=- count=2 incomplete to=stdout"
+
+
+def test_no_file_when_the_audit_entry_cannot_be_written(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: AuditTrail, action: str, **fields: Any) -> None:
+        raise StoreError("The audit trail cannot be written: disk full.")
+
+    monkeypatch.setattr(AuditTrail, "append", refuse)
+    out = tmp_path / "x.ndjson"
+    assert export(data_dir, "--format", "fhir", "--out", str(out)) == 2
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]
+
+
+def test_a_folder_without_write_permission_is_a_clear_message(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def denied(**_: Any) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)  # root would ignore a chmod 0500
+    assert export(data_dir, "--format", "csv", "--out", str(tmp_path / "x.csv")) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"kiosk: --out: cannot write in {tmp_path}: Permission denied"
+    )

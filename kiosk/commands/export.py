@@ -54,22 +54,43 @@ def run(args: argparse.Namespace) -> int:
         raise ExportError(f"there is no data folder at {data_dir}: nothing to export")
     span = _describe(since, until, args.patient)
     to_stdout = args.out == "-"
+    base = f"format={args.format} {_range_detail(since, until)}"
+    where_to = " to=stdout" if to_stdout else " to=file"
     store = EncounterStore(data_dir, staff_id=staff)
-    count = 0
+    handed = 0  # documents handed to the writer: what a failed stdout export may have shown
+    audited = False
+
+    def audit(detail: str) -> None:
+        nonlocal audited
+        audited = True
+        store.audit.append("export", staff=staff, patient_id=args.patient, detail=detail)
+
+    def counted(documents: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        nonlocal handed
+        for document in documents:
+            handed += 1
+            yield document
+
     try:
         roots = chain_roots(store.index.amendments())
         documents = store.iter_documents(since=since, until=until, patient_id=args.patient)
         with _destination(args.out, atomic_output) as out, _progress() as progress:
-            count = write_documents(documents, args.format, out, roots=roots, progress=progress)
+            count = write_documents(
+                counted(documents), args.format, out, roots=roots, progress=progress
+            )
             if count == 0:
                 raise ExportError(f"No signed encounters match {span}: nothing written")
-    except BrokenPipeError:
-        raise ExportError("the output was closed before the export finished") from None
+            # Before the file is renamed into place: no export file without its audit entry.
+            audit(f"{base} count={count}{where_to}")
+    except BaseException as error:
+        if to_stdout and handed and not audited:  # shown on the screen or piped on: log it
+            audit(f"{base} count={handed} incomplete{where_to}")
+        if isinstance(error, BrokenPipeError):
+            # The reader went away (``| head``): stop writing, including at interpreter exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise ExportError("the output was closed before the export finished") from None
+        raise
     finally:
-        if count:
-            detail = f"format={args.format} {_range_detail(since, until)} count={count}"
-            detail += " to=stdout" if to_stdout else " to=file"
-            store.audit.append("export", staff=staff, patient_id=args.patient, detail=detail)
         store.close()
     where = "standard output" if to_stdout else args.out
     print(f"Exported {count} encounter(s) as {args.format} to {where}.", file=sys.stderr)
