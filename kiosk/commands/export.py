@@ -27,8 +27,12 @@ def register(subparsers: Any, root: argparse.ArgumentParser) -> None:
         "one per line; csv: one row per encounter, vitals in canonical units.",
     )
     parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
-    parser.add_argument("--since", metavar="DATE", help="first day to include (YYYY-MM-DD)")
-    parser.add_argument("--until", metavar="DATE", help="last day to include (YYYY-MM-DD)")
+    parser.add_argument(
+        "--since", metavar="DATE", help="first day to include (YYYY-MM-DD; days are UTC, as stored)"
+    )
+    parser.add_argument(
+        "--until", metavar="DATE", help="last day to include (YYYY-MM-DD; days are UTC, as stored)"
+    )
     parser.add_argument("--patient", metavar="ID", help="only this patient's encounters (MRN)")
     parser.add_argument("--out", required=True, metavar="PATH", help="output file, or - for stdout")
     parser.add_argument(
