@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 ENV_PREFIX = "KIOSK_"
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "kiosk.toml"
+RANGES_ENV = ("KIOSK_RANGES", "KIOSK_RANGES_FILE")
+"""Environment names of ``ranges_file``; KIOSK_RANGES is the one kiosk.validators.ranges reads."""
 PATH_KEYS = ("data_dir", "demo_data_dir", "ranges_file")
 """Keys holding paths; in a TOML file a relative path is relative to that file's folder."""
 
@@ -82,7 +84,11 @@ class Settings(BaseSettings):
     """One clinic's kiosk settings (immutable once loaded)."""
 
     model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="forbid", frozen=True
+        env_prefix=ENV_PREFIX,
+        env_ignore_empty=True,
+        extra="forbid",
+        frozen=True,
+        validate_by_name=True,
     )
 
     clinic_name: Annotated[str, Field(min_length=1, max_length=100)] = "Exam-room intake"
@@ -121,8 +127,9 @@ class Settings(BaseSettings):
     demo: bool = False
     """Run on synthetic patients in the demo data folder."""
 
-    ranges_file: Path | None = None
-    """Clinic range table replacing the packaged ``config/ranges.toml`` (unset: packaged)."""
+    ranges_file: Path | None = Field(default=None, validation_alias=AliasChoices(*RANGES_ENV))
+    """Clinic range table replacing the packaged ``config/ranges.toml`` (unset: packaged).
+    In the environment ``KIOSK_RANGES``, the variable the range loader itself reads."""
 
     @field_validator("required_fields", mode="before")
     @classmethod
@@ -193,8 +200,8 @@ def _suggest(name: str, choices: Any) -> str:
 
 def _env_name(field: str) -> str | None:
     """The environment variable that set ``field``, if any (matching is case-insensitive)."""
-    wanted = (ENV_PREFIX + field).upper()
-    return next((name for name in os.environ if name.upper() == wanted), None)
+    wanted = RANGES_ENV if field == "ranges_file" else (ENV_PREFIX + field.upper(),)
+    return next((name for name in os.environ if name.upper() in wanted), None)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -254,6 +261,8 @@ def _explain(error: ValidationError, path: Path | None, given: dict[str, Any]) -
     """Turn the first validation problem into a ConfigError naming where the value came from."""
     first = error.errors()[0]
     key = str(first["loc"][0]) if first["loc"] else None
+    if key is not None and key.upper() in RANGES_ENV:  # pydantic reports the alias
+        key = "ranges_file"
     reason = first["msg"].removeprefix("Value error, ").replace("Input should", "should", 1)
     if first["type"] == "extra_forbidden":
         reason = f"unknown setting{_suggest(key or '', Settings.model_fields)}"

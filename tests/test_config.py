@@ -104,6 +104,23 @@ def test_env_unit_system_and_required_fields(monkeypatch: pytest.MonkeyPatch) ->
     assert settings.required_fields == ("vitals.pulse", "complaint.text")
 
 
+def test_kiosk_ranges_is_the_ranges_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write_config: Write
+) -> None:
+    # The same variable the range loader reads (kiosk.validators.ranges.default_path).
+    table = tmp_path / "clinic-ranges.toml"
+    table.write_text("", encoding="utf-8")
+    monkeypatch.setenv("KIOSK_RANGES", str(table))
+    assert load_settings().ranges_file == table
+    monkeypatch.setenv("KIOSK_RANGES", str(tmp_path / "missing.toml"))
+    error = config_error()
+    assert error.file == "environment variable KIOSK_RANGES"
+    assert "no such file" in error.reason
+    monkeypatch.delenv("KIOSK_RANGES")
+    monkeypatch.setenv("RANGES_FILE", str(tmp_path / "missing.toml"))  # no prefix: ignored
+    assert load_settings().ranges_file is None
+
+
 def test_relative_paths_are_relative_to_the_file(
     write_config: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
