@@ -9,9 +9,9 @@ start-up and the store's reading, and peak memory is that process's own ``ru_max
 (``os.wait4``). A "read only" run iterates the store's documents without writing, to show how
 much of the time is the store's.
 
-The data folder is cached under /tmp: the store engineer's ``benchmarks/bench_store.py``
-generator when it offers ``ensure_data_dir(count)``, otherwise ``kiosk demo-data`` (the
-store's bulk path). Delete the folder to rebuild it.
+The data folder is generated once and cached under /tmp (see ``data_dir_for``): the store
+engineer's ``benchmarks/bench_store.py`` cache when that file is there, else ``kiosk demo-data``
+(the store's bulk path). Delete the cached folder to rebuild it.
 """
 
 from __future__ import annotations
@@ -35,16 +35,23 @@ print(n)
 """
 
 
-def data_dir_for(count: int) -> Path:
-    """A cached data folder holding ``count`` signed encounters (built on first use)."""
+def data_dir_for(count: int, scratch: Path) -> Path:
+    """A data folder holding ``count`` signed encounters, generated once and cached.
+
+    With the store engineer's ``benchmarks/bench_store.py``: its cached folder (same generator,
+    same cache) and a working copy of it in ``scratch`` (segments hard-linked), so the export's
+    audit entries never touch the cache. Otherwise ``kiosk demo-data`` into our own cache.
+    """
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     try:
         bench_store = importlib.import_module("bench_store")
     except ImportError:
         bench_store = None
-    ensure = getattr(bench_store, "ensure_data_dir", None)
-    if callable(ensure):
-        return Path(ensure(count))
+    if bench_store is not None:
+        cache = Path(tempfile.gettempdir()) / "kiosk-bench-store"
+        cache.mkdir(parents=True, exist_ok=True)
+        folder: Path = bench_store.working_copy(bench_store.cached_folder(cache, count), scratch)
+        return folder
     folder = Path(tempfile.gettempdir()) / f"kiosk-bench-export-{count}"
     if not (folder / "DEMO-DATA").exists() or not (folder / "encounters").is_dir():
         print(f"building {count} demo encounters in {folder} (once) ...", flush=True)
@@ -105,14 +112,14 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--formats", default="fhir,json,csv")
     args = parser.parse_args()
-    folder = data_dir_for(args.count)
-    print(f"data: {folder}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    run = run_child([sys.executable, "-c", READ_ONLY, str(folder)])
-    count = int(run.stdout.strip())
-    report("read only", count, run)
-    with tempfile.TemporaryDirectory(prefix="kiosk-bench-out-") as out_dir:
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-export-") as scratch:
+        folder = data_dir_for(args.count, Path(scratch))
+        print(f"data: {folder}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        run = run_child([sys.executable, "-c", READ_ONLY, str(folder)])
+        count = int(run.stdout.strip())
+        report("read only", count, run)
         for fmt in args.formats.split(","):
-            target = Path(out_dir) / f"export.{fmt}"
+            target = Path(scratch) / f"export.{fmt}"
             argv = [sys.executable, "-m", "kiosk", "--data-dir", str(folder), "export"]
             argv += ["--format", fmt, "--out", str(target), "--staff", "bench"]
             run = run_child(argv)

@@ -85,6 +85,8 @@ def encounter_bundle(doc: Json, *, root: str | None = None) -> Json:
     """The transaction Bundle of a stored encounter document.
 
     ``root``: id of the first version of the amendment chain (defaults to the document's id).
+    The bundle shares constant parts (codes, categories) with every other bundle: serialise it,
+    do not modify it.
     """
     ctx = Context(
         root=root or doc["id"], status="amended" if doc["status"] == "amended" else "final"

@@ -213,9 +213,9 @@ def add_vitals(ctx: Context, doc: Json) -> None:
         members.append(ctx.add(f"blood_pressure/{index}", _blood_pressure(ctx, bp)))
         times.append(bp["systolic"]["taken_at"])
     for name in SINGLE_VITALS:
-        for index, reading in enumerate(vitals.get(name, ())):
-            members.append(ctx.add(f"{name}/{index}", _single(ctx, name, reading)))
-            times.append(reading["taken_at"])
+        for index, measurement in enumerate(vitals.get(name, ())):
+            members.append(ctx.add(f"{name}/{index}", _single(ctx, name, measurement)))
+            times.append(measurement["taken_at"])
     computed = adult_bmi(doc)
     if computed is not None:
         value, w, h = computed
