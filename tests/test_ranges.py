@@ -336,3 +336,24 @@ def test_bound_names_are_in_checking_order() -> None:
         "hi_critical",
         "hi_absolute",
     )
+
+
+def test_use_ranges_installs_a_clinic_file(tmp_path: Path) -> None:
+    from kiosk.validators import check_vital, use_ranges
+
+    text = SHIPPED.read_text().replace("low_normal = 96.0", "low_normal = 94.0")
+    assert text != SHIPPED.read_text()
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text(text)
+    assert check_vital("spo2", "95%").status == "low"
+    table = use_ranges(clinic)
+    assert table.path == str(clinic)
+    assert ranges.default_table() is table
+    assert check_vital("spo2", "95%").status == "normal"
+    broken = tmp_path / "broken.toml"
+    broken.write_text("spo2 = 1\n")
+    with pytest.raises(ConfigError):
+        use_ranges(broken)
+    assert ranges.default_table() is table
+    ranges.reset_default_table()
+    assert check_vital("spo2", "95%").status == "low"

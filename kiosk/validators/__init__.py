@@ -5,7 +5,7 @@ Import from here: ``from kiosk.validators import check_vital``. The Textual adap
 """
 
 from kiosk.validators.blood_pressure import check_blood_pressure
-from kiosk.validators.ranges import RangeTable, classify, load_ranges
+from kiosk.validators.ranges import RangeTable, classify, load_ranges, use_ranges
 from kiosk.validators.vitals import VitalCheck, check_vital, to_measurement
 
 __all__ = [
@@ -16,4 +16,5 @@ __all__ = [
     "classify",
     "load_ranges",
     "to_measurement",
+    "use_ranges",
 ]

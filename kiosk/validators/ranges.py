@@ -259,15 +259,45 @@ def load_ranges(path: Path | None = None) -> RangeTable:
     return parse_ranges(data, file)
 
 
+@dataclass(slots=True)
+class _Installed:
+    table: RangeTable | None = None
+
+
+_installed = _Installed()
+
+
 @lru_cache(maxsize=1)
-def default_table() -> RangeTable:
-    """The clinic's range table, loaded once per process (see :func:`reset_default_table`)."""
+def _loaded_default() -> RangeTable:
     return load_ranges()
 
 
+def default_table() -> RangeTable:
+    """The clinic's range table: the one :func:`use_ranges` installed, else the default file
+    (``$KIOSK_RANGES`` or ``config/ranges.toml``), loaded once per process."""
+    return _installed.table or _loaded_default()
+
+
+def use_ranges(path: Path | None) -> RangeTable:
+    """Load ``path`` (None: the default file) and make it the table check_vital uses.
+
+    For the clinic setting ``ranges_file``: call once at start-up. A bad file raises
+    ConfigError and leaves the current table in place.
+    """
+    table = load_ranges(path)
+    _installed.table = table
+    _clear_checks()
+    return table
+
+
 def reset_default_table() -> None:
-    """Forget the cached table (after editing the file or changing ``KIOSK_RANGES``)."""
-    default_table.cache_clear()
+    """Forget any installed or cached table (after editing the file or ``KIOSK_RANGES``)."""
+    _installed.table = None
+    _loaded_default.cache_clear()
+    _clear_checks()
+
+
+def _clear_checks() -> None:
     from kiosk.validators import vitals
 
     vitals.clear_cache()
