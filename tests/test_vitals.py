@@ -278,7 +278,13 @@ def test_blood_pressure_systolic_must_exceed_diastolic() -> None:
 
 @pytest.mark.parametrize(
     ("text", "words"),
-    [("", "Enter a blood pressure"), ("120", "120/80"), ("120/80/70", "120/80"), ("/80", "120/80")],
+    [
+        ("", "Enter a blood pressure"),
+        ("120", "120/80"),
+        ("120/80/70", "120/80"),
+        ("/80", "120/80"),
+        ("120" + " " * 100 + "/80", "120/80"),
+    ],
 )
 def test_blood_pressure_needs_two_numbers(text: str, words: str) -> None:
     checks = check_blood_pressure(text)

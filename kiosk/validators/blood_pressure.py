@@ -14,6 +14,8 @@ from kiosk.validators.kinds import format_number
 from kiosk.validators.ranges import RangeTable
 from kiosk.validators.vitals import System, VitalCheck, check_vital
 
+_MAX_TEXT = 40
+
 
 def check_blood_pressure(
     text: str,
@@ -29,7 +31,8 @@ def check_blood_pressure(
     """
     clean = units.normalise_text(text)
     parts = clean.replace(" over ", "/").split("/")
-    if not clean or len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+    malformed = len(parts) != 2 or not parts[0].strip() or not parts[1].strip()
+    if not clean or malformed or len(clean) > _MAX_TEXT:
         message = "Enter a blood pressure." if not clean else "Type blood pressure as 120/80."
         return (
             VitalCheck("systolic", text, None, "mm[Hg]", "invalid", message),
