@@ -7,7 +7,8 @@ bytes, ``hash`` left out), so editing, deleting or reordering an entry breaks th
 entry. Entries carry ids and action names only, never PHI values.
 
 Appends are cross-process safe (a lock, then only the last line is read, seeking from the end)
-and fsynced, so an entry written by ``save`` is durable when ``save`` returns.
+and fsynced, so an entry written by ``save`` is durable when ``save`` returns (views skip the
+fsync: see ``append``).
 
 Limit: removing whole entries from the end leaves a valid shorter chain; compare ``verify().head``
 with a head recorded elsewhere (e.g. the nightly export) to catch that.
@@ -114,8 +115,20 @@ class AuditTrail:
         self._lock = ProcessLock(self.data_dir / "audit.lock")
 
     def append(
-        self, action: str, *, staff: str, patient_id: str | None = None, detail: str = ""
+        self,
+        action: str,
+        *,
+        staff: str,
+        patient_id: str | None = None,
+        detail: str = "",
+        sync: bool = True,
     ) -> AuditEntry:
+        """Chain one entry; fsynced before returning unless ``sync=False``.
+
+        ``sync=False`` suits views: the entry is in the file (every reader sees it) and reaches
+        the disk with the next fsynced entry or the kernel's writeback; a power cut can lose
+        only trailing view entries, never break the chain.
+        """
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         if not staff:
@@ -123,13 +136,13 @@ class AuditTrail:
         try:
             make_private_dir(self.data_dir)
             with self._lock:
-                fields = self._write(action, staff, patient_id, detail)
+                fields = self._write(action, staff, patient_id, detail, sync)
         except OSError as error:
             raise StoreError(os_error_message(error, "the audit entry")) from error
         return AuditEntry.from_json(fields)
 
     def _write(
-        self, action: str, staff: str, patient_id: str | None, detail: str
+        self, action: str, staff: str, patient_id: str | None, detail: str, sync: bool
     ) -> dict[str, Any]:
         """Chain a new entry after the tail (under the lock), dropping a torn fragment.
 
@@ -156,7 +169,8 @@ class AuditTrail:
             view = memoryview(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS) + b"\n")
             while view:
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
         return fields

@@ -327,7 +327,9 @@ class EncounterStore(QueriesMixin, DraftsMixin):
 
     def _audit(self, action: str, staff: str, patient_id: str | None, detail: str) -> None:
         try:
-            self.audit.append(action, staff=staff, patient_id=patient_id, detail=detail)
+            self.audit.append(
+                action, staff=staff, patient_id=patient_id, detail=detail, sync=action != "view"
+            )
         except StoreError:
             raise
         except OSError as error:

@@ -109,21 +109,19 @@ class QueriesMixin:
         if not words:
             return []
         birth = _parse_date(query.strip())
-        hits: builtins.list[dict[str, Any]] = []
-        for pid, p in self.index.directory().items():
+        hits: builtins.list[tuple[tuple[str, str, str], str]] = []
+        for pid, (names, born, order) in self.index.search_keys().items():
             if birth is not None:
-                ok = p.get("birth_date") == birth
+                ok = born == birth
             elif len(words) == 1 and pid.lower() == words[0]:
                 ok = True
             else:
-                names = f"{p.get('family_name', '')} {p.get('given_name', '')} "
-                names += f"{p.get('preferred_name', '')} {pid}"
-                names = names.lower()
-                ok = all(any(n.startswith(w) for n in names.split()) for w in words)
+                ok = all(any(n.startswith(w) for n in names) for w in words)
             if ok:
-                hits.append(p)
-        hits.sort(key=lambda p: (p["family_name"].lower(), p["given_name"].lower(), p["id"]))
-        return [Patient.model_validate(p) for p in hits[:limit]]
+                hits.append((order, pid))
+        hits.sort()
+        directory = self.index.directory()
+        return [Patient.model_validate(directory[pid]) for _, pid in hits[:limit]]
 
     # ------------------------------------------------------------------ today's appointments
 

@@ -1,0 +1,182 @@
+"""Encounter store timings at 1,000 / 10,000 / 100,000 stored encounters (prints, asserts nothing).
+
+    python benchmarks/bench_store.py [--sizes 1000,10000,100000] [--cache /tmp/kiosk-bench-store]
+
+Each size's folder is generated once through the bulk path (``kiosk demo-data``'s code: 3,000
+demo patients, a year of dates, ~3.7 KB documents) and cached under ``--cache`` (never in the
+repository); every run works on a copy (segments hard-linked: they are only ever replaced).
+Measured per size: opening the store, 200 saves into today's partition (a busy day), ``get``,
+``for_patient``, ``find_patients``; beside them the floor (temp file + fsync + replace + folder
+fsync of one 3 KB document) and the ratio of a save to it; and the peak RSS of a process that
+opens the largest store and saves 100 encounters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kiosk.commands.demo_data import fill_demo_data
+from kiosk.demo import demo_patients, sample_encounter_for
+from kiosk.storage import write_atomic
+from kiosk.store import EncounterStore
+
+SAVES = 200
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def cached_folder(cache: Path, size: int) -> Path:
+    folder = cache / f"store-{size}"
+    done = folder / "BENCH-COMPLETE"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        start = time.perf_counter()
+        fill_demo_data(folder, size, seed=1)
+        done.write_text("ok\n")
+        print(f"  generated {size:,} encounters in {time.perf_counter() - start:.1f} s")
+    return folder
+
+
+def _copy(source: str, target: str) -> None:
+    if f"{os.sep}encounters{os.sep}" in source:
+        os.link(source, target)
+    else:
+        shutil.copy2(source, target)
+
+
+def working_copy(folder: Path, scratch: Path) -> Path:
+    target = scratch / folder.name
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(folder, target, copy_function=_copy)
+    return target
+
+
+def floor(scratch: Path) -> list[float]:
+    doc = os.urandom(1500).hex().encode()  # 3 KB
+    path = scratch / "floor.json"
+    return timed(lambda: write_atomic(path, doc), SAVES)
+
+
+def bench_size(folder: Path) -> dict[str, tuple[float, float]]:
+    results: dict[str, tuple[float, float]] = {}
+    opens = []
+    for _ in range(5):
+        start = time.perf_counter()
+        store = EncounterStore(folder, staff_id="bench")
+        opens.append(time.perf_counter() - start)
+        store.close()
+    results["open"] = percentiles(opens)
+    store = EncounterStore(folder, staff_id="bench")
+    start = time.perf_counter()
+    count = store.count()
+    results["count (first call)"] = ((time.perf_counter() - start) * 1000,) * 2
+    patients = demo_patients(3000, 1)
+    today = datetime.now(UTC).date()
+    encounters = [
+        sample_encounter_for(patients[(n * 37) % 3000], 900_000 + n, day=today, staff_id="bench")
+        for n in range(SAVES)
+    ]
+    queue = iter(encounters)
+    results["save"] = percentiles(timed(lambda: store.save(next(queue)), SAVES))
+    ids = [e.id for e in encounters]
+    results["get"] = percentiles(timed(lambda: store.get(ids[len(ids) // 2]), 50))
+    pids = iter([p.id for p in patients[:50]])
+    results["for_patient"] = percentiles(timed(lambda: store.for_patient(next(pids)), 50))
+    start = time.perf_counter()
+    store.find_patients("smith")
+    results["find_patients (first)"] = ((time.perf_counter() - start) * 1000,) * 2
+    names = iter([p.family_name[:4] for p in patients[:50]])
+    results["find_patients"] = percentiles(timed(lambda: store.find_patients(next(names)), 50))
+    per_patient = len(store.for_patient(patients[0].id))
+    print(f"  {count:,} stored; patient 0 has {per_patient} encounters")
+    store.close()
+    return results
+
+
+RSS_CHILD = """
+import resource, sys
+from datetime import UTC, datetime
+from kiosk.demo import demo_patients, sample_encounter_for
+from kiosk.store import EncounterStore
+store = EncounterStore(sys.argv[1], staff_id="bench")
+today = datetime.now(UTC).date()
+for n, patient in enumerate(demo_patients(100, 1)):
+    store.save(sample_encounter_for(patient, 800_000 + n, day=today, staff_id="bench"))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "kiosk-bench-store"))
+    args = parser.parse_args()
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="work-", dir=cache))
+    try:
+        floor_p50, floor_p95 = percentiles(floor(scratch))
+        print(
+            f"floor (temp + fsync + replace + dir fsync, 3 KB): p50 {floor_p50:.2f} ms, "
+            f"p95 {floor_p95:.2f} ms"
+        )
+        save_p95: dict[int, float] = {}
+        largest = None
+        for size in [int(s) for s in args.sizes.split(",")]:
+            print(f"\n{size:,} stored encounters")
+            folder = working_copy(cached_folder(cache, size), scratch)
+            for name, (p50, p95) in bench_size(folder).items():
+                print(f"  {name:<22} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms")
+                if name == "save":
+                    save_p95[size] = p95
+                    print(
+                        f"  {'save / floor':<22} p50 {p50 / floor_p50:8.1f} x    "
+                        f"p95 {p95 / floor_p95:8.1f} x"
+                    )
+            largest = folder
+        sizes = sorted(save_p95)
+        if len(sizes) > 1:
+            ratio = save_p95[sizes[-1]] / save_p95[sizes[0]]
+            print(f"\nsave p95 at {sizes[-1]:,} / at {sizes[0]:,}: {ratio:.2f}x")
+        if largest is not None:
+            out = subprocess.run(
+                [sys.executable, "-c", RSS_CHILD, str(largest)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rss_mb = int(out.stdout.strip()) / 1024
+            print(f"peak RSS opening {largest.name} and saving 100: {rss_mb:.0f} MB")
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"(this benchmark process peaked at {own:.0f} MB)")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
