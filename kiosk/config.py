@@ -75,7 +75,7 @@ def _default_room() -> str:
     import socket
 
     try:
-        return socket.gethostname().split(".")[0]
+        return socket.gethostname().split(".")[0][:40]
     except OSError:
         return ""
 
@@ -88,7 +88,7 @@ class Settings(BaseSettings):
         env_ignore_empty=True,
         extra="forbid",
         frozen=True,
-        validate_by_name=True,
+        populate_by_name=True,
     )
 
     clinic_name: Annotated[str, Field(min_length=1, max_length=100)] = "Exam-room intake"
