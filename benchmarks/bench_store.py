@@ -126,7 +126,8 @@ store = EncounterStore(sys.argv[1], staff_id="bench")
 today = datetime.now(UTC).date()
 for n, patient in enumerate(demo_patients(100, 1)):
     store.save(sample_encounter_for(patient, 800_000 + n, day=today, staff_id="bench"))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM")]
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, hwm[0].split()[1] if hwm else "")
 """
 
 
@@ -169,8 +170,12 @@ def main() -> int:
                 text=True,
                 check=True,
             )
-            rss_mb = int(out.stdout.strip()) / 1024
-            print(f"peak RSS opening {largest.name} and saving 100: {rss_mb:.0f} MB")
+            maxrss, hwm = [*out.stdout.split(), ""][:2]
+            print(
+                f"peak RSS opening {largest.name} and saving 100: ru_maxrss "
+                f"{int(maxrss) / 1024:.0f} MB, VmHWM {int(hwm or 0) / 1024:.0f} MB "
+                "(ru_maxrss can carry the parent's peak across fork+exec; VmHWM cannot)"
+            )
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"(this benchmark process peaked at {own:.0f} MB)")
     finally:
