@@ -26,6 +26,7 @@ the chain); ``Encounter.identifier`` holds the chain id (official) and this vers
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -120,11 +121,17 @@ def encounter_bundle(doc: Json, *, root: str | None = None) -> Json:
     }
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]*").fullmatch
+"""Characters a search parameter value may carry unescaped (most MRNs and staff ids)."""
+
+
 def _create_if_absent(resource_type: str, system: str, value: str) -> Json:
+    """Conditional create: the server matches the identifier or creates the resource."""
+    escaped = value if _PLAIN(value) else quote(value, safe="")
     return {
         "method": "POST",
         "url": resource_type,
-        "ifNoneExist": f"identifier={quote(system, safe=':')}|{quote(value, safe='')}",
+        "ifNoneExist": f"identifier={system}|{escaped}",
     }
 
 
@@ -200,21 +207,17 @@ def _add_history(ctx: Context, doc: Json) -> None:
     """Allergies (or "no known allergies"), medications and problems, as the patient told them."""
     history = doc.get("history") or {}
     recorded = doc["signed_at"]
-    common = {"patient": ctx.patient, "encounter": ctx.encounter, "recordedDate": recorded}
     if history.get("no_known_allergies"):
-        nka = {"resourceType": "AllergyIntolerance", "clinicalStatus": ALLERGY_ACTIVE}
-        nka |= {"verificationStatus": CONFIRMED, "code": NO_KNOWN_ALLERGY, **common}
-        ctx.add("allergy/none", nka | {"recorder": ctx.performer[0]})
+        ctx.add("allergy/none", _allergy(ctx, NO_KNOWN_ALLERGY, CONFIRMED, recorded))
     for index, allergy in enumerate(history.get("allergies", ())):
-        resource: Json = {"resourceType": "AllergyIntolerance", "clinicalStatus": ALLERGY_ACTIVE}
-        resource |= {"verificationStatus": UNCONFIRMED, "code": {"text": allergy["substance"]}}
-        resource |= common | {"recorder": ctx.performer[0]}
+        resource = _allergy(ctx, {"text": allergy["substance"]}, UNCONFIRMED, recorded)
         severity = allergy.get("severity")
-        if allergy.get("reaction") or severity in ("mild", "moderate", "severe"):
+        severity = severity if severity in ("mild", "moderate", "severe") else None
+        if allergy.get("reaction") or severity:
             reaction: Json = {
                 "manifestation": [{"text": allergy.get("reaction") or "not described"}]
             }
-            if severity in ("mild", "moderate", "severe"):
+            if severity:
                 reaction["severity"] = severity
             resource["reaction"] = [reaction]
         ctx.add(f"allergy/{index}", resource)
@@ -228,9 +231,7 @@ def _add_history(ctx: Context, doc: Json) -> None:
             "dateAsserted": recorded,
             "informationSource": ctx.patient,
         }
-        dosage = " ".join(
-            part for part in (med.get(k) for k in ("dose", "route", "frequency")) if part
-        )
+        dosage = " ".join(filter(None, (med.get("dose"), med.get("route"), med.get("frequency"))))
         if dosage:
             statement["dosage"] = [{"text": dosage}]
         ctx.add(f"medication/{index}", statement)
@@ -248,3 +249,16 @@ def _add_history(ctx: Context, doc: Json) -> None:
         if problem.get("onset"):
             condition["onsetString"] = problem["onset"]
         ctx.add(f"problem/{index}", condition)
+
+
+def _allergy(ctx: Context, code: Json, verification: Json, recorded: str) -> Json:
+    return {
+        "resourceType": "AllergyIntolerance",
+        "clinicalStatus": ALLERGY_ACTIVE,
+        "verificationStatus": verification,
+        "code": code,
+        "patient": ctx.patient,
+        "encounter": ctx.encounter,
+        "recordedDate": recorded,
+        "recorder": ctx.performer[0],
+    }
