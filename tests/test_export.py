@@ -357,3 +357,37 @@ def test_a_folder_without_write_permission_is_a_clear_message(
     assert capsys.readouterr().err.strip() == (
         f"kiosk: --out: cannot write in {tmp_path}: Permission denied"
     )
+
+
+class Sink(io.RawIOBase):
+    """A binary file that forgets what it is given (and counts the bytes)."""
+
+    size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.size += len(data)
+        return len(data)
+
+
+@pytest.mark.parametrize("fmt", ["fhir", "json", "csv"])
+def test_memory_does_not_grow_with_the_number_of_encounters(fmt: str) -> None:
+    import tracemalloc
+
+    template = full_encounter().model_dump(mode="json")
+
+    def documents(n: int) -> Iterator[dict[str, Any]]:
+        for index in range(n):
+            yield template | {"id": f"enc-{index}"}
+
+    peaks = []
+    for n in (100, 1000):
+        sink = Sink()
+        tracemalloc.start()
+        assert write_documents(documents(n), fmt, sink) == n  # type: ignore[arg-type]
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert sink.size > n * 100
+    assert peaks[1] < peaks[0] * 1.2 + 64 * 1024, peaks
