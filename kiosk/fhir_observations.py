@@ -45,8 +45,9 @@ ENTERED_UNITS: dict[str, frozenset[str]] = {
     "weight": frozenset({"kg", "g", "[lb_av]"}),
     "head_circumference": frozenset({"cm", "[in_i]"}),
 }
-"""Kinds exported in the unit as typed (when it is one of these UCUM units), so 98.6 °F reaches
-the EHR as 98.6 [degF] and not as 36.99999 Cel; the other kinds go in the canonical unit."""
+"""Kinds exported in the unit as typed, so 98.6 °F reaches the EHR as 98.6 [degF] and not as
+36.99999 Cel. Only the units the FHIR vital-signs profile allows for the kind: a height typed in
+metres or a weight in ounces goes in the canonical unit instead, as do the other kinds."""
 
 SINGLE_VITALS: tuple[str, ...] = (
     "pulse",
