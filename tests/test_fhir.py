@@ -370,3 +370,12 @@ def test_demo_encounters_all_validate_and_resolve() -> None:
         assert set(references(bundle)) <= {e["fullUrl"] for e in bundle["entry"]}
         kinds |= {r["resourceType"] for r in resources(bundle)}
     assert {"Patient", "Practitioner", "Encounter", "Observation"} <= kinds
+
+
+def test_units_outside_the_vital_signs_profile_fall_back_to_the_canonical_unit() -> None:
+    metres = reading("height", 178.0, "cm", entered_value=1.78, entered_unit="m")
+    ounces = reading("weight", 2.381, "kg", entered_value=84.0, entered_unit="[oz_av]")
+    bundle = bundle_for(minimal_encounter(vitals=Vitals(height=[metres], weight=[ounces])))
+    assert one(bundle, "8302-2")["valueQuantity"]["value"] == 178.0
+    assert one(bundle, "8302-2")["valueQuantity"]["code"] == "cm"
+    assert one(bundle, "29463-7")["valueQuantity"]["code"] == "kg"
