@@ -20,7 +20,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.storage import AtomicJSONStorage, DamagedFileError, fsync_dir, make_private_dir
+import orjson
+
+from kiosk.storage import (
+    AtomicJSONStorage,
+    DamagedFileError,
+    fsync_dir,
+    make_private_dir,
+    write_atomic,
+)
 
 log = logging.getLogger("kiosk.store")
 
@@ -31,6 +39,16 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Docs = dict[str, dict[str, Any]]
 """A segment's table: TinyDB document number (as text) -> encounter JSON."""
+
+
+def encode(docs: Docs) -> bytes:
+    """A TinyDB file (table ``encounters``) with one document per line.
+
+    Still plain JSON (TinyDB and any JSON reader load it); the line layout lets ``read_one``
+    pick one document out of a segment without parsing the other fifteen.
+    """
+    lines = [b'"' + key.encode() + b'":' + orjson.dumps(doc) for key, doc in docs.items()]
+    return b'{"' + TABLE.encode() + b'":{\n' + b",\n".join(lines) + b"\n}}"
 
 
 class Partitions:
@@ -79,7 +97,30 @@ class Partitions:
     def write(self, partition: str, docs: Docs) -> None:
         path = self.path(partition)
         make_private_dir(path.parent)
-        AtomicJSONStorage(path).write({TABLE: docs})
+        write_atomic(path, encode(docs))
+
+    def read_one(self, partition: str, encounter_id: str) -> bytes | None:
+        """One document's JSON without parsing the whole segment (None: use ``read``).
+
+        Segments hold one document per line (see ``encode``), so the document is the line
+        that starts ``"<n>":{"id":"<encounter_id>",``. Anything unexpected returns None and
+        the caller falls back to a full, damage-checking read.
+        """
+        try:
+            raw = self.path(partition).read_bytes()
+        except FileNotFoundError:
+            return None
+        if not raw.endswith(b"\n}}"):  # truncated (or not our layout): let ``read`` decide
+            return None
+        needle = b'":{"id":' + orjson.dumps(encounter_id) + b","
+        at = raw.find(needle)
+        while at != -1:
+            start = raw.rfind(b"\n", 0, at) + 1
+            end = raw.find(b"\n", at)
+            if end != -1 and raw[start : start + 1] == b'"' and raw[start + 1 : at].isdigit():
+                return raw[at + 2 : end].rstrip(b",")
+            at = raw.find(needle, at + 1)
+        return None
 
     def quarantine(self, path: Path) -> Path:
         """Move a damaged file aside, durably; log without PHI (names are dates and numbers)."""

@@ -189,11 +189,24 @@ class EncounterStore(QueriesMixin, DraftsMixin):
                 return None
 
     def _find(self, encounter_id: str) -> dict[str, Any] | None:
-        where = self.index.lookup(encounter_id)
-        if where is None:
-            return None
-        docs = self._read_docs(where[0]) or {}
-        return next((d for d in docs.values() if d.get("id") == encounter_id), None)
+        raw = self._find_json(encounter_id)
+        return None if raw is None else dict(orjson.loads(raw))
+
+    def _find_json(
+        self, encounter_id: str, partition: str | None = None, *, strict: bool = True
+    ) -> bytes | None:
+        """One stored document's JSON: the fast single-line read, else a full segment read."""
+        if partition is None:
+            where = self.index.lookup(encounter_id)
+            if where is None:
+                return None
+            partition = where[0]
+        raw = self.partitions.read_one(partition, encounter_id)
+        if raw is not None:
+            return raw
+        docs = self._read_docs(partition, strict=strict) or {}
+        doc = next((d for d in docs.values() if d.get("id") == encounter_id), None)
+        return None if doc is None else orjson.dumps(doc)
 
     # ------------------------------------------------------------------ the contract
 
@@ -266,10 +279,10 @@ class EncounterStore(QueriesMixin, DraftsMixin):
     def get(self, encounter_id: str, *, staff: str | None = None) -> Encounter:
         """One stored version; KeyError if absent. Audited as a view."""
         who = self._who(staff)
-        doc = self._find(encounter_id)
-        if doc is None:
+        raw = self._find_json(encounter_id)
+        if raw is None:
             raise KeyError(encounter_id)
-        encounter = Encounter.model_validate(doc)
+        encounter = Encounter.model_validate_json(raw)
         self._audit("view", who, encounter.patient.id, encounter_id)
         return encounter
 
@@ -282,9 +295,9 @@ class EncounterStore(QueriesMixin, DraftsMixin):
     ) -> builtins.list[Encounter]:
         """A patient's encounters, newest first (superseded versions left out by default)."""
         who = self._who(staff)
-        docs = self._patient_docs(patient_id, latest_only=latest_only)
+        found = self._patient_docs(patient_id, latest_only=latest_only)
         self._audit("view", who, patient_id, "history")
-        return [Encounter.model_validate(d) for d in docs]
+        return [Encounter.model_validate_json(raw) for _, raw in found]
 
     def amend(self, encounter_id: str, encounter: Encounter, *, staff: str | None = None) -> str:
         """Store ``encounter`` as the next version of ``encounter_id``; return the new id."""

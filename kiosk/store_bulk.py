@@ -9,22 +9,22 @@ still go first, so every stored document is indexed. No per-encounter audit entr
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import islice
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from kiosk.errors import StoreError
-from kiosk.partitions import SEGMENT_SIZE, TABLE
+from kiosk.partitions import SEGMENT_SIZE, encode
 from kiosk.storage import fsync_dir, make_private_dir, os_error_message, write_atomic
 from kiosk.store_index import Entry
 
 if TYPE_CHECKING:
     from kiosk.store import EncounterStore
 
-BATCH = 10_000
+BATCH = 2_000
 
 
 def bulk_save(
@@ -39,16 +39,31 @@ def bulk_save(
     try:
         store.index.ensure_dirs()
         with store._lock:
+            unsynced: set[Path] = set()
             while batch := list(islice(docs, BATCH)):
-                _write_batch(store, batch)
+                unsynced |= _write_batch(store, batch)
                 total += len(batch)
+            for path in sorted(unsynced):
+                _fsync(path)
     except OSError as error:
         raise StoreError(os_error_message(error, "the demo data")) from error
     store.audit.append("create", staff=staff, detail=f"bulk load of {total} encounters")
     return total
 
 
-def _write_batch(store: EncounterStore, batch: list[dict[str, Any]]) -> None:
+def _fsync(path: Path) -> None:
+    if path.is_dir():
+        fsync_dir(path)
+        return
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_batch(store: EncounterStore, batch: list[dict[str, Any]]) -> set[Path]:
+    """Write one batch; return the index files and day folders still to fsync."""
     by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for doc in batch:
         by_day[doc["started_at"][:10]].append(doc)
@@ -67,13 +82,12 @@ def _write_batch(store: EncounterStore, batch: list[dict[str, Any]]) -> None:
                 entries.append(
                     Entry(d["id"], pid, partition, d["started_at"], d["version"], d["status"])
                 )
-    store.index.add_many(entries)
+    unsynced = store.index.add_many(entries)
     store.index.note_patients(d["patient"] for d in batch)
     make_private_dir(store.partitions.root)
     for day in by_day:
         make_private_dir(store.partitions.root / day)
     for partition, chunk in segments:
         table = {str(n): doc for n, doc in enumerate(chunk, start=1)}
-        write_atomic(store.partitions.path(partition), orjson.dumps({TABLE: table}), sync_dir=False)
-    for day in by_day:
-        fsync_dir(store.partitions.root / day)
+        write_atomic(store.partitions.path(partition), encode(table), sync_dir=False)
+    return unsynced | {store.partitions.root / day for day in by_day}

@@ -177,17 +177,21 @@ class Index:
     def add_amendment(self, old_id: str, new_id: str) -> None:
         append_durable(self.amendments_path, orjson.dumps([old_id, new_id]) + b"\n")
 
-    def add_many(self, entries: Iterable[Entry]) -> None:
-        """Bulk path: one fsynced append per touched shard."""
+    def add_many(self, entries: Iterable[Entry]) -> set[Path]:
+        """Bulk path: one append per touched shard, not fsynced; returns the files to fsync."""
         ids: dict[str, list[bytes]] = defaultdict(list)
         patients: dict[str, list[bytes]] = defaultdict(list)
         for e in entries:
             ids[shard_of(e.id)].append(orjson.dumps(["+", e.id, e.partition, e.patient_id]))
             patient_line = ["+", e.patient_id, e.id, e.started_at, e.version, e.status]
             patients[shard_of(e.patient_id)].append(orjson.dumps([*patient_line, e.partition]))
+        touched: set[Path] = set()
         for folder, shards in ((self.ids, ids), (self.patients, patients)):
             for shard, lines in shards.items():
-                append_durable(folder / f"{shard}.log", b"\n".join(lines) + b"\n")
+                path = folder / f"{shard}.log"
+                append_durable(path, b"\n".join(lines) + b"\n", sync=False)
+                touched.add(path)
+        return touched
 
     def rebuild(self, entries: Iterable[Entry], amendments: Iterable[tuple[str, str]]) -> None:
         """Replace every index shard with one built from the partitions (``check --repair``)."""

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from kiosk.audit import AuditTrail
     from kiosk.partitions import Docs, Partitions
-    from kiosk.store_index import Index
+    from kiosk.store_index import Entry, Index
 
 
 class QueriesMixin:
@@ -35,30 +35,39 @@ class QueriesMixin:
     if TYPE_CHECKING:
 
         def _read_docs(self, partition: str, *, strict: bool = True) -> Docs | None: ...
+        def _find_json(
+            self, encounter_id: str, partition: str | None = None, *, strict: bool = True
+        ) -> bytes | None: ...
         def _live_amendments(self) -> dict[str, str]: ...
         def _who(self, staff: str | None, *, required: bool = True) -> str: ...
         def _audit(self, action: str, staff: str, patient_id: str | None, detail: str) -> None: ...
 
-    def _patient_docs(self, patient_id: str, *, latest_only: bool) -> builtins.list[dict[str, Any]]:
-        """A patient's stored documents, newest first, each segment read once."""
+    def _patient_docs(
+        self, patient_id: str, *, latest_only: bool
+    ) -> builtins.list[tuple[Entry, bytes]]:
+        """A patient's stored versions (index entry, document JSON), newest first.
+
+        Reads one line of each segment (``Partitions.read_one``), not whole segments.
+        """
         entries = self.index.for_patient(patient_id)
         superseded = set(self._live_amendments()) if latest_only else set()
-        wanted = {e.id for e in entries if e.id not in superseded}
-        docs: builtins.list[dict[str, Any]] = []
-        for partition in sorted({e.partition for e in entries if e.id in wanted}):
-            for doc in (self._read_docs(partition, strict=False) or {}).values():
-                if doc.get("id") in wanted:
-                    docs.append(doc)
-        docs.sort(key=lambda d: (d["started_at"], d["version"]), reverse=True)
-        return docs
+        entries.sort(key=lambda e: (e.started_at, e.version), reverse=True)
+        found: builtins.list[tuple[Entry, bytes]] = []
+        for entry in entries:
+            if entry.id in superseded:
+                continue
+            raw = self._find_json(entry.id, entry.partition, strict=False)
+            if raw is not None:
+                found.append((entry, raw))
+        return found
 
     def last_encounter(self, patient_id: str, *, staff: str | None = None) -> Encounter | None:
         """The patient's newest signed (or amended) version, to carry history forward."""
         who = self._who(staff)
-        for doc in self._patient_docs(patient_id, latest_only=True):
-            if doc["status"] in ("signed", "amended"):
-                self._audit("view", who, patient_id, f"last encounter {doc['id']}")
-                return Encounter.model_validate(doc)
+        for entry, raw in self._patient_docs(patient_id, latest_only=True):
+            if entry.status in ("signed", "amended"):
+                self._audit("view", who, patient_id, f"last encounter {entry.id}")
+                return Encounter.model_validate_json(raw)
         return None
 
     def list(

@@ -240,3 +240,16 @@ def test_a_busy_day_splits_into_small_segments(store: EncounterStore) -> None:
     segments = store.partitions.segments(day.isoformat())
     assert len(segments) >= 3
     assert all(len(store.partitions.read(s) or {}) <= 16 for s in segments)
+
+
+def test_segments_are_plain_tinydb_files(store: EncounterStore) -> None:
+    from tinydb import TinyDB
+
+    from kiosk.storage import AtomicJSONStorage
+
+    encounter = make_encounter(20, day=date(2026, 1, 21))
+    store.save(encounter)
+    (segment,) = store.partitions.segments("2026-01-21")
+    with TinyDB(store.partitions.path(segment), storage=AtomicJSONStorage) as db:
+        (doc,) = db.table("encounters").all()
+    assert Encounter.model_validate(doc) == encounter
