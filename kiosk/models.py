@@ -62,9 +62,14 @@ def new_id() -> str:
 
 
 class KioskModel(BaseModel):
-    """Base for every document part: unknown keys are an error, text is stripped."""
+    """Base for every document part: unknown keys are an error, text is stripped.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    ``defer_build`` moves pydantic's schema building from import to first use, which keeps
+    the core's import (and so the kiosk's first frame) fast; the app warms the models up in a
+    worker after the sign-in screen is drawn.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- patient
