@@ -247,9 +247,9 @@ def test_segments_are_plain_tinydb_files(store: EncounterStore) -> None:
 
     from kiosk.storage import AtomicJSONStorage
 
-    encounter = make_encounter(20, day=date(2026, 1, 21))
+    encounter = make_encounter(20, day=date(2024, 1, 21))
     store.save(encounter)
-    (segment,) = store.partitions.segments("2026-01-21")
+    (segment,) = store.partitions.segments("2024-01-21")
     with TinyDB(store.partitions.path(segment), storage=AtomicJSONStorage) as db:
         (doc,) = db.table("encounters").all()
     assert Encounter.model_validate(doc) == encounter
