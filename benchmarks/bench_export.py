@@ -10,15 +10,15 @@ start-up and the store's reading, and peak memory is that process's own ``ru_max
 much of the time is the store's.
 
 The data folder is generated once and cached under /tmp (see ``data_dir_for``): the store
-engineer's ``benchmarks/bench_store.py`` cache when that file is there, else ``kiosk demo-data``
-(the store's bulk path). Delete the cached folder to rebuild it.
+benchmark's cached folder when it has one of this size, else our own, built by the same
+generator. Delete the cached folder to rebuild it.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,42 +36,36 @@ print(n)
 
 
 def data_dir_for(count: int, scratch: Path) -> Path:
-    """A data folder holding ``count`` signed encounters, generated once and cached.
+    """A working copy of a data folder holding ``count`` demo encounters, generated once.
 
-    With the store engineer's ``benchmarks/bench_store.py``: its cached folder (same generator,
-    same cache) and a working copy of it in ``scratch`` (segments hard-linked), so the export's
-    audit entries never touch the cache. Otherwise ``kiosk demo-data`` into our own cache.
+    The source is ``benchmarks/bench_store.py``'s cached folder when it has finished building
+    one of this size (same generator: ``fill_demo_data`` with seed 1, the store's bulk path),
+    else our own cache built the same way (never the store benchmark's folder, so the two
+    benchmarks cannot build into one folder at once). The copy hard-links the segment files
+    (the store only ever replaces them), so the export's audit entries never touch the cache.
     """
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    try:
-        bench_store = importlib.import_module("bench_store")
-    except ImportError:
-        bench_store = None
-    if bench_store is not None:
-        cache = Path(tempfile.gettempdir()) / "kiosk-bench-store"
-        cache.mkdir(parents=True, exist_ok=True)
-        folder: Path = bench_store.working_copy(bench_store.cached_folder(cache, count), scratch)
-        return folder
-    folder = Path(tempfile.gettempdir()) / f"kiosk-bench-export-{count}"
-    if not (folder / "DEMO-DATA").exists() or not (folder / "encounters").is_dir():
-        print(f"building {count} demo encounters in {folder} (once) ...", flush=True)
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "kiosk",
-                "demo-data",
-                "--count",
-                str(count),
-                "--data-dir",
-                folder,
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
-    return folder
+    from kiosk.commands.demo_data import fill_demo_data
+
+    source = Path(tempfile.gettempdir()) / "kiosk-bench-store" / f"store-{count}"
+    if not (source / "BENCH-COMPLETE").exists():
+        source = Path(tempfile.gettempdir()) / f"kiosk-bench-export-{count}"
+        if not (source / "BENCH-COMPLETE").exists():
+            print(f"building {count} demo encounters in {source} (once) ...", flush=True)
+            started = time.perf_counter()
+            shutil.rmtree(source, ignore_errors=True)
+            fill_demo_data(source, count, seed=1)
+            (source / "BENCH-COMPLETE").write_text("ok\n")
+            print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
+    target = scratch / source.name
+
+    def link_segments(src: str, dst: str) -> None:
+        if f"{os.sep}encounters{os.sep}" in src:
+            os.link(src, dst)
+        else:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link_segments)
+    return target
 
 
 class Run(NamedTuple):
