@@ -67,8 +67,6 @@ def data_dir_for(count: int, scratch: Path) -> Path:
     benchmarks cannot build into one folder at once). The copy hard-links the segment files
     (the store only ever replaces them), so the export's audit entries never touch the cache.
     """
-    from kiosk.commands.demo_data import fill_demo_data
-
     source = Path(tempfile.gettempdir()) / "kiosk-bench-store" / f"store-{count}"
     if not (source / "BENCH-COMPLETE").exists():
         source = Path(tempfile.gettempdir()) / f"kiosk-bench-export-{count}"
@@ -76,7 +74,9 @@ def data_dir_for(count: int, scratch: Path) -> Path:
             print(f"building {count} demo encounters in {source} (once) ...", flush=True)
             started = time.perf_counter()
             shutil.rmtree(source, ignore_errors=True)
-            fill_demo_data(source, count, seed=1)
+            build = "import sys; from kiosk.commands.demo_data import fill_demo_data as f; "
+            build += "f(sys.argv[1], int(sys.argv[2]), seed=1)"  # a child: keeps us small
+            subprocess.run([sys.executable, "-c", build, str(source), str(count)], check=True)
             (source / "BENCH-COMPLETE").write_text("ok\n")
             print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
     target = scratch / source.name
@@ -98,6 +98,8 @@ class Run(NamedTuple):
     """User + system CPU seconds of the child (what the machine's other load cannot inflate)."""
     peak_mb: float
     """The child's own peak resident memory (VmHWM)."""
+    maxrss_mb: float
+    """``ru_maxrss`` from ``wait4``: at least this process's size at the fork (see EXPORT)."""
     stdout: str
 
 
@@ -116,13 +118,14 @@ def run_child(argv: list[str]) -> Run:
             raise SystemExit(f"failed: {' '.join(argv)}\n{errors}")
         peak_kib = int(errors.rsplit("VmHWM", 1)[1].split()[0])
         cpu = usage.ru_utime + usage.ru_stime
-        return Run(took, cpu, peak_kib / 1024, out.read().decode())
+        return Run(took, cpu, peak_kib / 1024, usage.ru_maxrss / 1024, out.read().decode())
 
 
 def report(label: str, count: int, run: Run, extra: str = "") -> None:
     print(
         f"{label:<12}{count:>7} docs  wall {run.wall:6.1f} s = {count / run.wall:6.0f}/s  "
-        f"cpu {run.cpu:6.1f} s = {count / run.cpu:6.0f}/s  peak {run.peak_mb:4.0f} MB{extra}",
+        f"cpu {run.cpu:6.1f} s = {count / run.cpu:6.0f}/s  peak {run.peak_mb:4.0f} MB "
+        f"(ru_maxrss {run.maxrss_mb:.0f} MB){extra}",
         flush=True,
     )
 
