@@ -391,3 +391,18 @@ def test_memory_does_not_grow_with_the_number_of_encounters(fmt: str) -> None:
         tracemalloc.stop()
         assert sink.size > n * 100
     assert peaks[1] < peaks[0] * 1.2 + 64 * 1024, peaks
+
+
+def test_a_damaged_day_fails_the_export_instead_of_leaving_it_out(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (segment,) = (data_dir / "encounters" / "2026-03-15").iterdir()
+    segment.write_bytes(b'{"_default": {"1": {"id": "e2", "trunc')
+    out = tmp_path / "x.ndjson"
+    assert export(data_dir, "--format", "fhir", "--out", str(out)) == 2
+    message = capsys.readouterr().err
+    assert "damaged data file" in message
+    assert "Nothing was written" in message
+    assert not out.exists()
+    assert export(data_dir, "--format", "json", "--out", str(out), "--since", "2026-03-16") == 0
+    assert [orjson.loads(x)["id"] for x in out.read_bytes().splitlines()] == ["e3"]

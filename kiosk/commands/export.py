@@ -82,6 +82,11 @@ def run(args: argparse.Namespace) -> int:
             count = write_documents(
                 counted(documents), args.format, out, roots=roots, progress=progress
             )
+            if store.problems:  # a damaged segment was skipped: this export would be partial
+                raise ExportError(
+                    f"{store.problems[0]} Nothing was written: export around that day with "
+                    "--since/--until, or restore the file first."
+                )
             if count == 0:
                 raise ExportError(f"No signed encounters match {span}: nothing written")
             # Before the file is renamed into place: no export file without its audit entry.
