@@ -406,3 +406,11 @@ def test_a_damaged_day_fails_the_export_instead_of_leaving_it_out(
     assert not out.exists()
     assert export(data_dir, "--format", "json", "--out", str(out), "--since", "2026-03-16") == 0
     assert [orjson.loads(x)["id"] for x in out.read_bytes().splitlines()] == ["e3"]
+
+
+def test_a_loose_folder_mode_is_not_mistaken_for_damage(data_dir: Path, tmp_path: Path) -> None:
+    data_dir.chmod(0o755)  # the store tightens it on opening and notes it in store.problems
+    out = tmp_path / "x.csv"
+    assert export(data_dir, "--format", "csv", "--out", str(out)) == 0
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 4

@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
             handed += 1
             yield document
 
+    noted = len(store.problems)  # notes from opening (loose folder modes) are not damage
     try:
         roots = chain_roots(store.index.amendments())
         documents = store.iter_documents(since=since, until=until, patient_id=args.patient)
@@ -82,9 +83,9 @@ def run(args: argparse.Namespace) -> int:
             count = write_documents(
                 counted(documents), args.format, out, roots=roots, progress=progress
             )
-            if store.problems:  # a damaged segment was skipped: this export would be partial
+            if store.problems[noted:]:  # a damaged segment was skipped: the export is partial
                 raise ExportError(
-                    f"{store.problems[0]} Nothing was written: export around that day with "
+                    f"{store.problems[noted]} Nothing was written: export around that day with "
                     "--since/--until, or restore the file first."
                 )
             if count == 0:
