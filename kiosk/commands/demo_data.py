@@ -87,13 +87,17 @@ def demo_documents(
 
     rng = random.Random(f"demo-data:{seed}")
     people = demo_patients(min(patients, max(count, 1)), seed)
-    templates: dict[int, tuple[bytes, date]] = {}
+    visits: list[tuple[date, int]] = []
     for _ in range(count):
         n = rng.randrange(len(people))
-        patient = people[n]
         day = today - timedelta(days=rng.randrange(1, 366))
-        if day < patient.birth_date:
+        if day < people[n].birth_date:
             day = today - timedelta(days=1)
+        visits.append((day, n))
+    visits.sort()  # day by day, so the bulk path fills whole segments
+    templates: dict[int, tuple[bytes, date]] = {}
+    for day, n in visits:
+        patient = people[n]
         if n not in templates:
             base = max(patient.birth_date, today - timedelta(days=1))
             encounter = sample_encounter_for(patient, seed * 1_000_003 + n, day=base)
