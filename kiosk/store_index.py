@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ class Index:
         self._directory: dict[str, dict[str, Any]] = {}
         self._search: dict[str, SearchKey] = {}
         self._directory_offset = 0
+        self._directory_lock = threading.RLock()
 
     def ensure_dirs(self) -> None:
         for path in (self.root, self.ids, self.patients):
@@ -217,6 +219,10 @@ class Index:
 
     def directory(self) -> dict[str, dict[str, Any]]:
         """patient id -> latest demographics (Patient JSON); reads only what was appended since."""
+        with self._directory_lock:
+            return dict(self._refresh_directory())  # a snapshot, safe to iterate
+
+    def _refresh_directory(self) -> dict[str, dict[str, Any]]:
         try:
             with self.directory_path.open("rb") as handle:
                 size = os.fstat(handle.fileno()).st_size
@@ -240,9 +246,13 @@ class Index:
         return self._directory
 
     def search_keys(self) -> dict[str, SearchKey]:
-        """patient id -> (lower-case name words, birth date, sort key), kept with the directory."""
-        self.directory()
-        return self._search
+        """patient id -> (lower-case name words, birth date, sort key), kept with the directory.
+
+        A snapshot, so a search in one thread never sees another thread's update midway.
+        """
+        with self._directory_lock:
+            self.directory()
+            return dict(self._search)
 
     def forget_directory(self) -> None:
         """Drop the cached directory (after the file was rewritten)."""
