@@ -73,6 +73,25 @@ class Reading:
 EMPTY = Reading(valid=True)
 
 
+MAX_TEXT = 40
+"""Longest text a measurement field takes (the core reads at most this much)."""
+
+
+class FieldInput(Input):
+    """An Input whose virtual width does not follow its text.
+
+    Textual's Input sets ``virtual_size`` from the text width on every change, and
+    ``virtual_size`` is a layout-triggering reactive: each keystroke would lay out the whole
+    vitals screen (~200 widgets, tens of ms on a slow kiosk). The text is capped at
+    :data:`MAX_TEXT`, so a constant virtual width is always wide enough, scrolling still
+    follows the cursor, and a keystroke only repaints.
+    """
+
+    @property
+    def content_width(self) -> int:
+        return max(super().content_width, MAX_TEXT + 1)
+
+
 class ReadingValidator(Protocol):
     """A Textual validator that can also describe its text for the live echo."""
 
@@ -112,13 +131,13 @@ class MeasurementField(Widget):
         & .mf-input { width: 13; margin-right: 1; }
         & .mf-extra { width: 13; margin-right: 1; }
         & .mf-nt { width: 12; }
-        & .mf-echo { width: auto; padding-right: 1; }
-        & .mf-flag { width: auto; padding: 0 1; text-style: bold; }
-        & .mf-flag.normal { color: $text-muted; padding: 0 1 0 0; }
+        & .mf-echo { width: 19; }
+        & .mf-flag { width: 15; padding: 0 1; text-style: bold; }
+        & .mf-flag.normal { color: $text-muted; }
         & .mf-message { width: 1fr; color: $text-error; text-style: bold; display: none; }
         &.-has-message .mf-message { display: block; }
         &.-has-message .mf-echo, &.-has-message .mf-flag { display: none; }
-        & .mf-prev { width: auto; color: $text-muted; padding-left: 1; }
+        & .mf-prev { width: auto; color: $text-muted; }
         & .-hidden { display: none; }
         &.-not-taken .mf-input { text-style: strike; }
     }
@@ -161,15 +180,27 @@ class MeasurementField(Widget):
         self._not_taken = not_taken
         self.reading: Reading = validator.read(value) if value else EMPTY
         self._shown_message = ""
+        # Kept, not queried: the echo and flag change on every keystroke and must stay cheap.
+        # Their widths are fixed in CSS, so an update repaints them without a layout pass.
+        self._echo = Label("", classes="mf-echo", markup=False)
+        self._flag = Label("", classes="mf-flag", markup=False)
+        self._message = Label("", classes="mf-message", markup=False)
+        self._trend_widget = (
+            Trend([*self._trend, self.reading.value], classes="mf-trend")
+            if self._trend is not None
+            else None
+        )
+        self._shown: tuple[str, str, str] = ("", "", "")
 
     # ------------------------------------------------------------------ composition
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="mf-row"):
             yield Label(self.label, classes="mf-label")
-            yield Input(
+            yield FieldInput(
                 self._value,
                 placeholder=self._placeholder,
+                max_length=MAX_TEXT,
                 id=self.input_id,
                 classes="mf-input",
                 compact=True,
@@ -190,13 +221,13 @@ class MeasurementField(Widget):
                 tooltip="Mark this reading as not taken, with the reason",
             )
         with Horizontal(classes="mf-status"):
-            yield Label("", classes="mf-echo", markup=False)
-            yield Label("", classes="mf-flag", markup=False)
-            yield Label("", classes="mf-message", markup=False)
+            yield self._echo
+            yield self._flag
+            yield self._message
             if self._previous:
                 yield Label(self._previous, classes="mf-prev", markup=False)
-            if self._trend is not None:
-                yield Trend([*self._trend, self.reading.value], classes="mf-trend")
+            if self._trend_widget is not None:
+                yield self._trend_widget
 
     def _as_validator(self) -> Validator:
         validator = self.validator
@@ -273,8 +304,8 @@ class MeasurementField(Widget):
 
     def set_trend_history(self, values: Sequence[float | None]) -> None:
         self._trend = list(values)
-        for trend in self.query(Trend):
-            trend.set_values([*values, self.reading.value])
+        if self._trend_widget is not None:
+            self._trend_widget.set_values([*values, self.reading.value])
 
     # ------------------------------------------------------------------ events
 
@@ -324,22 +355,27 @@ class MeasurementField(Widget):
             self._show(self.reading)
 
     def _show(self, reading: Reading) -> None:
-        echo = self.query_one(".mf-echo", Label)
-        flag = self.query_one(".mf-flag", Label)
-        echo.update(reading.echo)
+        """Echo and flag for ``reading``; touches only what changed (per keystroke)."""
         word, css = FLAG_WORDS.get(reading.status or "", ("", ""))
         if not reading.echo:
             word, css = "", ""
-        flag.update(word)
-        flag.set_class(css == "error", "error")
-        flag.set_class(css == "warning", "warning")
-        flag.set_class(css == "normal", "normal")
-        flag.set_class(not word, "-hidden")
-        if self._trend is not None:
-            for trend in self.query(Trend):
-                trend.set_values([*self._trend, reading.value])
+        shown = (reading.echo, word, css)
+        if shown != self._shown:
+            if reading.echo != self._shown[0]:
+                self._echo.update(reading.echo, layout=False)
+            if word != self._shown[1]:
+                self._flag.update(word, layout=False)
+            if css != self._shown[2]:
+                self._flag.set_class(css == "error", "error")
+                self._flag.set_class(css == "warning", "warning")
+                self._flag.set_class(css == "normal", "normal")
+            self._shown = shown
+        if self._trend_widget is not None and self._trend is not None:
+            self._trend_widget.set_values([*self._trend, reading.value])
 
     def _show_message(self, message: str) -> None:
+        if message == self._shown_message:
+            return
         self._shown_message = message
-        self.query_one(".mf-message", Label).update(message)
+        self._message.update(message)
         self.set_class(bool(message), "-has-message")

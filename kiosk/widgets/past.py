@@ -1,6 +1,6 @@
 """The patient's earlier readings, as the vitals step shows them beside each field.
 
-"last 98.6 °F  2026-03-01" tells the MA at a glance whether a new reading is plausible (a
+"last 98.6 °F 2026-03-01" tells the MA at a glance whether a new reading is plausible (a
 weight 40 lb off is more likely a typo than a diet), and the trend of the last few visits shows
 direction. Pure functions over signed encounters; shown values are the ones typed at the time
 (entered value and unit), so a reading never drifts through a unit round trip.
@@ -61,9 +61,9 @@ def previous_text(past: Sequence[Encounter], name: str) -> str:
     for encounter in past:
         reading = _taken(getattr(encounter.vitals, name))
         if reading is not None:
-            text = shown(reading)
+            text = shown(reading).removesuffix(" mmHg")  # narrow: BP needs no unit
             if text:
-                return f"last {text}  {encounter.day.isoformat()}"
+                return f"last {text} {encounter.day.isoformat()}"
     return ""
 
 

@@ -39,11 +39,11 @@ class Trend(Label):
 
     DEFAULT_CSS = """
     Trend {
-        width: auto;
+        width: 9;
         height: 1;
         color: $text-primary;
         padding: 0 0 0 1;
-        &.-empty { display: none; }
+        &.-empty { visibility: hidden; }
     }
     """
 
@@ -57,13 +57,13 @@ class Trend(Label):
         text = sparkline(values)
         super().__init__(text, id=id, classes=classes)
         self.set_class(not text, "-empty")
-        self.text = text
+        self.drawing = text
 
     def set_values(self, values: Sequence[float | None]) -> None:
         """Redraw with ``values`` (oldest first); a no-op when the drawing is unchanged."""
         text = sparkline(values)
-        if text == self.text:
+        if text == self.drawing:
             return
-        self.text = text
-        self.update(text)
+        self.drawing = text
+        self.update(text, layout=False)  # fixed width: repaint only
         self.set_class(not text, "-empty")

@@ -1,0 +1,283 @@
+"""The vitals step at 80x24, shown on its own in a harness app (see ui_vitals_harness)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Label, Select
+from ui_vitals_harness import (
+    StepHarness,
+    adult,
+    infant,
+    make_context,
+    past_visit,
+    step_screen,
+    wait_for,
+)
+
+from kiosk.models import Encounter, Patient
+from kiosk.screens.base import StepContext
+from kiosk.screens.vitals import VitalsScreen
+from kiosk.widgets.measurement import MeasurementField
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> Iterator[Callable[..., StepContext]]:
+    made: list[StepContext] = []
+
+    def make(**kwargs: Any) -> StepContext:
+        kwargs.setdefault("required_fields", ())
+        ctx = make_context(tmp_path / f"data{len(made)}", **kwargs)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.store.close()
+
+
+def harness(draft: Encounter, ctx: StepContext) -> StepHarness:
+    return StepHarness(lambda: VitalsScreen(draft, ctx))
+
+
+def new_draft(patient: Patient | None = None) -> Encounter:
+    return Encounter(staff_id="ma1", patient=patient or adult(), identity_confirmed=True)
+
+
+def field(screen: VitalsScreen, input_id: str) -> MeasurementField:
+    return screen.query_one(f"#{input_id}-field", MeasurementField)
+
+
+def echo(screen: VitalsScreen, input_id: str) -> str:
+    return str(field(screen, input_id).query_one(".mf-echo", Label).content)
+
+
+def flag(screen: VitalsScreen, input_id: str) -> Label:
+    return field(screen, input_id).query_one(".mf-flag", Label)
+
+
+def message(screen: VitalsScreen, input_id: str) -> str:
+    f = field(screen, input_id)
+    return str(f.query_one(".mf-message", Label).content) if f.has_class("-has-message") else ""
+
+
+def set_text(screen: VitalsScreen, **values: str) -> None:
+    """Set inputs by id without typing (underscores become hyphens)."""
+    for key, value in values.items():
+        screen.query_one(f"#{key.replace('_', '-')}", Input).value = value
+
+
+async def test_typed_temperature_echoes_and_flags(context: Callable[..., StepContext]) -> None:
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        screen.query_one("#vitals-temp", Input).focus()
+        await pilot.press(*"101.5")
+        await wait_for(pilot, lambda: "38.6 °C" in echo(screen, "vitals-temp"), "the echo")
+        assert echo(screen, "vitals-temp") == "101.5 °F = 38.6 °C"
+        assert str(flag(screen, "vitals-temp").content) == "high"
+        assert flag(screen, "vitals-temp").has_class("warning")
+
+
+async def test_abnormal_is_warning_and_critical_is_error(
+    context: Callable[..., StepContext],
+) -> None:
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        set_text(screen, vitals_pulse="105", vitals_spo2="85", vitals_rr="16")
+        await pilot.pause()
+        pulse, spo2, rr = (flag(screen, i) for i in ("vitals-pulse", "vitals-spo2", "vitals-rr"))
+        assert str(pulse.content) == "high"
+        assert pulse.has_class("warning")
+        assert not pulse.has_class("error")
+        assert str(spo2.content) == "CRITICAL LOW"
+        assert spo2.has_class("error")
+        assert not spo2.has_class("warning")
+        assert str(rr.content) == "normal"
+        assert not rr.has_class("error")
+        assert not rr.has_class("warning")
+
+
+async def test_invalid_input_is_kept_flagged_and_blocks_next(
+    context: Callable[..., StepContext],
+) -> None:
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        set_text(screen, vitals_bp_0="120/80", vitals_pulse="72x")
+        await pilot.pause()
+        # no scolding while typing: the message waits for blur or Next
+        assert message(screen, "vitals-pulse") == ""
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: message(screen, "vitals-pulse"), "the pulse message")
+        assert app.outcomes == []
+        pulse = screen.query_one("#vitals-pulse", Input)
+        assert pulse.value == "72x"
+        assert pulse.has_class("-invalid")
+        assert screen.focused is pulse
+        # fixing it clears the message as typed, and Next goes through
+        pulse.value = "72"
+        await wait_for(pilot, lambda: not message(screen, "vitals-pulse"), "message cleared")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+        vitals = app.outcomes[0].encounter.vitals
+        assert [m.value for m in vitals.pulse] == [72]
+        assert vitals.blood_pressure[0].systolic.value == 120
+
+
+async def test_37_2_us_temperature_is_refused_with_the_suggestion(
+    context: Callable[..., StepContext],
+) -> None:
+    app = harness(new_draft(), context(unit_system="us"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        screen.query_one("#vitals-temp", Input).focus()
+        await pilot.press(*"37.2", "tab")
+        await wait_for(pilot, lambda: message(screen, "vitals-temp"), "the message on blur")
+        assert "37.2 °C" in message(screen, "vitals-temp")
+        assert screen.query_one("#vitals-temp", Input).value == "37.2"
+        assert screen.collect() is None
+
+
+async def test_repeat_bp_saves_two_readings(context: Callable[..., StepContext]) -> None:
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        set_text(screen, vitals_bp_0="150/95")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.query("#vitals-bp-1"), "the second BP field")
+        await wait_for(pilot, lambda: screen.focused is screen.query_one("#vitals-bp-1"), "focus")
+        await pilot.press(*"138/88")
+        screen.query_one("#vitals-bp-1-position", Select).value = "standing"
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+        readings = app.outcomes[0].encounter.vitals.blood_pressure
+        assert [(bp.systolic.value, bp.diastolic.value) for bp in readings] == [
+            (150, 95),
+            (138, 88),
+        ]
+        assert [bp.position for bp in readings] == ["sitting", "standing"]
+
+
+async def test_bmi_is_live_for_an_adult(context: Callable[..., StepContext]) -> None:
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        bmi = screen.query_one("#vitals-bmi", Label)
+        assert str(bmi.content) == ""
+        set_text(screen, vitals_height="70", vitals_weight="176")
+        await wait_for(pilot, lambda: "BMI" in str(bmi.content), "the BMI")
+        assert str(bmi.content) == "BMI 25.3 kg/m²  pre-obese (overweight)"
+        screen.query_one("#vitals-weight", Input).value = "150"
+        await wait_for(pilot, lambda: "21.5" in str(bmi.content), "the BMI to follow")
+
+
+async def test_head_circumference_only_under_two_and_child_bmi(
+    context: Callable[..., StepContext],
+) -> None:
+    app = harness(new_draft(adult()), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        assert not screen.query("#vitals-head")
+    app = harness(new_draft(infant()), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        set_text(screen, vitals_head="17 in", vitals_height="26 in", vitals_weight="17 lb")
+        await pilot.pause()
+        assert "percentile" in str(screen.query_one("#vitals-bmi", Label).content)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+        (head,) = app.outcomes[0].encounter.vitals.head_circumference
+        assert head.value == pytest.approx(43.18)
+
+
+async def test_not_taken_with_a_reason_and_required_fields(
+    context: Callable[..., StepContext],
+) -> None:
+    ctx = context(required_fields=("vitals.pulse", "vitals.blood_pressure"))
+    app = harness(new_draft(), ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: message(screen, "vitals-pulse"), "required message")
+        assert "Required" in message(screen, "vitals-pulse")
+        assert "Required" in message(screen, "vitals-bp-0")
+        assert app.outcomes == []
+        set_text(screen, vitals_bp_0="118/76")
+        screen.query_one("#vitals-pulse", Input).focus()
+        await pilot.press("ctrl+t")  # taken -> refused
+        await wait_for(pilot, lambda: field(screen, "vitals-pulse").not_taken, "refused")
+        assert field(screen, "vitals-pulse").not_taken == "refused"
+        assert "not taken: refused" in echo(screen, "vitals-pulse")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+        (pulse,) = app.outcomes[0].encounter.vitals.pulse
+        assert pulse.not_taken == "refused"
+        assert pulse.value is None
+
+
+async def test_oxygen_needs_a_flow(context: Callable[..., StepContext]) -> None:
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        flow = screen.query_one("#vitals-spo2-flow", Input)
+        assert not flow.display or flow.has_class("-hidden")
+        set_text(screen, vitals_spo2="94")
+        screen.query_one("#vitals-spo2-o2", Select).value = "oxygen"
+        await wait_for(pilot, lambda: not flow.has_class("-hidden"), "the flow field")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: "litres" in message(screen, "vitals-spo2"), "flow message")
+        assert app.outcomes == []
+        flow.value = "2"
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+        (spo2,) = app.outcomes[0].encounter.vitals.spo2
+        assert (spo2.value, spo2.on_oxygen, spo2.o2_flow_l_min) == (94, True, 2.0)
+
+
+async def test_previous_value_and_trend_beside_the_field(
+    context: Callable[..., StepContext],
+) -> None:
+    patient = adult()
+    history = [past_visit(patient, 30 * i, 90 - i, 120 + 5 * i) for i in range(1, 5)]
+    app = harness(new_draft(patient), context(previous=history[0], history=history))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        weight = field(screen, "vitals-weight")
+        assert str(weight.query_one(".mf-prev", Label).content).startswith("last 89 kg")
+        trend = str(weight.query_one(".mf-trend", Label).content)
+        assert trend == "▁▃▆█"  # 86, 87, 88, 89 kg, oldest first
+        bp_trend = str(field(screen, "vitals-bp-0").query_one(".mf-trend", Label).content)
+        assert bp_trend == "█▆▃▁"  # 140 down to 125 mmHg
+
+
+async def test_back_keeps_invalid_text_and_restores_it(
+    context: Callable[..., StepContext],
+) -> None:
+    ctx = context()
+    app = harness(new_draft(), ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        set_text(screen, vitals_temp="37.2", vitals_pulse="88")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.query("#vitals-bp-1"), "the second BP field")
+        set_text(screen, vitals_bp_1="130/8")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.outcomes, "the back outcome")
+    back = app.outcomes[0]
+    assert back.action == "back"
+    assert back.encounter.form_text["vitals-temp"] == "37.2"
+    assert back.encounter.form_text["vitals-bp-1"] == "130/8"
+    again = harness(back.encounter, ctx)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        assert screen.query_one("#vitals-temp", Input).value == "37.2"
+        assert "37.2 °C" in message(screen, "vitals-temp")
+        assert echo(screen, "vitals-pulse") == "= 88/min"
+        assert screen.query_one("#vitals-bp-1", Input).value == "130/8"
