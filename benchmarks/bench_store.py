@@ -150,6 +150,7 @@ def main() -> int:
         for size in [int(s) for s in args.sizes.split(",")]:
             print(f"\n{size:,} stored encounters")
             folder = working_copy(cached_folder(cache, size), scratch)
+            os.sync()  # flush the generated data first: measure saves, not that writeback
             for name, (p50, p95) in bench_size(folder).items():
                 print(f"  {name:<22} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms")
                 if name == "save":

@@ -48,14 +48,20 @@ class Entry:
         return self.partition.split("/", 1)[0]
 
 
-SearchKey = tuple[tuple[str, ...], str, tuple[str, str, str]]
+SearchKey = tuple[str, str, tuple[str, str, str]]
+"""(" word word ... " lower-case, birth date, sort key): a word prefix is `" " + prefix in text`."""
 
 
 def _search_key(patient: dict[str, Any]) -> SearchKey:
     family, given = str(patient.get("family_name", "")), str(patient.get("given_name", ""))
     text = f"{family} {given} {patient.get('preferred_name', '')} {patient['id']}".lower()
-    words = (*text.replace(",", " ").replace("-", " ").split(), family.lower())
-    return words, str(patient.get("birth_date", "")), (family.lower(), given.lower(), patient["id"])
+    words = text.replace(",", " ").replace("-", " ").split()
+    spaced = " " + " ".join([*words, family.lower()]) + " "
+    return (
+        spaced,
+        str(patient.get("birth_date", "")),
+        (family.lower(), given.lower(), patient["id"]),
+    )
 
 
 def _lines(path: Path, needle: bytes | None = None) -> Iterator[list[Any]]:
@@ -253,6 +259,11 @@ class Index:
         with self._directory_lock:
             self.directory()
             return dict(self._search)
+
+    def patient(self, patient_id: str) -> dict[str, Any] | None:
+        """One patient's latest demographics from the directory."""
+        with self._directory_lock:
+            return self._refresh_directory().get(patient_id)
 
     def forget_directory(self) -> None:
         """Drop the cached directory (after the file was rewritten)."""

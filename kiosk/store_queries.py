@@ -119,18 +119,19 @@ class QueriesMixin:
             return []
         birth = _parse_date(query.strip())
         hits: builtins.list[tuple[tuple[str, str, str], str]] = []
-        for pid, (names, born, order) in self.index.search_keys().items():
+        prefixes = [" " + w for w in words]
+        for pid, (text, born, order) in self.index.search_keys().items():
             if birth is not None:
                 ok = born == birth
             elif len(words) == 1 and pid.lower() == words[0]:
                 ok = True
             else:
-                ok = all(any(n.startswith(w) for n in names) for w in words)
+                ok = all(p in text for p in prefixes)
             if ok:
                 hits.append((order, pid))
         hits.sort()
-        directory = self.index.directory()
-        return [Patient.model_validate(directory[pid]) for _, pid in hits[:limit]]
+        found = (self.index.patient(pid) for _, pid in hits[:limit])
+        return [Patient.model_validate(p) for p in found if p is not None]
 
     # ------------------------------------------------------------------ today's appointments
 
