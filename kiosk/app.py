@@ -15,6 +15,7 @@ import asyncio
 import os
 import threading
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -30,6 +31,7 @@ from kiosk.widgets.confirm import ConfirmModal
 if TYPE_CHECKING:
     from kiosk.loader import Core
     from kiosk.models import Encounter
+    from kiosk.privacy import SignalGuard
 
 
 class KioskApp(App[None]):
@@ -74,6 +76,7 @@ class KioskApp(App[None]):
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
+        self._install_privacy()
         self._session()
         self.call_after_refresh(self._first_frame)
 
@@ -108,6 +111,7 @@ class KioskApp(App[None]):
     def _core_ready(self) -> None:
         assert self.core is not None
         self.title = self.core.settings.clinic_name
+        self._privacy_core_ready()
         self._core_loaded.set()
         if self._signin is not None and self._signin.is_mounted:
             self._signin.core_ready(self.core.demo_credentials)
@@ -323,20 +327,25 @@ class KioskApp(App[None]):
             self.core.staff.record("lock", self.staff_id)
         except Exception:
             self.notify("Could not record the lock in the audit trail.", severity="error")
+        self.clear_notifications()  # a toast would stay visible on the lock screen
         self.push_screen(LockScreen(self.staff_id, self._unlock, clinic=self.title), self._unlocked)
 
     async def _unlock(self, staff_id: str, pin: str) -> str:
-        """The same person unlocks; someone else ends the first session, then signs in."""
+        """The same person unlocks; someone else, once signed in, ends the first session.
+
+        Only a successful sign-in ends it: a stranger's wrong PIN leaves it intact.
+        """
         from kiosk.staff import normalise_id
 
         assert self.core is not None
-        if self.staff_id is not None and normalise_id(staff_id) != self.staff_id:
-            self.save_open_step()
-            self._record_sign_out()
-        purpose: Literal["unlock", "sign-in"] = "unlock" if self.staff_id else "sign-in"
+        same = self.staff_id is not None and normalise_id(staff_id) == self.staff_id
+        purpose: Literal["unlock", "sign-in"] = "unlock" if same else "sign-in"
         member = await asyncio.to_thread(
             self.core.staff.authenticate, staff_id, pin, purpose=purpose
         )
+        if not same and self.staff_id is not None:
+            self.save_open_step()
+            self._record_sign_out()
         return member.staff_id
 
     def _unlocked(self, staff_id: str | None) -> None:
@@ -344,6 +353,73 @@ class KioskApp(App[None]):
         self._last_input = time.monotonic()
         if staff_id is not None and staff_id != self.staff_id:
             self._end_session(record=False, next_staff=staff_id)
+
+    # ------------------------------------------------------------------ privacy (kiosk.privacy)
+
+    _signal_guard: SignalGuard | None = None
+    _crash_key: str = ""
+
+    def _install_privacy(self) -> None:
+        """A dropped SSH session or a stop signal saves the draft and exits (not under test)."""
+        from kiosk.privacy import SignalGuard
+
+        self._crash_key = os.environ.get("KIOSK_TEST_CRASH_KEY", "")
+        if not self.is_headless:
+            self._signal_guard = SignalGuard(self._on_signal)
+
+    def _privacy_core_ready(self) -> None:
+        """Warnings and errors go to the private log in the data folder, values withheld."""
+        if not self.is_headless and self.core is not None:
+            from kiosk.privacy import configure_logging
+
+            with suppress(OSError):
+                configure_logging(self.core.settings.active_data_dir)
+
+    def on_unmount(self) -> None:
+        if self._signal_guard is not None:
+            self._signal_guard.remove()
+
+    def _on_signal(self, name: str) -> None:
+        """SIGHUP (SSH dropped), SIGTERM, SIGINT: save the draft, audit the sign-out, exit."""
+        with suppress(Exception):
+            self.save_open_step()
+        if self.core is not None and self.staff_id is not None:
+            with suppress(Exception):
+                self.core.staff.record("sign-out", self.staff_id, detail=f"session ended ({name})")
+        self.staff_id, self.draft, self._saved_draft = None, None, None
+        stopped = "The kiosk was stopped; the open intake was saved as a draft."
+        self.exit(return_code=0, message=None if name == "SIGHUP" else stopped)
+
+    def emergency_save(self) -> None:
+        """Called by :func:`kiosk.privacy.report_crash` before the app exits."""
+        self.save_open_step()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash: one sentence on the terminal, the traceback without values in the log.
+
+        Textual's own handler prints a traceback with local variables, which hold patient data.
+        """
+        from kiosk.privacy import report_crash
+
+        report_crash(self, error, self.core.settings.active_data_dir if self.core else None)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """No screenshots: the screen shows patient data."""
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """No screenshot files either (Textual's screenshot action and web delivery)."""
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        """Test-only crash hook (``KIOSK_TEST_CRASH_KEY``): a bug with the patient in a local."""
+        if self._crash_key and event.key == self._crash_key:
+            patient = self.draft.patient if self.draft is not None else None
+            raise RuntimeError(f"test crash while {patient!r} is open")
 
 
 def _plain_error(error: BaseException | None) -> str:
@@ -361,6 +437,11 @@ def _plain_error(error: BaseException | None) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the kiosk until it is quit from the sign-in screen."""
-    KioskApp(args).run()
-    return 0
+    """Run the kiosk until it is quit from the sign-in screen (or crashes, privately)."""
+    from kiosk import privacy
+
+    privacy.harden_process()
+    app = KioskApp(args)
+    privacy.install_excepthook(lambda: app.core.settings.active_data_dir if app.core else None)
+    app.run()
+    return app.return_code or 0

@@ -24,11 +24,15 @@ set -g status off
 class Pane:
     """One tmux session on its own server socket, removed by :meth:`close`."""
 
-    def __init__(self, tmp: Path, command: str, *, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, tmp: Path, command: str, *, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> None:
         self.socket = f"kiosk-test-{uuid.uuid4().hex[:10]}"
         conf = tmp / "tmux.conf"
         conf.write_text(TMUX_CONF)
         args = ["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]
+        if cwd is not None:
+            args += ["-c", str(cwd)]
         for key, value in (env or {}).items():
             args += ["-e", f"{key}={value}"]
         self._tmux("-f", str(conf), *args, command)
@@ -66,6 +70,24 @@ class Pane:
         """Literal text, as typed."""
         self._tmux("send-keys", "-t", "main", "-l", text)
 
+    def cursor(self) -> tuple[int, int]:
+        x, y = self._tmux("display-message", "-p", "-t", "main", "#{cursor_x} #{cursor_y}").split()
+        return int(x), int(y)
+
+    def move_focus(self, key: str, timeout: float = 15.0) -> None:
+        """Press a key that moves focus and wait until the cursor has moved.
+
+        Textual moves focus on its next loop turn, so keys sent at once would still reach
+        the old field; a person never types that fast between fields, a test does.
+        """
+        before = self.cursor()
+        self.send(key)
+        deadline = time.monotonic() + timeout
+        while self.cursor() == before:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{key} did not move the focus:\n{self.screen()}")
+            time.sleep(0.05)
+
     def pane_pid(self) -> int:
         return int(self._tmux("display-message", "-p", "-t", "main", "#{pane_pid}").strip())
 
@@ -86,3 +108,31 @@ class Pane:
 def shell_command(argv: list[str]) -> str:
     """``exec argv`` for tmux's shell, so the pane's process is the program itself."""
     return "exec " + " ".join(shlex.quote(a) for a in argv)
+
+
+def open_patient_and_type(
+    pane: Pane, *, staff: str, pin: str, search: str, shows: str, born: str, typed: str
+) -> None:
+    """Like an MA: sign in, search (until ``shows`` is listed), confirm the name and the date
+    of birth ``born``, then type ``typed`` as the middle name."""
+    pane.wait_for("Staff id")
+    pane.type(staff)
+    pane.wait_for(staff)
+    pane.move_focus("Enter")
+    pane.type(pin)
+    pane.send("Enter")
+    pane.wait_for("Search by name")
+    pane.type(search)
+    pane.wait_for(f"Matches for “{search}”")  # the last lookup, not one for a prefix
+    pane.wait_for(shows)
+    pane.send("Enter")
+    pane.wait_for("Confirm identity")
+    pane.send("Space", "Tab")  # name confirmed; on to the date-of-birth box
+    pane.move_focus("Tab")  # into the "type the date of birth" field
+    pane.type(born)  # the typed date confirms the date of birth
+    pane.send("Enter")
+    pane.wait_for("Family name")
+    pane.move_focus("Tab")  # family -> given
+    pane.move_focus("Tab")  # given -> middle name
+    pane.type(typed)
+    pane.wait_for(typed)

@@ -7,6 +7,7 @@ Pilot tests at 80x24 on a seeded store. What is "on screen" is checked in the re
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -69,14 +70,17 @@ def texts_in_memory(pilot: Pilot[Any]) -> str:
     """Every Input value and every Static's content on every screen of the stack."""
     parts: list[str] = []
     for screen in pilot.app.screen_stack:
-        widgets: list[Widget] = [screen, *screen.walk_children(with_self=False)]
-        for widget in widgets:
+        for widget in screen.walk_children(Widget, with_self=True):
             if isinstance(widget, Input):
                 parts.append(widget.value)
             elif isinstance(widget, Static):
                 parts.append(str(widget.render()))
             parts.append(str(getattr(widget, "sub_title", "")))
     return "\n".join(parts)
+
+
+def shows(widget: Static, text: str) -> bool:
+    return text in str(widget.render())
 
 
 def actions(data_dir: Path) -> list[tuple[str, str]]:
@@ -138,7 +142,7 @@ async def test_wrong_pin_keeps_the_lock_and_locks_the_account(data_dir: Path) ->
             lock.query_one("#lock-pin", Input).focus()
             await pilot.press("enter")
             expected = "Wrong staff ID or PIN." if attempt < 4 else "locked for 5 more minutes"
-            await wait_for(pilot, lambda e=expected: e in str(message.render()), expected)
+            await wait_for(pilot, partial(shows, message, expected), expected)
         assert isinstance(app.screen, LockScreen)
         await pilot.press("ctrl+o", "escape")  # neither sign-out nor Esc gets past the lock
         await pilot.pause()
@@ -171,8 +175,9 @@ async def test_another_staff_member_at_the_lock_starts_fresh_and_keeps_the_draft
     assert kept is not None
     assert TYPED in kept.form_text.values()
     trail = actions(data_dir)
-    assert trail.index(("lock", STAFF_ID)) < trail.index(("sign-out", STAFF_ID))
-    assert trail.index(("sign-out", STAFF_ID)) < trail.index(("sign-in", OTHER_ID))
+    # the newcomer's sign-in is checked first; only then is the first session ended
+    assert trail.index(("lock", STAFF_ID)) < trail.index(("sign-in", OTHER_ID))
+    assert trail.index(("sign-in", OTHER_ID)) < trail.index(("sign-out", STAFF_ID))
 
 
 async def test_sign_out_leaves_nothing_of_the_patient(data_dir: Path) -> None:
@@ -236,3 +241,25 @@ async def test_the_audit_trail_of_a_session_verifies_and_shows_an_edit(data_dir:
     broken = trail.verify()
     assert not broken.ok
     assert broken.broken_line == target + 1
+
+
+async def test_a_failed_take_over_does_not_end_the_first_session(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        middle = await open_rivera(pilot)
+        await pilot.press("ctrl+l")
+        lock = await wait_screen(pilot, LockScreen)
+        message = lock.query_one("#lock-message", Static)
+        fill(lock, lock_staff=OTHER_ID, lock_pin="0000")
+        lock.query_one("#lock-pin", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, partial(shows, message, "Wrong staff ID or PIN."), "the refusal")
+        assert app.staff_id == STAFF_ID
+        fill(lock, lock_staff=STAFF_ID, lock_pin=PIN)
+        lock.query_one("#lock-pin", Input).focus()
+        await pilot.press("enter")
+        await wait_screen(pilot, "DemographicsScreen")
+        assert app.focused is middle
+        assert middle.value == TYPED
+    assert ("sign-out", STAFF_ID) not in actions(data_dir)
+    assert ("unlock", STAFF_ID) in actions(data_dir)
