@@ -253,3 +253,10 @@ def test_segments_are_plain_tinydb_files(store: EncounterStore) -> None:
     with TinyDB(store.partitions.path(segment), storage=AtomicJSONStorage) as db:
         (doc,) = db.table("encounters").all()
     assert Encounter.model_validate(doc) == encounter
+
+
+def test_for_patient_limit_keeps_the_newest(store: EncounterStore) -> None:
+    visits = [make_encounter(n, patient=99_993, day=TODAY - timedelta(days=n)) for n in range(5)]
+    for encounter in visits:
+        store.save(encounter)
+    assert [e.id for e in store.for_patient("MRN099993", limit=2)] == [v.id for v in visits[:2]]
