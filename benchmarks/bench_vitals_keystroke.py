@@ -24,6 +24,7 @@ from textual import events
 from textual.app import App
 
 import kiosk
+from kiosk.app import KioskApp
 from kiosk.config import load_settings
 from kiosk.models import Encounter, Patient
 from kiosk.screens.base import StepContext, StepScreen
@@ -40,6 +41,8 @@ TYPED = {
 
 class Bench(App[None]):
     CSS_PATH = Path(kiosk.__file__).with_name("kiosk.tcss")
+    HORIZONTAL_BREAKPOINTS = KioskApp.HORIZONTAL_BREAKPOINTS
+    VERTICAL_BREAKPOINTS = KioskApp.VERTICAL_BREAKPOINTS
 
     def __init__(self, screen: StepScreen) -> None:
         super().__init__()

@@ -17,6 +17,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 import kiosk
+from kiosk.app import KioskApp
 from kiosk.config import load_settings
 from kiosk.models import (
     BloodPressure,
@@ -101,6 +102,8 @@ class StepHarness(App[None]):
     """Pushes one step screen and records how it was dismissed."""
 
     CSS_PATH = CSS
+    HORIZONTAL_BREAKPOINTS = KioskApp.HORIZONTAL_BREAKPOINTS
+    VERTICAL_BREAKPOINTS = KioskApp.VERTICAL_BREAKPOINTS
 
     def __init__(self, make_screen: Callable[[], StepScreen]) -> None:
         super().__init__()

@@ -3,8 +3,8 @@
 Each analyte is a :class:`ChoiceRow` — a horizontal ``RadioSet`` whose first choice is
 "not done" (the default: nothing is required). Left/Right move *and* choose, as in a native radio
 group, so reading a strip is one arrow key per pad; Up/Down and Enter move to the next row.
-A chosen abnormal result (anything above negative) is tinted with the warning colour and the row
-also names it in words ("abnormal"), so it reads in 16 colours.
+A chosen abnormal result (anything above negative) is drawn bold in the warning colour; the
+result itself is a word ("2+", "positive"), so nothing depends on colour alone.
 """
 
 from __future__ import annotations
@@ -57,8 +57,9 @@ class ChoiceRow(RadioSet, inherit_bindings=False):
         overflow: hidden hidden;
         background: transparent;
         &:focus { border: none; background-tint: $foreground 8%; }
-        & > RadioButton { width: auto; padding: 0 1 0 0; height: 1; }
+        & > RadioButton { width: auto; padding: 0; height: 1; }
         & > RadioButton.-abnormal.-on > .toggle--label { color: $text-warning; text-style: bold; }
+        &:blur > RadioButton.-selected > .toggle--label { background: transparent; }
     }
     """
 
@@ -125,7 +126,7 @@ class DipstickField(Horizontal):
     DipstickField {
         height: auto;
         width: 1fr;
-        & > .ds-label { width: 15; text-style: bold; }
+        & > .ds-label { width: 13; text-style: bold; }
     }
     """
 

@@ -52,6 +52,8 @@ def shown(reading: Measurement | BloodPressure) -> str:
         return ""
     if unit == "{score}":
         return f"{text}/10"
+    if unit in ("/min", "%"):
+        return f"{text}{symbol(unit)}"
     return f"{text} {symbol(unit)}"
 
 

@@ -1,0 +1,222 @@
+"""Step 7: point-of-care tests — urine dipstick and fingerstick glucose.
+
+"Not done" is the default for everything: nothing is required unless the clinic's
+``required_fields`` name ``poc.urine`` or ``poc.glucose``. Each dipstick pad is a row of tap
+targets (Left/Right choose, Up/Down/Enter move between rows); pH and specific gravity are
+selects; the glucose field is a measurement field like the vitals (mg/dL or mmol/L, echo and
+flag as typed), with fasting and meter lot beside it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, Select
+
+from kiosk.models import Encounter, GlucoseTest, PocTests, UrineDipstick
+from kiosk.screens.base import StepScreen
+from kiosk.validators import to_measurement
+from kiosk.validators.textual import VitalValidator
+from kiosk.widgets.dipstick import (
+    LEVELS,
+    NITRITE,
+    PH_VALUES,
+    SG_VALUES,
+    ChoiceRow,
+    DipstickField,
+)
+from kiosk.widgets.measurement import MeasurementField, fit_density
+
+FASTING: list[tuple[str, str]] = [("fasting?", ""), ("fasting", "yes"), ("not fasting", "no")]
+FASTED = {True: "yes", False: "no"}
+ROW_PREFIX = "poc-urine-"
+
+
+def _expiry_error(text: str) -> str:
+    if not text.strip():
+        return ""
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return "Type the strip expiry as YYYY-MM-DD, e.g. 2027-03-31."
+    return ""
+
+
+class PocScreen(StepScreen):
+    """Urine dipstick rows and fingerstick glucose; everything defaults to not done."""
+
+    STEP = "poc"
+    TITLE = "Point-of-care tests"
+    AUTO_FOCUS = "#poc-urine-glucose"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+
+    def __init__(self, draft: Encounter, ctx: Any) -> None:
+        super().__init__(draft, ctx)
+        age = draft.patient.age_on(draft.day)
+        self.glucose_validator = VitalValidator("glucose", ctx.settings.unit_system, age)
+
+    # ------------------------------------------------------------------ layout
+
+    def compose_body(self) -> ComposeResult:
+        urine = self.draft.poc.urine or UrineDipstick()
+        glucose = self.draft.poc.glucose
+        yield Label("Urine dipstick  (not done unless a pad is read)", classes="poc-title")
+        for analyte in UrineDipstick.ANALYTES:
+            yield DipstickField(
+                analyte, LEVELS, value=getattr(urine, analyte), row_id=f"{ROW_PREFIX}{analyte}"
+            )
+        yield DipstickField("nitrite", NITRITE, value=urine.nitrite, row_id="poc-urine-nitrite")
+        with Horizontal(classes="poc-row"):
+            yield Label("pH", classes="poc-label")
+            yield Select(
+                [(v, v) for v in PH_VALUES],
+                prompt="not done",
+                value=f"{urine.ph:.1f}" if urine.ph is not None else Select.NULL,
+                compact=True,
+                id="poc-urine-ph",
+                classes="poc-select",
+            )
+            yield Label("Spec. gravity", classes="poc-label poc-second")
+            yield Select(
+                [(v, v) for v in SG_VALUES],
+                prompt="not done",
+                value=f"{urine.specific_gravity:.3f}" if urine.specific_gravity else Select.NULL,
+                compact=True,
+                id="poc-urine-sg",
+                classes="poc-select",
+            )
+        with Horizontal(classes="poc-row"):
+            yield Label("Strip lot", classes="poc-label")
+            yield Input(
+                urine.strip_lot,
+                placeholder="lot",
+                compact=True,
+                id="poc-urine-lot",
+                max_length=40,
+                classes="poc-input",
+            )
+            yield Label("Expiry", classes="poc-label poc-second")
+            yield Input(
+                urine.strip_expiry.isoformat() if urine.strip_expiry else "",
+                placeholder="YYYY-MM-DD",
+                compact=True,
+                id="poc-urine-expiry",
+                max_length=10,
+                classes="poc-input",
+            )
+        yield Label("", id="poc-urine-message", classes="poc-message")
+        yield Label("Fingerstick glucose", classes="poc-title")
+        fasting = "" if glucose is None or glucose.fasting is None else FASTED[glucose.fasting]
+        yield MeasurementField(
+            "Glucose",
+            input_id="poc-glucose",
+            validator=self.glucose_validator,
+            value=glucose.entered if glucose is not None and glucose.not_taken is None else "",
+            not_taken=glucose.not_taken if glucose is not None else None,
+            placeholder="mg/dL",
+            extras=[
+                Select(
+                    FASTING,
+                    value=fasting,
+                    allow_blank=False,
+                    compact=True,
+                    id="poc-glucose-fasting",
+                ),
+                Input(
+                    glucose.meter_lot if glucose else "",
+                    placeholder="meter lot",
+                    compact=True,
+                    id="poc-glucose-lot",
+                    max_length=40,
+                ),
+            ],
+            id="poc-glucose-field",
+        )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        fit_density(self)
+        for row in self.query(ChoiceRow):
+            if row.id in self.draft.form_text:
+                row.value = self.draft.form_text[row.id] or None
+        self.query_one(MeasurementField).resync()
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        fit_density(self)
+
+    # ------------------------------------------------------------------ protocol
+
+    def form_text(self) -> dict[str, str]:
+        texts = super().form_text()
+        for row in self.query(ChoiceRow):
+            if row.id:
+                texts[row.id] = row.value or ""
+        return texts
+
+    def urine(self) -> UrineDipstick | None:
+        """The dipstick as chosen, or None when no pad was read."""
+        values: dict[str, Any] = {
+            row.id.removeprefix(ROW_PREFIX): row.value for row in self.query(ChoiceRow) if row.id
+        }
+        ph = self.query_one("#poc-urine-ph", Select).selection
+        sg = self.query_one("#poc-urine-sg", Select).selection
+        values["ph"] = float(ph) if ph else None
+        values["specific_gravity"] = float(sg) if sg else None
+        if all(v is None for v in values.values()):
+            return None
+        expiry = self.query_one("#poc-urine-expiry", Input).value.strip()
+        values["strip_lot"] = self.query_one("#poc-urine-lot", Input).value.strip()
+        values["strip_expiry"] = date.fromisoformat(expiry) if expiry else None
+        urine = UrineDipstick(**values)
+        old = self.draft.poc.urine
+        if old is not None and old.model_dump(exclude={"taken_at"}) == urine.model_dump(
+            exclude={"taken_at"}
+        ):
+            return old  # unchanged since the draft was saved: keep when it was read
+        return urine
+
+    def glucose(self) -> GlucoseTest | None:
+        field = self.query_one(MeasurementField)
+        fasting_choice = self.query_one("#poc-glucose-fasting", Select).value
+        extra: dict[str, Any] = {
+            "fasting": {"yes": True, "no": False}.get(str(fasting_choice)),
+            "meter_lot": self.query_one("#poc-glucose-lot", Input).value.strip(),
+        }
+        if field.not_taken is not None:
+            return GlucoseTest(kind="glucose", unit="mg/dL", not_taken=field.not_taken, **extra)
+        text = field.text.strip()
+        if not text:
+            return None
+        old = self.draft.poc.glucose
+        if old is not None and old.entered == text and old.not_taken is None:
+            extra["taken_at"] = old.taken_at
+        check = self.glucose_validator.check(text)
+        reading = to_measurement(check, cls=GlucoseTest, **extra)
+        assert isinstance(reading, GlucoseTest)
+        return reading
+
+    def collect(self) -> Encounter | None:
+        required = set(self.ctx.settings.required_fields)
+        field = self.query_one(MeasurementField)
+        ok = field.check(required="poc.glucose" in required)
+        expiry = self.query_one("#poc-urine-expiry", Input)
+        problem = _expiry_error(expiry.value)
+        expiry.set_class(bool(problem), "-invalid")
+        if not problem and "poc.urine" in required and self.urine() is None:
+            problem = "Required: read at least one pad, or ask the provider to waive the test."
+            self.query_one(f"#{ROW_PREFIX}glucose", ChoiceRow).add_class("-invalid")
+        else:
+            self.query_one(f"#{ROW_PREFIX}glucose", ChoiceRow).remove_class("-invalid")
+        message = self.query_one("#poc-urine-message", Label)
+        message.update(problem)
+        message.set_class(bool(problem), "-shown")
+        if problem or not ok:
+            return None
+        poc = PocTests(urine=self.urine(), glucose=self.glucose())
+        own = {k: v for k, v in self.draft.form_text.items() if not k.startswith("poc-")}
+        return self.draft.model_copy(update={"poc": poc, "form_text": own})

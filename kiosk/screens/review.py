@@ -1,0 +1,164 @@
+"""Step 8: review and sign — every section on one screen, flags first.
+
+Order of the page: what blocks signing (missing required items, text not yet checked on an
+earlier step), then the flags (critical readings in the error colour, abnormal ones in the
+warning colour, each with its word), the "provider notified" acknowledgement when anything is
+critical, the scores (BMI class, BP reading category, NEWS2 with risk and components), then the
+sections themselves. Sign (Ctrl+G, or the big Sign button that replaces Next) dismisses with the
+encounter ready to sign; the app stamps, saves and clears the screen.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Button, Checkbox, Label
+
+from kiosk.models import Encounter
+from kiosk.screens.base import StepScreen
+from kiosk.screens.review_text import blockers, flags, poc_lines, score_lines, vitals_lines
+
+
+class ReviewScreen(StepScreen):
+    """Read-only summary with the sign-off; the only input is the acknowledgement."""
+
+    STEP = "review"
+    TITLE = "Review and sign"
+    AUTO_FOCUS = "#review-notified, #nav-next"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+g", "next", "Sign", priority=True, id="review.sign"),
+        Binding("ctrl+k", "notified", "Provider notified", priority=True, id="review.notified"),
+    ]
+
+    # ------------------------------------------------------------------ layout
+
+    def compose_body(self) -> ComposeResult:
+        draft = self.draft
+        problems = blockers(draft, tuple(self.ctx.settings.required_fields))
+        found = flags(draft)
+        yield Label("", id="review-status", classes="review-status")
+        if problems:
+            yield Label("Cannot sign yet:", classes="review-heading review-blocked")
+            for problem in problems:
+                yield Label(f"• {problem}", classes="review-line review-blocker", markup=False)
+        yield Label("Flags", classes="review-heading")
+        if not found:
+            yield Label("No readings out of range.", classes="review-line")
+        for flag in found:
+            yield Label(
+                flag.text,
+                classes="review-line review-flag " + ("error" if flag.critical else "warning"),
+                markup=False,
+            )
+        if draft.critical_readings():
+            yield Checkbox(
+                "Provider notified of the critical values  (Ctrl+K)",
+                value=draft.provider_notified,
+                id="review-notified",
+            )
+        yield Label("Scores", classes="review-heading")
+        for line, severity in score_lines(draft):
+            yield Label(line, classes=f"review-line review-score {severity}".strip(), markup=False)
+        yield from self._section("Patient", self._patient_lines())
+        yield from self._section("Chief complaint", self._complaint_lines())
+        yield from self._section("History", self._history_lines())
+        yield from self._section("Vital signs", vitals_lines(draft))
+        yield from self._section("Point-of-care tests", poc_lines(draft))
+
+    def _section(self, title: str, lines: list[str]) -> ComposeResult:
+        yield Label(title, classes="review-heading")
+        for line in lines:
+            yield Label(line, classes="review-line", markup=False)
+
+    def _patient_lines(self) -> list[str]:
+        p = self.draft.patient
+        age = p.age_on(self.draft.day)
+        years = f"{int(age)} y" if age >= 2 else f"{int(age * 12)} months"
+        lines = [f"{p.display_name}  DOB {p.birth_date.isoformat()} ({years})  {p.sex}"]
+        insurance = self.draft.insurance
+        if insurance.self_pay:
+            lines.append("Insurance: self-pay")
+        elif insurance.primary is not None:
+            lines.append(f"Insurance: {insurance.primary.payer} {insurance.primary.member_id}")
+        else:
+            lines.append("Insurance: none recorded")
+        return lines
+
+    def _complaint_lines(self) -> list[str]:
+        complaint = self.draft.complaint
+        if complaint is None:
+            return ["None recorded"]
+        lines = [complaint.text]
+        if complaint.severity is not None:
+            lines.append(f"Severity {complaint.severity}/10")
+        return lines
+
+    def _history_lines(self) -> list[str]:
+        h = self.draft.history
+        if h.no_known_allergies:
+            allergies = "no known allergies"
+        else:
+            allergies = ", ".join(a.substance for a in h.allergies) or "not recorded"
+        return [
+            f"Allergies: {allergies}",
+            "Medications: " + (", ".join(m.name for m in h.medications) or "none"),
+            "Problems: " + (", ".join(p.name for p in h.problems) or "none"),
+            "Reviewed with the patient" if h.reviewed else "Not marked reviewed",
+        ]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        nav_next = self.query_one("#nav-next", Button)
+        nav_next.label = "Sign  Ctrl+G"
+        nav_next.variant = "success"
+        self._update_sign()
+
+    # ------------------------------------------------------------------ signing
+
+    def _refusal(self) -> str:
+        """Why Sign must refuse now ("" when it may sign)."""
+        if blockers(self.draft, tuple(self.ctx.settings.required_fields)):
+            return "Cannot sign: see the list at the top."
+        if self.draft.critical_readings() and not self._notified():
+            return "Critical values: tick 'Provider notified' (Ctrl+K) before signing."
+        return ""
+
+    def _notified(self) -> bool:
+        found = self.query("#review-notified")
+        return bool(found) and found.first(Checkbox).value
+
+    def _update_sign(self) -> None:
+        self.query_one("#nav-next", Button).disabled = bool(self._refusal())
+
+    @on(Checkbox.Changed, "#review-notified")
+    def _on_notified(self) -> None:
+        self.query_one("#review-notified", Checkbox).remove_class("-invalid")
+        self.query_one("#review-status", Label).update("")
+        self._update_sign()
+
+    def action_notified(self) -> None:
+        """Toggle the acknowledgement (only present when a value is critical)."""
+        found = self.query("#review-notified")
+        if found:
+            box = found.first(Checkbox)
+            box.value = not box.value
+            box.focus()
+        else:
+            self.notify("No critical values: no acknowledgement needed.")
+
+    def collect(self) -> Encounter | None:
+        refusal = self._refusal()
+        status = self.query_one("#review-status", Label)
+        status.update(refusal)
+        status.set_class(bool(refusal), "-shown")
+        if refusal:
+            for box in self.query("#review-notified").results(Checkbox):
+                box.set_class(not box.value, "-invalid")
+            self.query_one("#step-body").scroll_home(animate=False)
+            return None
+        notified = self._notified() or self.draft.provider_notified
+        own = {k: v for k, v in self.draft.form_text.items() if not k.startswith("review-")}
+        return self.draft.model_copy(update={"provider_notified": notified, "form_text": own})

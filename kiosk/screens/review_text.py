@@ -1,0 +1,224 @@
+"""What the review step says about an encounter, as plain lines (no Textual here).
+
+Kept apart from the screen so the wording — flags first, scores with their caveats, what blocks
+signing — is testable without an app, and so the screen only lays the lines out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.config import missing_required
+from kiosk.models import BloodPressure, Encounter, Measurement, UrineDipstick
+from kiosk.scoring import (
+    BMI_CLASS_LABELS,
+    BP_CATEGORY_LABELS,
+    NEWS2_MIN_AGE_YEARS,
+    NEWS2_RISK_LABELS,
+    bmi_class,
+    bmi_for,
+    bp_category,
+    news2_for,
+)
+from kiosk.validators.cross import bmi_applicability
+from kiosk.widgets.past import shown
+
+LABELS: dict[str, str] = {
+    "systolic": "Systolic BP",
+    "diastolic": "Diastolic BP",
+    "pulse": "Pulse",
+    "respiratory_rate": "Respiratory rate",
+    "temperature": "Temperature",
+    "spo2": "SpO2",
+    "height": "Height",
+    "weight": "Weight",
+    "pain": "Pain",
+    "head_circumference": "Head circumference",
+    "glucose": "Fingerstick glucose",
+}
+WORDS: dict[str, str] = {
+    "critical-high": "CRITICAL HIGH",
+    "critical-low": "CRITICAL LOW",
+    "high": "high",
+    "low": "low",
+}
+STEP_NAMES: dict[str, str] = {
+    "demographics": "Patient details",
+    "history": "History",
+    "complaint": "Chief complaint",
+    "vitals": "Vital signs",
+    "poc": "Point-of-care tests",
+}
+NEWS2_PARTS: dict[str, str] = {
+    "respiratory_rate": "RR",
+    "spo2": "SpO2",
+    "air_or_oxygen": "air/O2",
+    "systolic": "systolic",
+    "pulse": "pulse",
+    "consciousness": "ACVPU",
+    "temperature": "temp",
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One out-of-range finding, worded so it reads without colour."""
+
+    critical: bool
+    text: str
+
+
+def _readings(encounter: Encounter) -> list[Measurement]:
+    readings = encounter.vitals.measurements()
+    if encounter.poc.glucose is not None:
+        readings.append(encounter.poc.glucose)
+    return readings
+
+
+def flags(encounter: Encounter) -> list[Flag]:
+    """Critical readings first, then abnormal readings and abnormal dipstick pads."""
+    critical: list[Flag] = []
+    abnormal: list[Flag] = []
+    for reading in _readings(encounter):
+        if reading.status not in WORDS:
+            continue
+        text = f"{WORDS[reading.status]}  {LABELS[reading.kind]} {shown(reading)}"
+        (critical if reading.is_critical else abnormal).append(Flag(reading.is_critical, text))
+    urine = encounter.poc.urine
+    if urine is not None:
+        for pad in (*UrineDipstick.ANALYTES, "nitrite", "ph", "specific_gravity"):
+            if urine.is_abnormal(pad):
+                name = {"ph": "pH", "specific_gravity": "specific gravity"}.get(pad, pad)
+                abnormal.append(Flag(False, f"abnormal  Urine {name} {getattr(urine, pad)}"))
+    return critical + abnormal
+
+
+def blockers(encounter: Encounter, required: tuple[str, ...]) -> list[str]:
+    """Why the encounter cannot be signed yet: missing required items, unchecked typed text."""
+    problems = [f"Missing: {name}" for name in missing_required(encounter, required)]
+    unchecked: dict[str, list[str]] = {}
+    for widget_id, text in encounter.form_text.items():
+        step = widget_id.split("-", 1)[0]
+        if step == "review" or not text.strip():
+            continue
+        unchecked.setdefault(STEP_NAMES.get(step, step), []).append(text.strip())
+    for step, texts in unchecked.items():
+        shown_texts = ", ".join(f"'{t}'" for t in texts[:3])
+        problems.append(f"Not yet checked on {step}: {shown_texts} — go back and fix or clear it")
+    return problems
+
+
+def _latest_bp(encounter: Encounter) -> BloodPressure | None:
+    for bp in reversed(encounter.vitals.blood_pressure):
+        if bp.systolic.value is not None and bp.diastolic.value is not None:
+            return bp
+    return None
+
+
+NEWS2_SEVERITY: dict[str, str] = {
+    "high": "error",
+    "medium": "warning",
+    "low-medium": "warning",
+    "low": "",
+}
+"""The colour class of the NEWS2 line by risk (the line also says the risk in words)."""
+
+
+def score_lines(encounter: Encounter) -> list[tuple[str, str]]:
+    """BMI and class, BP reading category, NEWS2 with risk and components — or why not.
+
+    Each line comes with a colour class ("error", "warning" or "") for the NEWS2 risk.
+    """
+    age = encounter.patient.age_on(encounter.day)
+    lines: list[str] = []
+    value = bmi_for(encounter)
+    if value is None:
+        lines.append("BMI: needs a height and a weight")
+    else:
+        applies = bmi_applicability(age)
+        kind = BMI_CLASS_LABELS[bmi_class(value)] if applies.ok else applies.message
+        lines.append(f"BMI {value:.1f} kg/m²: {kind}")
+    bp = _latest_bp(encounter)
+    if bp is None or bp.systolic.value is None or bp.diastolic.value is None:
+        lines.append("BP reading category: no blood pressure taken")
+    elif age < 18:
+        lines.append("BP reading category: adult categories do not apply under 18")
+    else:
+        category = BP_CATEGORY_LABELS[bp_category(bp.systolic.value, bp.diastolic.value)]
+        lines.append(f"BP reading category: {category} (one reading, not a diagnosis)")
+    score = news2_for(encounter)
+    if score is None:
+        if age < NEWS2_MIN_AGE_YEARS:
+            lines.append("NEWS2: not used under 16 years")
+        else:
+            lines.append("NEWS2: needs respiratory rate, SpO2, systolic BP, pulse, temperature")
+    else:
+        parts = " · ".join(f"{NEWS2_PARTS[k]} {v}" for k, v in score.components.items())
+        severity = NEWS2_SEVERITY[score.risk]
+        return [
+            *((line, "") for line in lines),
+            (f"NEWS2 {score.total} — {NEWS2_RISK_LABELS[score.risk]}", severity),
+            (f"  ({parts})", ""),
+        ]
+    return [(line, "") for line in lines]
+
+
+def vitals_lines(encounter: Encounter) -> list[str]:
+    """Every reading as typed, with its position/route/oxygen, or why it was not taken."""
+    vitals = encounter.vitals
+    lines = []
+    for bp in vitals.blood_pressure:
+        if bp.systolic.not_taken:
+            lines.append(f"Blood pressure: not taken ({bp.systolic.not_taken})")
+        else:
+            where = f"{bp.position}, {bp.site.replace('-', ' ')}"
+            lines.append(f"Blood pressure: {shown(bp)} ({where})")
+    for name in (
+        "pulse",
+        "respiratory_rate",
+        "temperature",
+        "spo2",
+        "height",
+        "weight",
+        "pain",
+        "head_circumference",
+    ):
+        for reading in getattr(vitals, name):
+            lines.append(f"{LABELS[name]}: {_reading_text(reading)}")
+    lines.append(f"Consciousness (ACVPU): {vitals.consciousness}")
+    return lines
+
+
+def _reading_text(reading: Measurement) -> str:
+    if reading.not_taken:
+        return f"not taken ({reading.not_taken.replace('-', ' ')})"
+    text = shown(reading)
+    route = getattr(reading, "route", None)
+    if route:
+        text += f" ({route})"
+    if getattr(reading, "on_oxygen", False):
+        flow = getattr(reading, "o2_flow_l_min", None)
+        text += f" on oxygen {flow:g} L/min" if flow else " on oxygen"
+    if reading.status in WORDS:
+        text += f"  {WORDS[reading.status]}"
+    return text
+
+
+def poc_lines(encounter: Encounter) -> list[str]:
+    urine, glucose = encounter.poc.urine, encounter.poc.glucose
+    lines = []
+    if urine is None:
+        lines.append("Urine dipstick: not done")
+    else:
+        pads = [
+            f"{pad} {getattr(urine, pad)}"
+            for pad in (*UrineDipstick.ANALYTES, "nitrite", "ph", "specific_gravity")
+            if getattr(urine, pad) is not None
+        ]
+        lines.append("Urine dipstick: " + ", ".join(pads))
+    if glucose is None:
+        lines.append("Fingerstick glucose: not done")
+    else:
+        fasting = {None: "", True: ", fasting", False: ", not fasting"}[glucose.fasting]
+        lines.append(f"Fingerstick glucose: {_reading_text(glucose)}{fasting}")
+    return lines

@@ -1,0 +1,200 @@
+"""The review step: flags first, scores, what blocks signing, the critical acknowledgement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Button, Checkbox, Label
+from ui_vitals_harness import StepHarness, adult, make_context, step_screen, wait_for
+
+from kiosk.flow import signed
+from kiosk.models import (
+    BloodPressure,
+    ChiefComplaint,
+    Encounter,
+    Measurement,
+    Patient,
+    PocTests,
+    SpO2,
+    Temperature,
+    UrineDipstick,
+    Vitals,
+)
+from kiosk.screens.base import StepContext
+from kiosk.screens.review import ReviewScreen
+from kiosk.screens.review_text import blockers, flags, score_lines
+from kiosk.validators import check_blood_pressure, check_vital, to_measurement
+
+SIZE = (80, 24)
+
+
+def reading(kind: str, text: str, cls: type[Measurement] = Measurement, **extra: Any) -> Any:
+    return to_measurement(check_vital(kind, text, age_years=50, system="us"), cls=cls, **extra)
+
+
+def known_encounter(
+    patient: Patient | None = None, *, pulse: str = "135", **update: Any
+) -> Encounter:
+    """RR 22 (2) · SpO2 93 on air (2, 0) · systolic 150 (0) · pulse 135 (3) · alert (0) ·
+    100.9 °F = 38.3 °C (1): NEWS2 8, high. 176 lb at 70 in: BMI 25.3. BP 150/95: stage 2."""
+    systolic, diastolic = check_blood_pressure("150/95", age_years=50)
+    vitals = Vitals(
+        blood_pressure=[
+            BloodPressure(systolic=to_measurement(systolic), diastolic=to_measurement(diastolic))
+        ],
+        pulse=[reading("pulse", pulse)],
+        respiratory_rate=[reading("respiratory_rate", "22")],
+        temperature=[reading("temperature", "100.9", Temperature)],
+        spo2=[reading("spo2", "93", SpO2)],
+        height=[reading("height", "70")],
+        weight=[reading("weight", "176")],
+    )
+    encounter = Encounter(
+        staff_id="ma1",
+        patient=patient or adult(),
+        identity_confirmed=True,
+        vitals=vitals,
+        poc=PocTests(urine=UrineDipstick(protein="2+", glucose="negative")),
+        complaint=ChiefComplaint(text="cough for 3 days"),
+    )
+    return encounter.model_copy(update=update)
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> Iterator[Callable[..., StepContext]]:
+    made: list[StepContext] = []
+
+    def make(**kwargs: Any) -> StepContext:
+        kwargs.setdefault("required_fields", ())
+        ctx = make_context(tmp_path / f"data{len(made)}", **kwargs)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.store.close()
+
+
+def harness(draft: Encounter, ctx: StepContext) -> StepHarness:
+    return StepHarness(lambda: ReviewScreen(draft, ctx))
+
+
+def texts(screen: ReviewScreen, selector: str) -> list[str]:
+    return [str(label.content) for label in screen.query(selector).results(Label)]
+
+
+# ---------------------------------------------------------------- the words, without an app
+
+
+def test_flags_put_critical_first_then_abnormal() -> None:
+    found = flags(known_encounter())
+    assert found[0].critical
+    assert found[0].text == "CRITICAL HIGH  Pulse 135/min"
+    assert not any(f.critical for f in found[1:])
+    assert "high  Systolic BP 150 mmHg" in [f.text for f in found]
+    assert found[-1].text == "abnormal  Urine protein 2+"
+
+
+def test_scores_for_a_known_encounter() -> None:
+    lines = [text for text, _ in score_lines(known_encounter())]
+    assert lines[0] == "BMI 25.3 kg/m²: pre-obese (overweight)"
+    assert lines[1].startswith("BP reading category: hypertension stage 2")
+    assert lines[2] == "NEWS2 8 — high risk: emergency response"
+    assert lines[3] == "  (RR 2 · SpO2 2 · air/O2 0 · systolic 0 · pulse 3 · ACVPU 0 · temp 1)"
+    assert dict(score_lines(known_encounter()))[lines[2]] == "error"
+
+
+def test_scores_for_a_child_give_the_caveats() -> None:
+    child = adult(born=(datetime.now(UTC) - timedelta(days=365 * 8)).date())
+    lines = [text for text, _ in score_lines(known_encounter(child))]
+    assert "BMI-for-age percentile needed" in lines[0]
+    assert "do not apply under 18" in lines[1]
+    assert lines[2] == "NEWS2: not used under 16 years"
+
+
+def test_blockers_list_missing_required_and_unchecked_text() -> None:
+    draft = known_encounter(form_text={"vitals-temp": "37.2", "review-notified": "1"})
+    problems = blockers(draft, ("vitals.pain", "vitals.pulse"))
+    assert problems[0] == "Missing: pain score"
+    assert "Vital signs" in problems[1]
+    assert "'37.2'" in problems[1]
+    assert len(problems) == 2
+    assert blockers(known_encounter(), ("vitals.pulse",)) == []
+
+
+# ---------------------------------------------------------------- the screen
+
+
+async def test_review_shows_flags_first_and_scores(context: Callable[..., StepContext]) -> None:
+    app = harness(known_encounter(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, ReviewScreen)
+        flag_labels = list(screen.query(".review-flag").results(Label))
+        assert str(flag_labels[0].content) == "CRITICAL HIGH  Pulse 135/min"
+        assert flag_labels[0].has_class("error")
+        assert all(label.has_class("warning") for label in flag_labels[1:])
+        headings = texts(screen, ".review-heading")
+        assert headings.index("Flags") < headings.index("Scores") < headings.index("Vital signs")
+        lines = texts(screen, ".review-score")
+        assert "BMI 25.3 kg/m²: pre-obese (overweight)" in lines
+        assert "NEWS2 8 — high risk: emergency response" in lines
+        assert any("hypertension stage 2" in line for line in lines)
+
+
+async def test_a_critical_value_demands_the_acknowledgement(
+    context: Callable[..., StepContext],
+) -> None:
+    app = harness(known_encounter(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, ReviewScreen)
+        sign = screen.query_one("#nav-next", Button)
+        assert "Sign" in str(sign.label)
+        assert sign.disabled
+        await pilot.press("ctrl+g")
+        status = screen.query_one("#review-status", Label)
+        await wait_for(pilot, lambda: "Provider notified" in str(status.content), "the refusal")
+        assert app.outcomes == []
+        await pilot.press("ctrl+k")
+        box = screen.query_one("#review-notified", Checkbox)
+        await wait_for(pilot, lambda: box.value, "the acknowledgement")
+        await wait_for(pilot, lambda: not sign.disabled, "Sign enabled")
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+    outcome = app.outcomes[0]
+    assert outcome.action == "next"
+    assert outcome.encounter.provider_notified
+    assert signed(outcome.encounter).status == "signed"
+
+
+async def test_without_critical_values_sign_goes_straight_through(
+    context: Callable[..., StepContext],
+) -> None:
+    app = harness(known_encounter(pulse="88"), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, ReviewScreen)
+        assert not screen.query("#review-notified")
+        assert not screen.query_one("#nav-next", Button).disabled
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+    assert not app.outcomes[0].encounter.provider_notified
+
+
+async def test_missing_required_and_unchecked_text_block_signing(
+    context: Callable[..., StepContext],
+) -> None:
+    draft = known_encounter(pulse="88", form_text={"vitals-temp": "37.2"})
+    app = harness(draft, context(required_fields=("vitals.pain",)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, ReviewScreen)
+        blocked = texts(screen, ".review-blocker")
+        assert blocked[0] == "• Missing: pain score"
+        assert "'37.2'" in blocked[1]
+        assert screen.query_one("#nav-next", Button).disabled
+        await pilot.press("ctrl+g")
+        status = screen.query_one("#review-status", Label)
+        await wait_for(pilot, lambda: "Cannot sign" in str(status.content), "the refusal")
+        assert app.outcomes == []
