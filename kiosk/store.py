@@ -10,9 +10,11 @@ Layout of a data directory (0700; every file 0600)::
     audit.jsonl                    the hash-chained audit trail (kiosk.audit)
     pending.json                   the save in flight, for recovery after a kill
 
-A save, under the folder lock: index lines first (fsynced), then the segment (atomic replace),
-then the audit entry. Everything in a segment is therefore indexed; an index entry whose save
-was cut short points at nothing and is voided by the next writer (``pending.json`` says which).
+A save, under the folder lock: index lines first (appended, not fsynced), then the segment
+(atomic replace: 2 fsyncs), then the audit entry (1 fsync). Everything in a segment is
+therefore indexed after a kill; an index entry whose save was cut short points at nothing and
+is voided by the next writer (``pending.json`` says which). Index appends reach the disk at
+checkpoints; after a power cut the first open re-indexes what was lost (kiosk.store_recovery).
 
 Who is acting: ``EncounterStore(data_dir, staff_id="ma1")`` or ``store.actor = "ma1"`` on
 sign-in; every audited method also takes ``staff=`` to override it. ``save`` falls back to the
@@ -48,6 +50,7 @@ from kiosk.storage import (
 from kiosk.store_drafts import DraftsMixin
 from kiosk.store_index import Entry, Index
 from kiosk.store_queries import QueriesMixin
+from kiosk.store_recovery import Checkpoints
 
 log = logging.getLogger("kiosk.store")
 
@@ -75,9 +78,18 @@ class EncounterStore(QueriesMixin, DraftsMixin):
         self._lock = ProcessLock(self.data_dir / "store.lock")
         self._pending = self.data_dir / "pending.json"
         self._pending_fd: int | None = None
-        if os.access(self.data_dir, os.W_OK) and self._pending_marker():
-            with self._lock:
-                self._recover_pending()
+        self.checkpoints = Checkpoints(self)
+        if os.access(self.data_dir, os.W_OK):
+            if self._pending_marker():
+                with self._lock:
+                    self._recover_pending()
+            if self.checkpoints.needs_recovery():
+                with self._lock:
+                    if self.checkpoints.needs_recovery():
+                        self._problem(
+                            "First use since a restart: the indexes were checked against the "
+                            f"encounter files ({self.checkpoints.recover()} lines repaired)."
+                        )
 
     # ------------------------------------------------------------------ housekeeping
 
@@ -265,6 +277,7 @@ class EncounterStore(QueriesMixin, DraftsMixin):
                 f"({error}). It will be recorded by the next save."
             ) from error
         self._set_pending(None)
+        self.checkpoints.wrote()
         return encounter.id
 
     def _current_segment(self, day: str) -> tuple[str, Docs]:
@@ -389,6 +402,13 @@ class EncounterStore(QueriesMixin, DraftsMixin):
             yield from batch
 
     def close(self) -> None:
+        """Checkpoint the indexes if this process wrote since the last one, release files."""
+        if self.checkpoints.writes:
+            try:
+                with self._lock:
+                    self.checkpoints.write()
+            except (OSError, StoreError):
+                log.warning("Could not checkpoint the indexes on close; the next open will.")
         self._lock.close()
         if self._pending_fd is not None:
             os.close(self._pending_fd)
@@ -430,6 +450,7 @@ class _Writing:
         except OSError as error:
             raise StoreError(os_error_message(error, self.what)) from error
         try:
+            self.store.checkpoints.ensure()
             self.store._recover_pending()
         except BaseException:
             self.store._lock.release()

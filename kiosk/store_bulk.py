@@ -44,7 +44,9 @@ def bulk_save(
                 unsynced |= _write_batch(store, batch)
                 total += len(batch)
             for path in sorted(unsynced):
-                _fsync(path)
+                if path.is_dir():
+                    _fsync(path)
+            store.checkpoints.write()  # fsyncs every index file
     except OSError as error:
         raise StoreError(os_error_message(error, "the demo data")) from error
     store.audit.append("create", staff=staff, detail=f"bulk load of {total} encounters")

@@ -2,8 +2,9 @@
 
 Why append-only shard logs: a single index file would be the O(n) rewrite we are avoiding.
 Each index is 256 shard files chosen by a hash prefix of the key, and a save appends one JSON
-line to one shard of each (one fsync apiece), so a save's index cost does not grow with the
-clinic's history and a lookup reads one shard (~400 lines at 100,000 encounters).
+line to one shard of each, so a save's index cost does not grow with the clinic's history and a
+lookup reads one shard (~400 lines at 100,000 encounters). Appends are not fsynced one by one:
+``kiosk.store_recovery`` fsyncs them at checkpoints and rebuilds what a power cut lost.
 
 Lines: ``["+", id, partition, patient_id]`` in ``ids/``; ``["+", patient_id, id, started_at,
 version, status, partition]`` in ``patients/``; ``["-", key, id]`` voids an entry whose save
@@ -13,6 +14,7 @@ never completed. A torn last line (a crash mid-append) is skipped. ``amendments.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -64,10 +66,12 @@ def _search_key(patient: dict[str, Any]) -> SearchKey:
     )
 
 
-def _lines(path: Path, needle: bytes | None = None) -> Iterator[list[Any]]:
-    """Parsed complete lines of ``path`` (only those containing ``needle`` when given)."""
+def _lines(path: Path, needle: bytes | None = None, start: int = 0) -> Iterator[list[Any]]:
+    """Parsed complete lines of ``path`` from byte ``start`` (those holding ``needle`` if given)."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            handle.seek(start)
+            raw = handle.read()
     except FileNotFoundError:
         return
     if needle is not None and needle not in raw:
@@ -166,24 +170,37 @@ class Index:
     # ------------------------------------------------------------------ writes
 
     def add(self, entry: Entry) -> None:
-        """Record one version (two fsynced appends)."""
-        id_line = ["+", entry.id, entry.partition, entry.patient_id]
-        patient_line = ["+", entry.patient_id, entry.id, entry.started_at, entry.version]
-        patient_line += [entry.status, entry.partition]
-        append_durable(self.ids / f"{shard_of(entry.id)}.log", orjson.dumps(id_line) + b"\n")
-        append_durable(
-            self.patients / f"{shard_of(entry.patient_id)}.log", orjson.dumps(patient_line) + b"\n"
-        )
+        """Record one version: two appends, not fsynced (see kiosk.store_recovery)."""
+        self.add_id_line(entry)
+        self.add_patient_line(entry)
+
+    def add_id_line(self, entry: Entry) -> None:
+        line = orjson.dumps(["+", entry.id, entry.partition, entry.patient_id]) + b"\n"
+        append_durable(self.ids / f"{shard_of(entry.id)}.log", line, sync=False)
+
+    def add_patient_line(self, entry: Entry) -> None:
+        fields = ["+", entry.patient_id, entry.id, entry.started_at, entry.version, entry.status]
+        line = orjson.dumps([*fields, entry.partition]) + b"\n"
+        append_durable(self.patients / f"{shard_of(entry.patient_id)}.log", line, sync=False)
 
     def void(self, encounter_id: str, patient_id: str) -> None:
         """Cancel the entries of a save that never reached its partition."""
         line = orjson.dumps(["-", encounter_id, encounter_id]) + b"\n"
-        append_durable(self.ids / f"{shard_of(encounter_id)}.log", line)
+        append_durable(self.ids / f"{shard_of(encounter_id)}.log", line, sync=False)
         line = orjson.dumps(["-", patient_id, encounter_id]) + b"\n"
-        append_durable(self.patients / f"{shard_of(patient_id)}.log", line)
+        append_durable(self.patients / f"{shard_of(patient_id)}.log", line, sync=False)
 
     def add_amendment(self, old_id: str, new_id: str) -> None:
-        append_durable(self.amendments_path, orjson.dumps([old_id, new_id]) + b"\n")
+        line = orjson.dumps([old_id, new_id]) + b"\n"
+        append_durable(self.amendments_path, line, sync=False)
+
+    def files(self) -> list[Path]:
+        """Every index file that grows by appends (what a checkpoint fsyncs)."""
+        found = [self.amendments_path, self.directory_path]
+        for folder in (self.ids, self.patients):
+            with contextlib.suppress(FileNotFoundError):
+                found += [folder / n for n in sorted(os.listdir(folder)) if n.endswith(".log")]
+        return [f for f in found if f.exists()]
 
     def add_many(self, entries: Iterable[Entry]) -> set[Path]:
         """Bulk path: one append per touched shard, not fsynced; returns the files to fsync."""
@@ -270,11 +287,11 @@ class Index:
         self._directory, self._search, self._directory_offset = {}, {}, 0
 
     def note_patients(self, patients: Iterable[dict[str, Any]]) -> None:
-        """Append demographics that are new or changed (usually nothing: no write, no fsync)."""
+        """Append demographics that are new or changed (usually nothing to write)."""
         known = self.directory()
         changed = [p for p in patients if known.get(str(p["id"])) != p]
         if changed:
             unique = {str(p["id"]): p for p in changed}
             data = b"".join(orjson.dumps(p) + b"\n" for p in unique.values())
-            append_durable(self.directory_path, data)
+            append_durable(self.directory_path, data, sync=False)
             self.directory()
