@@ -33,6 +33,13 @@ KEYS: list[tuple[str, str, str]] = [
     ("History", "Ctrl+A", "Add a row to the focused list"),
     ("History", "Ctrl+D", "Remove the focused row"),
     ("History", "Ctrl+K", "Mark the history reviewed"),
+    ("Vitals", "Ctrl+R", "Repeat blood pressure (every reading is saved)"),
+    ("Vitals", "Ctrl+T", "Mark the focused reading not taken: refused, not done, unable"),
+    ("Vitals", "Enter", "Next measurement (stays on a field with an error)"),
+    ("Point-of-care", "Left / Right", "Choose a dipstick result"),
+    ("Point-of-care", "Up / Down", "Previous / next dipstick pad"),
+    ("Review", "Ctrl+K", "Provider notified of the critical values"),
+    ("Review", "Ctrl+G", "Sign (also the Sign button)"),
 ]
 
 
