@@ -34,18 +34,30 @@ STAFF_ID, PIN = "ma1", "4321"
 ROOM = "room-7"
 
 
-def patient(mrn: str = "MRN-1001", family: str = "Rivera", given: str = "Ana",
-            born: date = date(1984, 3, 7)) -> Patient:
-    return Patient(id=mrn, family_name=family, given_name=given, birth_date=born, sex="female",
-                   phone="555-010-2233")
+def patient(
+    mrn: str = "MRN-1001", family: str = "Rivera", given: str = "Ana", born: date = date(1984, 3, 7)
+) -> Patient:
+    return Patient(
+        id=mrn,
+        family_name=family,
+        given_name=given,
+        birth_date=born,
+        sex="female",
+        phone="555-010-2233",
+    )
 
 
 def previous_encounter(p: Patient, days_ago: int = 30) -> Encounter:
     """A signed earlier visit with history and insurance to carry forward."""
     started = datetime.now(UTC) - timedelta(days=days_ago)
     return Encounter(
-        staff_id="ma0", room=ROOM, patient=p, started_at=started, signed_at=started,
-        status="signed", identity_confirmed=True,
+        staff_id="ma0",
+        room=ROOM,
+        patient=p,
+        started_at=started,
+        signed_at=started,
+        status="signed",
+        identity_confirmed=True,
         insurance=Insurance(primary=Coverage(payer="Acme Health", member_id="ACM123456")),
         history=History(
             allergies=[Allergy(substance="Penicillin", reaction="hives", severity="moderate")],
@@ -57,6 +69,20 @@ def previous_encounter(p: Patient, days_ago: int = 30) -> Encounter:
     )
 
 
+def cheap_hasher() -> Any:
+    """Argon2 with minimal cost: tests check the flow, not the hash strength."""
+    import argon2
+
+    return argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def use_cheap_hashing(monkeypatch: Any) -> None:
+    """Keep the app from re-hashing the PIN with production cost at every sign-in (~1 s)."""
+    import kiosk.staff
+
+    monkeypatch.setattr(kiosk.staff, "kiosk_hasher", cheap_hasher)
+
+
 def seed(data_dir: Path, *, with_previous: bool = True) -> list[Patient]:
     """A store with staff ma1/4321 (cheap hashing) and two patients, one with a prior visit."""
     import argon2
@@ -64,8 +90,9 @@ def seed(data_dir: Path, *, with_previous: bool = True) -> list[Patient]:
     from kiosk.staff import StaffDirectory
     from kiosk.store import EncounterStore
 
-    staff = StaffDirectory(data_dir, hasher=argon2.PasswordHasher(time_cost=1, memory_cost=8,
-                                                                   parallelism=1))
+    staff = StaffDirectory(
+        data_dir, hasher=argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
     staff.add(STAFF_ID, "Test Assistant", PIN, "ma", by="test")
     people = [patient(), patient("MRN-2002", "Okafor", "Chidi", date(1950, 11, 30))]
     store = EncounterStore(data_dir, staff_id="test")
@@ -80,8 +107,12 @@ def make_app(data_dir: Path, *, demo: bool = False) -> KioskApp:
     return KioskApp(argparse.Namespace(config=None, data_dir=str(data_dir), demo=demo))
 
 
-async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str,
-                   timeout: float = 10.0) -> None:
+async def wait_for(
+    pilot: Pilot[Any],
+    condition: Callable[[], object],
+    what: str,
+    timeout: float = 10.0,  # noqa: ASYNC109 (a deadline for polling, not a cancel scope)
+) -> None:
     """Pause until ``condition()`` is truthy; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -90,11 +121,15 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], what: str
         await pilot.pause(0.02)
 
 
-async def wait_screen(pilot: Pilot[Any], cls: type[Screen[Any]] | str, timeout: float = 10.0
-                      ) -> Screen[Any]:
+async def wait_screen(
+    pilot: Pilot[Any],
+    cls: type[Screen[Any]] | str,
+    timeout: float = 10.0,  # noqa: ASYNC109
+) -> Screen[Any]:
     name = cls if isinstance(cls, str) else cls.__name__
-    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == name, f"screen {name}",
-                   timeout)
+    await wait_for(
+        pilot, lambda: type(pilot.app.screen).__name__ == name, f"screen {name}", timeout
+    )
     await pilot.pause()
     return pilot.app.screen
 
@@ -113,3 +148,21 @@ async def sign_in(pilot: Pilot[Any], staff_id: str = STAFF_ID, pin: str = PIN) -
     fill(screen, signin_staff=staff_id, signin_pin=pin)
     screen.query_one("#signin-pin", Input).focus()
     await pilot.press("enter")
+
+
+async def open_patient(pilot: Pilot[Any], query: str = "rivera") -> Screen[Any]:
+    """Sign in, search, open the single match, confirm both identifiers: the first step."""
+    from textual.widgets import Checkbox
+
+    await sign_in(pilot)
+    screen = await wait_screen(pilot, "PatientScreen")
+    fill(screen, patient_search=query)
+    await wait_for(pilot, lambda: getattr(screen, "shown_query", None) == query, "the results")
+    screen.query_one("#patient-search", Input).focus()
+    await pilot.press("enter")
+    screen = await wait_screen(pilot, "IdentityScreen")
+    screen.query_one("#identity-name", Checkbox).value = True
+    screen.query_one("#identity-dob", Checkbox).value = True
+    await pilot.pause()
+    await pilot.press("ctrl+n")
+    return await wait_screen(pilot, "DemographicsScreen")

@@ -19,18 +19,35 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Select, TextArea
+from textual.widgets import Checkbox, Input, Select, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
-from kiosk.models import Encounter
 from kiosk.widgets.banner import PatientBanner, identity_line
-from kiosk.widgets.navbar import NavBar
+from kiosk.widgets.navbar import KeyLine, NavBar
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the models, config and store stay off the first frame's import path
     from kiosk.config import Settings
+    from kiosk.models import Encounter
     from kiosk.store import EncounterStore
 
 StepAction = Literal["next", "back", "leave"]
+
+
+def size_classes(screen: Screen[Any]) -> list[str]:
+    """The breakpoint classes the screen will get on its first resize, set up front.
+
+    Textual adds them after mounting, which restyles every widget a second time; a step has
+    a hundred or more widgets, so that doubles the time to show it.
+    """
+    app = screen.app
+    width, height = app.size
+    found: list[str] = []
+    for size, rules in ((width, app.HORIZONTAL_BREAKPOINTS), (height, app.VERTICAL_BREAKPOINTS)):
+        for edge, name in sorted(rules or [], reverse=True):
+            if size >= edge:
+                found.append(name)
+                break
+    return found
 
 
 @dataclass(frozen=True)
@@ -60,14 +77,9 @@ class StepOutcome:
 
 
 COMPACT_BELOW = 40
-"""Terminal rows under which inputs, selects and checkboxes drop their borders (1 row each)."""
-
-
-def set_density(screen: Screen[Any]) -> None:
-    """Compact form widgets on a short terminal (80x24), bordered touch targets on a tall one."""
-    compact = screen.size.height < COMPACT_BELOW
-    for widget in screen.query("Input, Select, Checkbox, Button.small"):
-        widget.compact = compact  # type: ignore[attr-defined]
+"""Terminal rows under which form widgets drop their borders (1 row each). The app's
+VERTICAL_BREAKPOINTS put ``-short`` on the screen below this height, and kiosk.tcss styles
+``.form.-short`` widgets compactly: one class change per resize instead of one per widget."""
 
 
 class StepScreen(Screen[StepOutcome]):
@@ -86,7 +98,8 @@ class StepScreen(Screen[StepOutcome]):
     ]
 
     def __init__(self, draft: Encounter, ctx: StepContext, *, position: str = "") -> None:
-        super().__init__(classes="step")
+        super().__init__(classes="step form")
+        self.add_class(*size_classes(self))
         self.draft = draft
         self.ctx = ctx
         self.position = position
@@ -100,7 +113,7 @@ class StepScreen(Screen[StepOutcome]):
         with VerticalScroll(id="step-body", can_focus=False):
             yield from self.compose_body()
         yield NavBar()
-        yield Footer(show_command_palette=False)
+        yield KeyLine(id="keyline")
 
     def compose_body(self) -> ComposeResult:
         """The step's own fields; subclasses override."""
@@ -108,12 +121,11 @@ class StepScreen(Screen[StepOutcome]):
 
     def on_mount(self) -> None:
         self.sub_title = identity_line(self.draft.patient)
-        set_density(self)
         self.restore()
         self.restore_form_text()
 
     def on_resize(self, event: events.Resize) -> None:
-        set_density(self)
+        """Hook for steps that lay out by size (the density itself is pure CSS)."""
 
     def restore(self) -> None:
         """Fill the fields from the draft's sections; subclasses override."""
@@ -152,8 +164,11 @@ class StepScreen(Screen[StepOutcome]):
         return self.draft.model_copy(update={"form_text": texts, "draft_step": self.STEP})
 
     def focus_first_invalid(self) -> None:
-        """Move to the first field showing an error (class ``-invalid``), scrolled into view."""
-        for widget in self.query("#step-body .-invalid"):
+        """Move to the first field showing an error, scrolled into view.
+
+        ``-flagged`` is set by the step's own checks; ``-invalid`` by Textual validators.
+        """
+        for widget in self.query("#step-body .-flagged, #step-body .-invalid"):
             if widget.focusable:
                 widget.focus()
                 widget.scroll_visible()

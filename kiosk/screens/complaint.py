@@ -73,7 +73,7 @@ class ComplaintScreen(StepScreen):
                 inp.value = value
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.has_class("-invalid"):
+        if event.input.has_class("-flagged"):
             self.collect()
 
     def _field(self, suffix: str) -> LabelledInput:

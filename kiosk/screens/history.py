@@ -13,9 +13,9 @@ from typing import Any, ClassVar, cast, get_args
 
 from textual import on
 from textual.app import ComposeResult
-from textual.dom import DOMNode
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.dom import DOMNode
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from kiosk.models import (
@@ -267,9 +267,9 @@ class HistoryScreen(StepScreen):
             ok = False
         message.display = not reviewed
         if not reviewed:
-            self.query_one("#history-reviewed", Checkbox).add_class("-invalid")
+            self.query_one("#history-reviewed", Checkbox).add_class("-flagged")
         else:
-            self.query_one("#history-reviewed", Checkbox).remove_class("-invalid")
+            self.query_one("#history-reviewed", Checkbox).remove_class("-flagged")
         if not ok:
             return None
         social = SocialHistory(
@@ -293,9 +293,9 @@ class HistoryScreen(StepScreen):
             main = MAIN_COLUMN[prefix]
             main_input = self.query_one(f"#{prefix}-{row.n}-{main}", Input)
             if not v[main]:
-                main_input.add_class("-invalid")
+                main_input.add_class("-flagged")
                 return [], f"Row {index}: fill in the {main}, or remove the row (✕)."
-            main_input.remove_class("-invalid")
+            main_input.remove_class("-flagged")
             if prefix == "history-allergy":
                 items.append(
                     Allergy(
@@ -320,14 +320,14 @@ class HistoryScreen(StepScreen):
                 if v["year"]:
                     year_input = self.query_one(f"#{prefix}-{row.n}-year", Input)
                     if not v["year"].isdigit() or not 1900 <= int(v["year"]) <= date.today().year:
-                        year_input.add_class("-invalid")
+                        year_input.add_class("-flagged")
                         return [], f"Row {index}: the year is a 4-digit year, not in the future."
-                    year_input.remove_class("-invalid")
+                    year_input.remove_class("-flagged")
                     year = int(v["year"])
                 items.append(Surgery(procedure=v["procedure"], year=year))
             else:
                 if not v["relative"]:
-                    self.query_one(f"#{prefix}-{row.n}-relative", Input).add_class("-invalid")
+                    self.query_one(f"#{prefix}-{row.n}-relative", Input).add_class("-flagged")
                     return [], f"Row {index}: which relative?"
                 items.append(FamilyHistoryItem(relative=v["relative"], condition=v["condition"]))
         return items, ""

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
 from kiosk.models import Patient
-from kiosk.screens.base import set_density
+from kiosk.screens.base import size_classes
 from kiosk.screens.patient import age_years
 from kiosk.validators.identity import check_birth_date
 
@@ -32,7 +32,8 @@ class IdentityScreen(Screen[bool]):
     ]
 
     def __init__(self, patient: Patient) -> None:
-        super().__init__()
+        super().__init__(classes="form")
+        self.add_class(*size_classes(self))
         self.patient = patient
 
     def compose(self) -> ComposeResult:
@@ -119,12 +120,6 @@ class IdentityScreen(Screen[bool]):
 
     def action_back(self) -> None:
         self.dismiss(False)
-
-    def on_mount(self) -> None:
-        set_density(self)
-
-    def on_resize(self) -> None:
-        set_density(self)
 
     def cancel(self) -> None:
         self.dismiss(False)

@@ -47,6 +47,8 @@ class PatientScreen(Screen[PatientChoice]):
         self._today = today
         self._find = find
         self._rows: list[Patient] = []
+        self.shown_query: str | None = None
+        """The query whose results are on screen ("" for today's list); None before the first."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -88,6 +90,7 @@ class PatientScreen(Screen[PatientChoice]):
 
     def _show(self, query: str, rows: list[Patient]) -> None:
         self._rows = rows
+        self.shown_query = query
         heading = f"Matches for “{query}”" if query else "Today's patients"
         self.query_one("#patient-heading", Static).update(heading)
         table = self.query_one(DataTable)

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select
 
 from kiosk.models import Patient, Sex
-from kiosk.screens.base import set_density
+from kiosk.screens.base import size_classes
 from kiosk.validators.identity import Checked, check_birth_date, check_name, check_phone
 from kiosk.widgets.labelled import LabelledInput
 
@@ -40,7 +40,8 @@ class RegisterScreen(Screen[Patient | None]):
     ]
 
     def __init__(self, check_mrn: MrnCheck, mrn_in_use: Callable[[str], bool]) -> None:
-        super().__init__()
+        super().__init__(classes="form")
+        self.add_class(*size_classes(self))
         self._check_mrn = check_mrn
         self._mrn_in_use = mrn_in_use
 
@@ -69,12 +70,6 @@ class RegisterScreen(Screen[Patient | None]):
             )
         yield Footer(show_command_palette=False)
 
-    def on_mount(self) -> None:
-        set_density(self)
-
-    def on_resize(self) -> None:
-        set_density(self)
-
     def field(self, name: str) -> LabelledInput:
         return self.query_one(f"#register-{name}-field", LabelledInput)
 
@@ -87,7 +82,7 @@ class RegisterScreen(Screen[Patient | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Re-check a field while it is flagged, so the flag clears as soon as it is right."""
-        if event.input.has_class("-invalid") and event.input.id:
+        if event.input.has_class("-flagged") and event.input.id:
             self.collect(only=event.input.id.removeprefix("register-"))
 
     def _checks(self, only: str | None) -> dict[str, Checked[Any]]:
@@ -130,7 +125,7 @@ class RegisterScreen(Screen[Patient | None]):
 
     def action_save(self) -> None:
         if self.collect() is None:
-            for widget in self.query("Input.-invalid"):
+            for widget in self.query("Input.-flagged"):
                 widget.focus()
                 break
             self.app.bell()

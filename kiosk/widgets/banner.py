@@ -7,12 +7,14 @@ is in the intake. Reverse video keeps it distinct even at 16 colours.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from kiosk.models import Patient
+if TYPE_CHECKING:
+    from kiosk.models import Patient
 
 
 def age_text(birth_date: date, today: date | None = None) -> str:

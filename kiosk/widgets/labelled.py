@@ -1,8 +1,8 @@
 """A labelled input with its message line: the building block of every form step.
 
 The label sits left of the input (one row saved per field at 80x24); the message line under
-it is hidden while empty. ``show_error`` marks the input ``-invalid`` so the step can focus
-the first invalid field on Next.
+it is hidden while empty. ``show_error`` marks the input ``-flagged`` (not Textual's own
+``-invalid``, which the Input resets on blur) so the step can focus the first flagged field.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class LabelledInput(Vertical):
 
     def show_error(self, message: str) -> None:
         """Flag the field and say what is wrong, in plain words, under it."""
-        self._input.add_class("-invalid")
+        self._input.add_class("-flagged")
         msg = self.query_one(".labelled-message", Static)
         msg.remove_class("-ok")
         msg.update(message)
@@ -95,7 +95,7 @@ class LabelledInput(Vertical):
 
     def show_ok(self, message: str = "") -> None:
         """Clear the flag; optionally echo what was understood (e.g. a date)."""
-        self._input.remove_class("-invalid")
+        self._input.remove_class("-flagged")
         msg = self.query_one(".labelled-message", Static)
         msg.add_class("-ok")
         msg.update(message)

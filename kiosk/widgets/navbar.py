@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
 
 class NavBar(Horizontal):
@@ -44,3 +44,36 @@ class NavBar(Horizontal):
     def set_next_label(self, label: str) -> None:
         """Let a step rename Next (e.g. "Sign" on the review step)."""
         self.query_one("#nav-next", Button).label = label
+
+
+class KeyLine(Static):
+    """One row naming the step's own keys (and the app's), fixed when the step opens.
+
+    Textual's Footer recomposes on every focus change, which restyles dozens of widgets per
+    Tab; this line is drawn once. Back/Next/Leave/Help are on the NavBar buttons already.
+    """
+
+    DEFAULT_CSS = """
+    KeyLine {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        background: $panel;
+        color: $text-muted;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def on_mount(self) -> None:
+        shown: list[str] = []
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = self.app.get_key_display(binding)
+            shown.append(f"[b]{key}[/b] {binding.description}")
+        self.update("  ".join(shown))
