@@ -13,8 +13,8 @@ Layout of a data directory (0700; every file 0600)::
 A save, under the folder lock: index lines first (appended, not fsynced), then the segment
 (atomic replace: 2 fsyncs), then the audit entry (1 fsync). Everything in a segment is
 therefore indexed after a kill; an index entry whose save was cut short points at nothing and
-is voided by the next writer (``pending.json`` says which). Index appends reach the disk at
-checkpoints; after a power cut the first open re-indexes what was lost (kiosk.store_recovery).
+is voided by the next writer (``pending.json`` says which). Index appends are not fsynced:
+after a power cut the first open re-indexes the recent segments (kiosk.store_recovery).
 
 Who is acting: ``EncounterStore(data_dir, staff_id="ma1")`` or ``store.actor = "ma1"`` on
 sign-in; every audited method also takes ``staff=`` to override it. ``save`` falls back to the
@@ -50,7 +50,7 @@ from kiosk.storage import (
 from kiosk.store_drafts import DraftsMixin
 from kiosk.store_index import Entry, Index
 from kiosk.store_queries import QueriesMixin
-from kiosk.store_recovery import Checkpoints
+from kiosk.store_recovery import RebootRecovery
 
 log = logging.getLogger("kiosk.store")
 
@@ -78,20 +78,25 @@ class EncounterStore(QueriesMixin, DraftsMixin):
         self._lock = ProcessLock(self.data_dir / "store.lock")
         self._pending = self.data_dir / "pending.json"
         self._pending_fd: int | None = None
-        self.checkpoints = Checkpoints(self)
+        self.recovery = RebootRecovery(self)
         if os.access(self.data_dir, os.W_OK):
             if self._pending_marker():
                 with self._lock:
                     self._recover_pending()
-            if self.checkpoints.needs_recovery():
+            if self.recovery.needs_recovery():
                 with self._lock:
-                    if self.checkpoints.needs_recovery():
-                        self._problem(
-                            "First use since a restart: the indexes were checked against the "
-                            f"encounter files ({self.checkpoints.recover()} lines repaired)."
-                        )
+                    if self.recovery.needs_recovery():
+                        self._recover_after_reboot()
 
     # ------------------------------------------------------------------ housekeeping
+
+    def _recover_after_reboot(self) -> None:
+        added = self.recovery.recover()
+        if added:
+            self._problem(
+                f"The indexes had lost {added} recent lines (a power cut?); they were re-added "
+                "from the encounter files."
+            )
 
     def _check_modes(self) -> None:
         """Tighten folders that others could read (a 0755 data dir) and say so."""
@@ -277,7 +282,6 @@ class EncounterStore(QueriesMixin, DraftsMixin):
                 f"({error}). It will be recorded by the next save."
             ) from error
         self._set_pending(None)
-        self.checkpoints.wrote()
         return encounter.id
 
     def _current_segment(self, day: str) -> tuple[str, Docs]:
@@ -402,13 +406,6 @@ class EncounterStore(QueriesMixin, DraftsMixin):
             yield from batch
 
     def close(self) -> None:
-        """Checkpoint the indexes if this process wrote since the last one, release files."""
-        if self.checkpoints.writes:
-            try:
-                with self._lock:
-                    self.checkpoints.write()
-            except (OSError, StoreError):
-                log.warning("Could not checkpoint the indexes on close; the next open will.")
         self._lock.close()
         if self._pending_fd is not None:
             os.close(self._pending_fd)
@@ -450,7 +447,7 @@ class _Writing:
         except OSError as error:
             raise StoreError(os_error_message(error, self.what)) from error
         try:
-            self.store.checkpoints.ensure()
+            self.store.recovery.ensure()
             self.store._recover_pending()
         except BaseException:
             self.store._lock.release()

@@ -46,7 +46,8 @@ def bulk_save(
             for path in sorted(unsynced):
                 if path.is_dir():
                     _fsync(path)
-            store.checkpoints.write()  # fsyncs every index file
+            store.recovery.sync_index()
+            store.recovery.mark_boot()
     except OSError as error:
         raise StoreError(os_error_message(error, "the demo data")) from error
     store.audit.append("create", staff=staff, detail=f"bulk load of {total} encounters")

@@ -52,7 +52,7 @@ def check_store(data_dir: Path, *, repair: bool = False, staff: str = "admin") -
                     report.repaired.append("Rebuilt the indexes from the encounter files.")
             if repair:
                 _rebuild_directory(store, patients)
-                store.checkpoints.write()
+                store.recovery.sync_index()
             verdict = store.audit.verify()
             report.audit_entries = verdict.entries
             if not verdict.ok:

@@ -4,7 +4,7 @@ Why append-only shard logs: a single index file would be the O(n) rewrite we are
 Each index is 256 shard files chosen by a hash prefix of the key, and a save appends one JSON
 line to one shard of each, so a save's index cost does not grow with the clinic's history and a
 lookup reads one shard (~400 lines at 100,000 encounters). Appends are not fsynced one by one:
-``kiosk.store_recovery`` fsyncs them at checkpoints and rebuilds what a power cut lost.
+``kiosk.store_recovery`` re-adds what a power cut lost.
 
 Lines: ``["+", id, partition, patient_id]`` in ``ids/``; ``["+", patient_id, id, started_at,
 version, status, partition]`` in ``patients/``; ``["-", key, id]`` voids an entry whose save
