@@ -41,8 +41,12 @@ def size_classes(screen: Screen[Any]) -> list[str]:
     """
     app = screen.app
     width, height = app.size
+    across = app.HORIZONTAL_BREAKPOINTS if screen.HORIZONTAL_BREAKPOINTS is None else None
+    down = app.VERTICAL_BREAKPOINTS if screen.VERTICAL_BREAKPOINTS is None else None
+    across = screen.HORIZONTAL_BREAKPOINTS if across is None else across
+    down = screen.VERTICAL_BREAKPOINTS if down is None else down
     found: list[str] = []
-    for size, rules in ((width, app.HORIZONTAL_BREAKPOINTS), (height, app.VERTICAL_BREAKPOINTS)):
+    for size, rules in ((width, across), (height, down)):
         for edge, name in sorted(rules or [], reverse=True):
             if size >= edge:
                 found.append(name)
