@@ -29,6 +29,8 @@ from kiosk.screens.signin import SignInScreen
 from kiosk.widgets.confirm import ConfirmModal
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from kiosk.loader import Core
     from kiosk.models import Encounter
     from kiosk.privacy import SignalGuard
@@ -383,12 +385,19 @@ class KioskApp(App[None]):
         """SIGHUP (SSH dropped), SIGTERM, SIGINT: save the draft, audit the sign-out, exit."""
         with suppress(Exception):
             self.save_open_step()
+        lost = name in {"SIGHUP", "terminal lost"}
         if self.core is not None and self.staff_id is not None:
+            reason = "connection lost" if lost else name
             with suppress(Exception):
-                self.core.staff.record("sign-out", self.staff_id, detail=f"session ended ({name})")
+                self.core.staff.record("sign-out", self.staff_id, detail=f"session ended: {reason}")
         self.staff_id, self.draft, self._saved_draft = None, None, None
         stopped = "The kiosk was stopped; the open intake was saved as a draft."
-        self.exit(return_code=0, message=None if name == "SIGHUP" else stopped)
+        self.exit(return_code=0, message=None if lost else stopped)
+
+    def panic(self, *renderables: RenderableType) -> None:
+        """Textual's emergency exit, used when reading the terminal fails (a dropped SSH
+        connection often shows up here before SIGHUP): save the draft, print no details."""
+        self._on_signal("terminal lost")
 
     def emergency_save(self) -> None:
         """Called by :func:`kiosk.privacy.report_crash` before the app exits."""

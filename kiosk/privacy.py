@@ -171,21 +171,24 @@ def report_crash(app: App[Any], error: Exception, data_dir: Path | None) -> None
 
 
 def install_excepthook(data_dir: Callable[[], Path | None]) -> None:
-    """Outside the app (start-up, threads): log privately and print one sentence."""
+    """Outside the app (start-up, threads): log privately; the main thread prints a sentence."""
+
+    def log(error: BaseException, where: str) -> str:
+        try:
+            return str(write_crash_log(data_dir() or fallback_data_dir(), error, where=where))
+        except OSError:
+            return "no log (the data folder cannot be written)"
 
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, tb)
             return
-        try:
-            log = str(write_crash_log(data_dir() or fallback_data_dir(), error, where="start-up"))
-        except OSError:
-            log = "no log (the data folder cannot be written)"
-        print(CRASH_MESSAGE.format(log=log), file=sys.stderr)
+        print(CRASH_MESSAGE.format(log=log(error, "the kiosk")), file=sys.stderr)
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
+        # e.g. Textual's writer thread when the terminal has hung up: log it, print nothing
         if args.exc_value is not None:
-            hook(args.exc_type, args.exc_value, args.exc_traceback)
+            log(args.exc_value, f"thread {args.thread.name if args.thread else '?'}")
 
     sys.excepthook = hook
     threading.excepthook = thread_hook

@@ -124,3 +124,23 @@ async def test_signal_guard_calls_back_once_on_the_loop(sig: signal.Signals) -> 
         guard.remove()
     assert received == [sig.name]
     assert guard.received == sig.name
+
+
+def test_an_error_outside_the_app_prints_one_sentence(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from kiosk import privacy\n"
+        f"privacy.install_excepthook(lambda: Path({str(tmp_path)!r}))\n"
+        f"patient = {SECRET!r}\n"
+        "raise ValueError('bad chart for ' + patient)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode == 1
+    assert run.stderr.startswith("The kiosk stopped because of an internal error.")
+    assert SECRET not in run.stderr
+    assert "Traceback" not in run.stderr
+    log = (tmp_path / privacy.LOG_NAME).read_text()
+    assert "builtins.ValueError: [message withheld" in log
+    assert SECRET not in log

@@ -94,4 +94,6 @@ def test_hangup_or_terminate_saves_the_draft_and_exits(tmp_path: Path, sig: sign
     for secret in SECRETS:
         assert secret not in terminal
     assert "Traceback" not in terminal
-    assert ("sign-out", STAFF_ID) in [(e.action, e.staff) for e in AuditTrail(data).entries()]
+    reason = "connection lost" if sig == signal.SIGHUP else "SIGTERM"
+    ended = [(e.staff, e.detail) for e in AuditTrail(data).entries() if e.action == "sign-out"]
+    assert ended == [(STAFF_ID, f"session ended: {reason}")]

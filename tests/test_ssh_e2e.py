@@ -24,17 +24,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from privacy_tmux import Pane, open_patient_and_type, shell_command
+from ui_helpers import PIN, ROOM, STAFF_ID, seed
+
+from kiosk.audit import AuditTrail
+from kiosk.store import EncounterStore
 
 REPO = Path(__file__).resolve().parent.parent
 FRAGMENT = REPO / "deploy" / "sshd_kiosk.conf"
 WRAPPER = REPO / "deploy" / "kiosk-login"
-PATIENT_FAMILY = "Quackenbush"
-TYPED = "Sore throat since Tuesday"
+TYPED = "Zebulon"
 
 pytestmark = pytest.mark.slow
 
@@ -117,7 +121,7 @@ def test_config(fragment: str, *, user: str, data_dir: Path, strict: bool) -> st
     replaced = (
         fragment.replace("Match Group kiosk", f"Match User {user}")
         .replace("/opt/kiosk/deploy/kiosk-login", str(WRAPPER))
-        .replace("KIOSK_DATA_DIR=/var/lib/kiosk", f"KIOSK_DATA_DIR={data_dir}")
+        .replace("KIOSK_DATA_DIR=/var/lib/kiosk", f"KIOSK_DATA_DIR={data_dir} KIOSK_ROOM={ROOM}")
         .replace("KIOSK_PYTHON=/opt/kiosk/.venv/bin/python", f"KIOSK_PYTHON={sys.executable}")
     )
     assert str(WRAPPER) in replaced
@@ -223,3 +227,66 @@ def test_forwarding_and_file_transfer_are_refused(sshd: SshServer) -> None:
     assert sftp.returncode != 0
     assert "etc" not in sftp.stdout, sftp.stderr
     assert "Starting session: forced-command (config)" in sshd.log.read_text()
+
+
+def kiosk_processes(server: SshServer) -> list[int]:
+    """The kiosk processes this test's sshd started."""
+    found = []
+    for pid in _descendants(server.process.pid):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"kiosk" in cmdline and b"-m" in cmdline:
+            found.append(pid)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for its parent counts as ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def wait_until(condition: Callable[[], object], what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def test_a_dropped_ssh_connection_saves_the_draft(sshd: SshServer, tmp_path: Path) -> None:
+    seed(sshd.data_dir)
+    pane = Pane(tmp_path, shell_command(sshd.ssh_argv()), env={"TERM": "xterm-256color"})
+    try:
+        open_patient_and_type(
+            pane,
+            staff=STAFF_ID,
+            pin=PIN,
+            search="rivera",
+            shows="1984-03-07",
+            born="1984-03-07",
+            typed=TYPED,
+        )
+        kiosks = kiosk_processes(sshd)
+        assert kiosks, "the kiosk is not running under sshd"
+        os.kill(pane.pane_pid(), signal.SIGKILL)  # the thin client vanishes
+        # (once sshd's session process is gone the kiosk is no longer its descendant: follow
+        # the pids themselves)
+        wait_until(lambda: not any(map(alive, kiosks)), "the kiosk to exit after the hang-up")
+    finally:
+        pane.close()
+    store = EncounterStore(sshd.data_dir)
+    try:
+        draft = store.load_draft(STAFF_ID, ROOM)
+    finally:
+        store.close()
+    assert draft is not None
+    assert TYPED in draft.form_text.values()
+    ended = [e for e in AuditTrail(sshd.data_dir).entries() if e.action == "sign-out"]
+    assert [(e.staff, e.detail) for e in ended] == [(STAFF_ID, "session ended: connection lost")]
+    assert AuditTrail(sshd.data_dir).verify().ok
