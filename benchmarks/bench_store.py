@@ -59,11 +59,11 @@ def cached_folder(cache: Path, size: int) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         start = time.perf_counter()
         fill_demo_data(folder, size, seed=1)
-        done.write_text("ok\n")
+        write_atomic(done, b"ok\n")
         print(f"  generated {size:,} encounters in {time.perf_counter() - start:.1f} s")
     # The cache was written by the bulk path, which fsyncs everything: after a reboot, mark it
     # as current so every working copy doesn't re-read its (all recent-looking) segments.
-    (folder / "index" / "boot.json").write_bytes(orjson.dumps({"boot": current_boot()}))
+    write_atomic(folder / "index" / "boot.json", orjson.dumps({"boot": current_boot()}))
     return folder
 
 
