@@ -290,3 +290,48 @@ def test_a_dropped_ssh_connection_saves_the_draft(sshd: SshServer, tmp_path: Pat
     ended = [e for e in AuditTrail(sshd.data_dir).entries() if e.action == "sign-out"]
     assert [(e.staff, e.detail) for e in ended] == [(STAFF_ID, "session ended: connection lost")]
     assert AuditTrail(sshd.data_dir).verify().ok
+
+
+def test_the_login_wrapper_runs_the_kiosk_in_a_clean_environment(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    fake = tmp_path / "python"
+    fake.write_text(f'#!/bin/sh\n{{ echo "ARGS $*"; echo "UMASK $(umask)"; env; }} > {report}\n')
+    fake.chmod(0o755)
+    env = {
+        "KIOSK_PYTHON": str(fake),
+        "KIOSK_DATA_DIR": "/srv/kiosk",
+        "PYTHONPATH": "/tmp/evil",
+        "LD_PRELOAD": "/tmp/evil.so",
+        "HISTFILE": "/root/.bash_history",
+        "SSH_ORIGINAL_COMMAND": "cat /etc/shadow",
+        "TERM": "dumb",
+    }
+    pane = Pane(tmp_path, shell_command([str(WRAPPER)]), env=env)
+    try:
+        pane.wait_dead()
+    finally:
+        pane.close()
+    lines = report.read_text().splitlines()
+    assert lines[0] == "ARGS -I -m kiosk run"
+    assert lines[1] == "UMASK 0077"
+    variables = dict(line.split("=", 1) for line in lines[2:] if "=" in line)
+    assert variables["KIOSK_DATA_DIR"] == "/srv/kiosk"
+    assert variables["TERM"] == "xterm-256color"
+    assert variables["LANG"] == "C.UTF-8"
+    assert variables["HISTFILE"] == "/dev/null"
+    for name in ("PYTHONPATH", "LD_PRELOAD", "SSH_ORIGINAL_COMMAND", "KIOSK_PYTHON"):
+        assert name not in variables
+
+
+def test_the_login_wrapper_refuses_to_run_without_a_terminal(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [str(WRAPPER)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={"KIOSK_PYTHON": sys.executable, "PATH": "/usr/bin:/bin"},
+        timeout=30,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "needs a terminal" in run.stderr
