@@ -110,7 +110,8 @@ class QueriesMixin:
         return sorted(found, key=lambda p: (p.family_name.lower(), p.given_name.lower(), p.id))
 
     def find_patients(self, query: str, limit: int = 20) -> builtins.list[Patient]:
-        """Search by MRN, date of birth (2000-01-31 or 01/31/2000) or name words (any order).
+        """Search by date of birth (2000-01-31 or 01/31/2000) or word prefixes of the names
+        and MRN, in any order ("riv ana", "mrn0001").
 
         Not audited: the query may be typed letter by letter; opening a record is audited.
         """
@@ -118,17 +119,19 @@ class QueriesMixin:
         if not words:
             return []
         birth = _parse_date(query.strip())
-        hits: builtins.list[tuple[tuple[str, str, str], str]] = []
+        keys = self.index.search_keys()
         prefixes = [" " + w for w in words]
-        for pid, (text, born, order) in self.index.search_keys().items():
-            if birth is not None:
-                ok = born == birth
-            elif len(words) == 1 and pid.lower() == words[0]:
-                ok = True
-            else:
-                ok = all(p in text for p in prefixes)
-            if ok:
-                hits.append((order, pid))
+        if birth is not None:
+            hits = [(order, pid) for pid, (_, born, order) in keys.items() if born == birth]
+        elif len(prefixes) == 1:  # the usual case while typing: one substring test per patient
+            first = prefixes[0]
+            hits = [(order, pid) for pid, (text, _, order) in keys.items() if first in text]
+        else:
+            hits = [
+                (order, pid)
+                for pid, (text, _, order) in keys.items()
+                if all(p in text for p in prefixes)
+            ]
         hits.sort()
         found = (self.index.patient(pid) for _, pid in hits[:limit])
         return [Patient.model_validate(p) for p in found if p is not None]
