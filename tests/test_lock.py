@@ -20,6 +20,7 @@ from ui_helpers import PIN, ROOM, STAFF_ID, fill, make_app, seed, sign_in, wait_
 
 from kiosk.app import KioskApp
 from kiosk.audit import AuditTrail
+from kiosk.cli import main as cli_main
 from kiosk.screens.lock import LockScreen
 from kiosk.staff import StaffDirectory
 from kiosk.store import EncounterStore
@@ -233,6 +234,7 @@ async def test_the_audit_trail_of_a_session_verifies_and_shows_an_edit(data_dir:
     assert "9999" not in trail.path.read_text()
     result = trail.verify()
     assert result.ok, result.reason
+    assert cli_main(["--data-dir", str(data_dir), "audit", "verify"]) == 0
 
     lines = trail.path.read_text().splitlines(keepends=True)
     target = next(i for i, line in enumerate(lines) if '"action":"lock"' in line)
@@ -241,6 +243,7 @@ async def test_the_audit_trail_of_a_session_verifies_and_shows_an_edit(data_dir:
     broken = trail.verify()
     assert not broken.ok
     assert broken.broken_line == target + 1
+    assert cli_main(["--data-dir", str(data_dir), "audit", "verify"]) == 1
 
 
 async def test_a_failed_take_over_does_not_end_the_first_session(data_dir: Path) -> None:
@@ -263,3 +266,17 @@ async def test_a_failed_take_over_does_not_end_the_first_session(data_dir: Path)
         assert middle.value == TYPED
     assert ("sign-out", STAFF_ID) not in actions(data_dir)
     assert ("unlock", STAFF_ID) in actions(data_dir)
+
+
+async def test_the_configured_idle_time_locks_any_screen(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KIOSK_IDLE_LOCK_SECONDS", "1")
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await wait_screen(pilot, "PatientScreen")
+        assert app.core is not None
+        assert app.core.settings.idle_lock_seconds == 1
+        await wait_screen(pilot, LockScreen, timeout=10)  # nobody touched the patient list
+        assert "RIVERA" not in frame_text(pilot)
