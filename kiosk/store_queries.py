@@ -133,6 +133,11 @@ class QueriesMixin:
                 if all(p in text for p in prefixes)
             ]
         hits.sort()
+        exact = [
+            pid for pid in dict.fromkeys((query.strip(), query.strip().upper())) if pid in keys
+        ]
+        if exact:  # an MRN typed in full comes first, whatever the names around it
+            hits = [(keys[pid][2], pid) for pid in exact] + [h for h in hits if h[1] not in exact]
         found = (self.index.patient(pid) for _, pid in hits[:limit])
         return [Patient.model_validate(p) for p in found if p is not None]
 
