@@ -184,7 +184,7 @@ def test_patient_directory_search(store: EncounterStore) -> None:
         base = make_encounter(300 + n)
         who = {"id": f"MRN9{n:02d}" if n else "MRN9", "family_name": "Able" if n else "Zed"}
         store.save(base.model_copy(update={"patient": base.patient.model_copy(update=who)}))
-    assert [p.id for p in store.find_patients("MRN9", limit=3)][0] == "MRN9"
+    assert store.find_patients("MRN9", limit=3)[0].id == "MRN9"
     assert len(store.find_patients("mrn9", limit=50)) == 25
     assert patient in store.patients()
 
