@@ -80,13 +80,16 @@ class EncounterStore(QueriesMixin, DraftsMixin):
         self._pending_fd: int | None = None
         self.recovery = RebootRecovery(self)
         if os.access(self.data_dir, os.W_OK):
-            if self._pending_marker():
-                with self._lock:
-                    self._recover_pending()
-            if self.recovery.needs_recovery():
-                with self._lock:
-                    if self.recovery.needs_recovery():
-                        self._recover_after_reboot()
+            try:
+                if self._pending_marker():
+                    with self._lock:
+                        self._recover_pending()
+                if self.recovery.needs_recovery():
+                    with self._lock:
+                        if self.recovery.needs_recovery():
+                            self._recover_after_reboot()
+            except (OSError, StoreError) as error:  # reading may still work: say so, go on
+                self._problem(f"Could not tidy up after an interruption yet: {error}")
 
     # ------------------------------------------------------------------ housekeeping
 
