@@ -90,10 +90,11 @@ def _fail_when(monkeypatch: pytest.MonkeyPatch, name: str, when: Callable[..., b
 @pytest.mark.parametrize(
     ("name", "when"),
     [
-        ("fsync", lambda fd: True),  # the first index append already fails
+        ("write", lambda fd, data: True),  # the first index append already fails
         ("write", lambda fd, data: len(data) > 10_000),  # the segment write fails
+        ("fsync", lambda fd: True),  # the segment's fsync fails
     ],
-    ids=["at-the-index", "at-the-segment"],
+    ids=["at-the-index", "at-the-segment", "at-the-fsync"],
 )
 def test_a_full_disk_loses_nothing_already_saved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, when: Callable[..., bool]
