@@ -173,3 +173,30 @@ def test_an_unwritable_folder_gives_a_plain_store_error(
                 os.chmod(path, 0o700)
     with EncounterStore(folder, staff_id="ma1") as store:
         assert [store.get(e.id) for e in saved] == saved
+
+
+def test_a_save_whose_audit_entry_failed_is_kept_and_audited_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.audit import AuditTrail
+
+    folder = tmp_path / "data"
+    with EncounterStore(folder, staff_id="ma1") as store:
+        real_write = AuditTrail._write
+
+        def full(self: AuditTrail, action: str, *args: Any) -> Any:
+            if action == "sign":
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_write(self, action, *args)
+
+        monkeypatch.setattr(AuditTrail, "_write", full)
+        encounter = make_encounter(1, day=DAY)
+        with pytest.raises(StoreError, match="was saved, but its audit entry"):
+            store.save(encounter)
+        monkeypatch.undo()
+        assert store.get(encounter.id) == encounter
+        store.save(make_encounter(2, day=DAY))  # the next writer records the missing entry
+        late = [e for e in store.audit.entries(encounter.patient.id) if e.action == "sign"]
+        assert len(late) == 1
+        assert "after an interruption" in late[0].detail
+        assert store.audit.verify().ok
