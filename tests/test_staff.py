@@ -236,3 +236,26 @@ def test_cli_asks_for_the_pin_twice_without_echo(
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     assert kiosk(monkeypatch, tmp_path, "add", "cy", "--name", "Cy") == 2
     assert StaffDirectory(tmp_path).list() == []
+
+
+def test_kiosks_adding_staff_at_once_lose_no_account(tmp_path: Path) -> None:
+    """Several processes share staff.json: the file lock and atomic replace keep every write."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, argon2\n"
+        "from kiosk.staff import StaffDirectory\n"
+        "cheap = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)\n"
+        "d = StaffDirectory(sys.argv[1], hasher=cheap)\n"
+        "for i in range(8):\n"
+        "    d.add(f'k{sys.argv[2]}-{i}', 'Kiosk Test', '123456', by='test')\n"
+    )
+    workers = [
+        subprocess.Popen([sys.executable, "-c", code, str(tmp_path), str(n)]) for n in range(4)
+    ]
+    assert [w.wait(timeout=60) for w in workers] == [0, 0, 0, 0]
+    ids = {m.staff_id for m in StaffDirectory(tmp_path, hasher=CHEAP).list()}
+    assert ids == {f"k{n}-{i}" for n in range(4) for i in range(8)}
+    assert len([e for e in AuditTrail(tmp_path).entries() if e.action == "staff-add"]) == 32
+    assert AuditTrail(tmp_path).verify().ok
