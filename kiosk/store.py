@@ -38,8 +38,8 @@ import orjson
 
 from kiosk.audit import AuditTrail
 from kiosk.errors import StoreError
-from kiosk.models import Encounter, new_id, utcnow
-from kiosk.partitions import SEGMENT_SIZE, Docs, Partitions
+from kiosk.models import Encounter
+from kiosk.partitions import Docs, Partitions
 from kiosk.storage import (
     DIR_MODE,
     DamagedFileError,
@@ -48,16 +48,15 @@ from kiosk.storage import (
     os_error_message,
 )
 from kiosk.store_drafts import DraftsMixin
-from kiosk.store_index import Entry, Index
+from kiosk.store_index import Index
 from kiosk.store_queries import QueriesMixin
 from kiosk.store_recovery import RebootRecovery
+from kiosk.store_writes import EXPORTABLE, WritesMixin
 
 log = logging.getLogger("kiosk.store")
 
-EXPORTABLE = ("signed", "amended")
 
-
-class EncounterStore(QueriesMixin, DraftsMixin):
+class EncounterStore(WritesMixin, QueriesMixin, DraftsMixin):
     """The contract: ``save``, ``get``, ``count``, ``for_patient``, ``close`` (see module doc)."""
 
     def __init__(self, data_dir: Path | str, *, staff_id: str | None = None) -> None:
@@ -132,61 +131,6 @@ class EncounterStore(QueriesMixin, DraftsMixin):
             )
         return who or ""
 
-    _PENDING_BYTES = 1024
-
-    def _pending_marker(self) -> dict[str, Any] | None:
-        try:
-            raw = self._pending.read_bytes()
-        except FileNotFoundError:
-            return None
-        try:
-            marker = orjson.loads(raw) if raw.strip() else None
-        except orjson.JSONDecodeError:
-            return None
-        return marker if isinstance(marker, dict) else None
-
-    def _set_pending(self, marker: dict[str, Any] | None) -> None:
-        """Record the save in flight: one pwrite of a fixed-size record on a held descriptor.
-
-        No fsync and no truncation (a truncate-and-rewrite costs ~200 µs on ext4): the marker
-        only matters after a kill, when the page cache still holds it.
-        """
-        if self._pending_fd is None:
-            self._pending_fd = os.open(self._pending, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            os.fchmod(self._pending_fd, 0o600)
-        data = orjson.dumps(marker) if marker is not None else b""
-        os.pwrite(self._pending_fd, data.ljust(self._PENDING_BYTES), 0)
-
-    def _recover_pending(self) -> None:
-        """Finish or cancel a save a kill interrupted (under the lock)."""
-        marker = self._pending_marker()
-        if marker is None:
-            return
-        docs = self._read_docs(marker["partition"], strict=False) or {}
-        if any(d.get("id") == marker["id"] for d in docs.values()):
-            if marker.get("stage") == "stored":
-                self.audit.append(
-                    marker["action"],
-                    staff=marker["staff"],
-                    patient_id=marker["patient"],
-                    detail=f"encounter {marker['id']} (recorded after an interruption)",
-                )
-        else:
-            self.index.void(marker["id"], marker["patient"])
-        self._remove_temp_files(self.partitions.path(marker["partition"]).parent)
-        self._set_pending(None)
-
-    @staticmethod
-    def _remove_temp_files(folder: Path) -> None:
-        """Temp files a killed writer left (under the lock no segment write is in progress)."""
-        try:
-            names = os.listdir(folder)
-        except FileNotFoundError:
-            return
-        for name in names:
-            if name.startswith(".") and name.endswith(".tmp"):
-                (folder / name).unlink(missing_ok=True)
-
     def _read_docs(self, partition: str, *, strict: bool = True) -> Docs | None:
         """A segment's documents; a damaged one is moved aside (re-checked under the lock)."""
         try:
@@ -230,72 +174,6 @@ class EncounterStore(QueriesMixin, DraftsMixin):
 
     # ------------------------------------------------------------------ the contract
 
-    def save(self, encounter: Encounter, *, staff: str | None = None) -> str:
-        """Store ``encounter``; durable (and audited) when it returns. Returns its id.
-
-        Saving the same document again is a no-op; a different document with a stored id is
-        refused: a signed encounter changes only through ``amend``.
-        """
-        action = {"signed": "sign", "amended": "amend"}.get(encounter.status, "create")
-        with self._writing("the encounter"):
-            return self._save_locked(
-                encounter, self._who(staff or self.actor or encounter.staff_id), action
-            )
-
-    def _writing(self, what: str) -> _Writing:
-        return _Writing(self, what)
-
-    def _save_locked(
-        self, encounter: Encounter, staff: str, action: str, amends: str | None = None
-    ) -> str:
-        doc = encounter.model_dump(mode="json")
-        stored = self._find(encounter.id)
-        if stored is not None:
-            if stored == doc:
-                return encounter.id
-            raise StoreError(
-                "This encounter is already saved and signed records are never overwritten: "
-                "amend it instead."
-            )
-        day = encounter.day.isoformat()
-        partition, docs = self._current_segment(day)
-        entry = Entry(
-            encounter.id,
-            encounter.patient.id,
-            partition,
-            doc["started_at"],
-            encounter.version,
-            encounter.status,
-        )
-        marker = {"id": entry.id, "patient": entry.patient_id, "partition": partition}
-        marker |= {"staff": staff, "action": action, "stage": "indexing"}
-        self._set_pending(marker)
-        self.index.add(entry)
-        if amends is not None:
-            self.index.add_amendment(amends, encounter.id)
-        self.index.note_patients([doc["patient"]])
-        docs[str(max((int(k) for k in docs), default=0) + 1)] = doc
-        self.partitions.write(partition, docs)
-        self._set_pending(marker | {"stage": "stored"})
-        try:
-            self.audit.append(action, staff=staff, patient_id=entry.patient_id, detail=entry.id)
-        except StoreError as error:
-            raise StoreError(
-                "The encounter was saved, but its audit entry could not be written "
-                f"({error}). It will be recorded by the next save."
-            ) from error
-        self._set_pending(None)
-        return encounter.id
-
-    def _current_segment(self, day: str) -> tuple[str, Docs]:
-        """The day's last segment if it has room, else a new one (never a damaged one)."""
-        segments = self.partitions.segments(day)
-        if segments:
-            docs = self._read_docs(segments[-1], strict=False)
-            if docs is not None and len(docs) < SEGMENT_SIZE:
-                return segments[-1], docs
-        return f"{day}/{self.partitions.next_number(day):04d}", {}
-
     def get(self, encounter_id: str, *, staff: str | None = None) -> Encounter:
         """One stored version; KeyError if absent. Audited as a view."""
         who = self._who(staff)
@@ -327,24 +205,6 @@ class EncounterStore(QueriesMixin, DraftsMixin):
         found = self._patient_docs(patient_id, latest_only=latest_only)[:limit]
         self._audit("view", who, patient_id, "history")
         return [Encounter.model_validate_json(raw) for _, raw in found]
-
-    def amend(self, encounter_id: str, encounter: Encounter, *, staff: str | None = None) -> str:
-        """Store ``encounter`` as the next version of ``encounter_id``; return the new id."""
-        with self._writing("the amendment"):
-            old = self._find(encounter_id)
-            if old is None:
-                raise KeyError(encounter_id)
-            if old["status"] not in EXPORTABLE:
-                raise StoreError("Only a signed encounter can be amended.")
-            newer = self._live_amendments().get(encounter_id)
-            if newer is not None:
-                raise StoreError(f"This version was already amended: amend the latest ({newer}).")
-            fields = encounter.model_dump()
-            fields |= {"id": new_id(), "amends": encounter_id, "version": old["version"] + 1}
-            fields |= {"status": "amended", "signed_at": encounter.signed_at or utcnow()}
-            version = Encounter.model_validate(fields)
-            who = self._who(staff or self.actor or encounter.staff_id)
-            return self._save_locked(version, who, "amend", amends=encounter_id)
 
     def _live_amendments(self) -> dict[str, str]:
         """old id -> new id, only where the new version really was saved."""
@@ -430,47 +290,6 @@ def _in_range(day: str, since: date | None, until: date | None) -> bool:
     return (since is None or day >= since.isoformat()) and (
         until is None or day <= until.isoformat()
     )
-
-
-class _Writing:
-    """Hold the folder lock around a write; turn OSError into a plain StoreError.
-
-    If a save fails after its index lines were written, the same writer cancels them at once
-    (or, if even that fails, the next writer does, from ``pending.json``).
-    """
-
-    def __init__(self, store: EncounterStore, what: str) -> None:
-        self.store = store
-        self.what = what
-
-    def __enter__(self) -> None:
-        try:
-            self.store.index.ensure_dirs()
-            self.store._lock.acquire()
-        except OSError as error:
-            raise StoreError(os_error_message(error, self.what)) from error
-        try:
-            self.store.recovery.ensure()
-            self.store._recover_pending()
-        except BaseException:
-            self.store._lock.release()
-            raise
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            if isinstance(exc, OSError):
-                try:
-                    self.store._recover_pending()
-                except OSError:
-                    log.warning("Could not cancel an unfinished save yet; the next save will.")
-                raise StoreError(os_error_message(exc, self.what)) from exc
-        finally:
-            self.store._lock.release()
 
 
 __all__ = ["EncounterStore", "StoreError"]
