@@ -119,6 +119,9 @@ def bench_size(folder: Path) -> dict[str, tuple[float, float]]:
     finally:
         os.fsync = real_fsync
     print(f"  fsyncs per save: {fsyncs[0] / SAVES:.2f}")
+    results["audit append (fsync)"] = percentiles(
+        timed(lambda: store.audit.append("check", staff="bench"), 50)
+    )
     ids = [e.id for e in encounters]
     results["get"] = percentiles(timed(lambda: store.get(ids[len(ids) // 2]), 50))
     pids = iter([p.id for p in patients[:50]])
