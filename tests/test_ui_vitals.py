@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import Input, Label, Select
 from ui_vitals_harness import (
     StepHarness,
@@ -281,3 +282,26 @@ async def test_back_keeps_invalid_text_and_restores_it(
         assert "37.2 °C" in message(screen, "vitals-temp")
         assert echo(screen, "vitals-pulse") == "= 88/min"
         assert screen.query_one("#vitals-bp-1", Input).value == "130/8"
+
+
+async def test_a_burst_of_keys_lands_in_the_right_fields(
+    context: Callable[..., StepContext],
+) -> None:
+    """Over SSH several keys can arrive in one packet: each number must reach its own field."""
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        driver = app._driver
+        assert driver is not None
+        for key in [*"150/95", "enter", *"135", "enter", *"abc", "enter", *"22"]:
+            event = events.Key(key, key if len(key) == 1 else None)
+            event.set_sender(app)
+            driver.send_message(event)  # all queued before the app handles the first one
+        rr = screen.query_one("#vitals-rr", Input)
+        # "abc" cannot be saved: the focus comes back to it, and it says why
+        await wait_for(pilot, lambda: screen.focused is rr, "the focus back on RR")
+        assert "Cannot read" in message(screen, "vitals-rr")
+        assert screen.query_one("#vitals-bp-0", Input).value == "150/95"
+        assert screen.query_one("#vitals-pulse", Input).value == "135"
+        assert rr.value == "abc"
+        assert screen.query_one("#vitals-temp", Input).value == "22"  # typed ahead

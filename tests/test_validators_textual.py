@@ -87,4 +87,4 @@ def test_sparkline_scales_between_its_own_extremes() -> None:
     assert sparkline([5, 5, 5]) == "▄▄▄"
     assert sparkline([7]) == ""
     assert sparkline([None, 1, None, 3]) == "▁█"
-    assert len(sparkline(range(20))) == 8
+    assert len(sparkline(range(20))) == 7

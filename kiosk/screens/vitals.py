@@ -17,6 +17,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Select
 
 from kiosk.models import BloodPressure, Encounter, Measurement, SpO2, Temperature, Vitals
@@ -45,6 +46,16 @@ from kiosk.widgets.past import past_encounters, previous_text, trend_values
 _BP_ID = re.compile(r"^vitals-bp-(\d+)$")
 
 
+class Entered(Message):
+    """Enter was pressed in ``input``; posted to it so it is handled after its pending keys."""
+
+    def __init__(self, input: Input, last: bool) -> None:
+        super().__init__()
+        self.input = input
+        self.last = last
+        """True when ``input`` is the last field: a valid Enter there is Next."""
+
+
 class VitalsScreen(StepScreen):
     """Blood pressure, pulse, respiration, temperature, SpO2, height, weight, pain, ACVPU."""
 
@@ -55,6 +66,7 @@ class VitalsScreen(StepScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "repeat_bp", "Repeat BP", priority=True, id="vitals.repeat_bp"),
         Binding("ctrl+t", "not_taken", "Not taken", priority=True, id="vitals.not_taken"),
+        Binding("enter", "enter_field", "Next field", show=False, priority=True),
     ]
 
     def __init__(self, draft: Encounter, ctx: Any) -> None:
@@ -263,20 +275,37 @@ class VitalsScreen(StepScreen):
         label.update(text, layout=False)  # fixed size (CSS): repaint only, per keystroke
         label.set_class(cross is not None and not cross.ok, "warning")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter: stay on an invalid field (its message is showing); else go to the next
-        measurement; on the last one, act as Next."""
-        event.stop()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "enter_field":
+            return isinstance(self.focused, Input)  # elsewhere Enter keeps its usual meaning
+        return True
+
+    def action_enter_field(self) -> None:
+        """Enter in a field: move on at once, then check the field once it has all its keys.
+
+        Keys reach the app in bursts over SSH ("135⏎22⏎" in one packet). The app routes each
+        key to the focused widget as it reads it, so the focus must move now, while the app
+        reads Enter, or the next number lands in this field. The check waits for the field's
+        own queue (an :class:`Entered` message behind the keys already sent to it); a field
+        that cannot be saved takes the focus back and shows why; on the last field it is Next.
+        """
+        current = self.focused
+        if not isinstance(current, Input):
+            return
+        inputs = [w for w in self.focus_chain if isinstance(w, Input)]  # shown fields only
+        last = current not in inputs or current is inputs[-1]
+        if not last:
+            self.set_focus(inputs[inputs.index(current) + 1])
+        current.post_message(Entered(current, last))
+
+    @on(Entered)
+    def _on_entered(self, event: Entered) -> None:
         field = next((a for a in event.input.ancestors if isinstance(a, MeasurementField)), None)
-        if field is not None and not field.reading.valid and field.not_taken is None:
-            return
-        inputs = [w for w in self.query("#step-body Input").results(Input) if w.focusable]
-        if event.input not in inputs or event.input is inputs[-1]:
+        if field is not None and not field.check():
+            self.set_focus(event.input)
+            self.app.bell()
+        elif event.last:
             self.action_next()
-            return
-        following = inputs[inputs.index(event.input) + 1]
-        following.focus()
-        following.scroll_visible()
 
     # ------------------------------------------------------------------ protocol
 

@@ -131,8 +131,8 @@ class MeasurementField(Widget):
         & .mf-input { width: 13; margin-right: 1; }
         & .mf-extra { width: 13; margin-right: 1; }
         & .mf-nt { width: 12; }
-        & .mf-echo { width: 19; }
-        & .mf-flag { width: 15; padding: 0 1; text-style: bold; }
+        & .mf-echo { width: 18; }
+        & .mf-flag { width: 14; padding: 0 0 0 1; text-style: bold; }
         & .mf-flag.normal { color: $text-muted; }
         & .mf-message { width: 1fr; color: $text-error; text-style: bold; display: none; }
         &.-has-message .mf-message { display: block; }

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from textual.widgets import Label
 
 BLOCKS = "▁▂▃▄▅▆▇█"
-MAX_POINTS = 8
+MAX_POINTS = 7
 """The trend shows at most this many readings (the newest ones)."""
 
 
@@ -39,7 +39,7 @@ class Trend(Label):
 
     DEFAULT_CSS = """
     Trend {
-        width: 9;
+        width: 8;
         height: 1;
         color: $text-primary;
         padding: 0 0 0 1;
