@@ -165,8 +165,10 @@ def report_crash(app: App[Any], error: Exception, data_dir: Path | None) -> None
         log: str = str(write_crash_log(data_dir or fallback_data_dir(), error))
     except OSError:
         log = "no log (the data folder cannot be written)"
+    from rich.text import Text  # plain text: a "[" in the log path is not markup
+
     app._exit_renderables.clear()
-    app._exit_renderables.append(CRASH_MESSAGE.format(log=log))
+    app._exit_renderables.append(Text(CRASH_MESSAGE.format(log=log)))
     app._close_messages_no_wait()
 
 
