@@ -30,6 +30,7 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     rng = random.Random(20261129)
     acknowledged: list[str] = []
+    interrupted = 0  # kills that landed inside a save (pending.json still names it)
     for run in range(KILLS):
         child = subprocess.Popen(
             [sys.executable, CHILD, str(folder), str(run), "0"],
@@ -44,7 +45,9 @@ def test_sigkill_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
         child.wait(timeout=30)
         acknowledged += [line.strip() for line in [first, *child.stdout] if line.endswith("\n")]
         child.stdout.close()
+        interrupted += bool((folder / "pending.json").read_bytes().strip())
     assert len(acknowledged) >= KILLS
+    assert interrupted > 0, "no kill landed inside a save: the test proved nothing"
     with EncounterStore(folder, staff_id="checker") as store:
         for encounter_id in acknowledged:
             worker, n = encounter_id[1:].split("n")
