@@ -94,7 +94,7 @@ def _check_modes(data_dir: Path, report: CheckReport, repair: bool) -> None:
                     os.chmod(path, want)
                     report.repaired.append(f"Set {path} to mode {want:o}.")
             young = time.time() - path.lstat().st_mtime < 60  # maybe a write in progress
-            if name.endswith(".tmp") and name.startswith(".") and (repair or not young):
+            if name.endswith(".tmp") and name.startswith(".") and not young:
                 report.problems.append(f"Leftover temporary file {path} (an interrupted write).")
                 if repair:
                     path.unlink()
