@@ -48,6 +48,10 @@ class KioskApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit_kiosk", "Quit", show=False, priority=True),
         Binding("ctrl+c", "nothing", show=False, priority=True, system=True),
+        # priority: the focus moves while the app reads Tab, so keys typed right after it
+        # (a burst over SSH) land in the next field, not in the one being left
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
         Binding("f1", "help", "Help", priority=True, id="app.help"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock"),
@@ -272,6 +276,8 @@ class KioskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While locked, no help, sign-out or second lock gets past the lock screen."""
+        if action in {"sign_out", "lock"} and self.staff_id is None:
+            return False  # nobody to sign out or lock: hidden from the footer
         return not (self._locked and action in {"help", "sign_out", "lock"})
 
     def action_help(self) -> None:

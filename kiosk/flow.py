@@ -87,8 +87,11 @@ class Intake:
     # ------------------------------------------------------------------ patient
 
     def _today(self) -> list[Patient]:
+        """Today's appointments, patients seen today, and any patient with this MA's draft
+        (a new patient is in the directory only once an encounter is signed)."""
         seen: dict[str, Patient] = {}
-        for patient in [*self.store.appointments(), *self.store.recent_patients()]:
+        drafts = [d.patient for d in self.store.drafts_for(self.staff_id)]
+        for patient in [*drafts, *self.store.appointments(), *self.store.recent_patients()]:
             seen.setdefault(patient.id, patient)
         return list(seen.values())
 
@@ -181,7 +184,7 @@ class Intake:
             draft = draft.model_copy(update={"draft_step": step.STEP})
             self.app.set_draft(draft)
             screen = step(draft, ctx)
-            screen.position = f"step {index + 1} of {len(self.steps)}"
+            screen.position = f"{index + 1}/{len(self.steps)}"
             outcome = await self.app.push_screen_wait(screen)
             draft = outcome.encounter
             if outcome.action == "leave":

@@ -68,7 +68,7 @@ async def test_picking_a_patient_requires_both_identifiers(data_dir: Path) -> No
         ident = await wait_screen(pilot, IdentityScreen)
         shown = str(ident.query_one("#identity-show-name", Static).render())
         assert "RIVERA, Ana" in shown
-        assert "1984-03-07" in str(ident.query_one("#identity-show-dob", Static).render())
+        assert "March 7, 1984" in str(ident.query_one("#identity-show-dob", Static).render())
         go = ident.query_one("#identity-continue", Button)
         assert go.disabled
         # Ctrl+N with nothing confirmed: stays, says why

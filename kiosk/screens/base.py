@@ -10,6 +10,7 @@ A step restores its fields from the draft's sections, then overrides them with t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -86,6 +87,40 @@ VERTICAL_BREAKPOINTS put ``-short`` on the screen below this height, and kiosk.t
 ``.form.-short`` widgets compactly: one class change per resize instead of one per widget."""
 
 
+ENTER = Binding("enter", "enter_field", "Next field", show=False, priority=True)
+"""Enter handled by the screen while the app reads the key, not by the Input afterwards."""
+
+
+def advance(screen: Screen[Any], inputs: Sequence[Input], on_last: Callable[[], object]) -> None:
+    """Enter in a text field: focus the next one now; on the last, ``on_last`` once the field
+    has taken every key typed before Enter.
+
+    Keys arrive in bursts over SSH ("demo⏎1234⏎" in one read). The app routes each key to the
+    widget focused when it reads it, so the focus must move while the app handles Enter (a
+    priority binding), not when the field's Submitted message is handled later, or the next
+    keys land in the old field. ``call_later`` on the field queues behind its pending keys.
+    """
+    current = screen.focused
+    if not isinstance(current, Input):
+        return
+    if current in inputs and current is not inputs[-1]:
+        following = inputs[inputs.index(current) + 1]
+        screen.set_focus(following)
+        following.scroll_visible()
+    else:
+        current.call_later(on_last)
+
+
+def after_pending_keys(screen: Screen[Any], callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the focused widget has handled every key already sent to it.
+
+    Ctrl+N and friends are priority bindings the app runs as it reads them; the characters
+    typed just before are still queued in the field. Reading the form now would miss them.
+    """
+    target = screen.focused or screen
+    target.call_later(callback)
+
+
 class StepScreen(Screen[StepOutcome]):
     """Base class of the intake steps: layout, navigation keys, Back/Next/Leave, form text."""
 
@@ -99,6 +134,7 @@ class StepScreen(Screen[StepOutcome]):
         Binding("ctrl+b", "back", "Back", show=False, priority=True),
         Binding("ctrl+n", "next", "Next", show=False, priority=True, id="step.next"),
         Binding("ctrl+e", "leave", "Leave", show=False, priority=True, id="step.leave"),
+        ENTER,
     ]
 
     def __init__(self, draft: Encounter, ctx: StepContext, *, position: str = "") -> None:
@@ -181,6 +217,11 @@ class StepScreen(Screen[StepOutcome]):
     # ------------------------------------------------------------------ actions
 
     def action_next(self) -> None:
+        after_pending_keys(self, self._next)
+
+    def _next(self) -> None:
+        if not self.is_current:  # dismissed meanwhile (two Nexts in one burst)
+            return
         updated = self.collect()
         if updated is None:
             self.focus_first_invalid()
@@ -191,10 +232,20 @@ class StepScreen(Screen[StepOutcome]):
         self.dismiss(StepOutcome("next", updated.model_copy(update={"form_text": others})))
 
     def action_back(self) -> None:
-        self.dismiss(StepOutcome("back", self.snapshot()))
+        after_pending_keys(self, self._back)
+
+    def _back(self) -> None:
+        if self.is_current:
+            self.dismiss(StepOutcome("back", self.snapshot()))
 
     def action_leave(self) -> None:
+        after_pending_keys(self, self._leave)
+
+    def _leave(self) -> None:
         from kiosk.widgets.confirm import ConfirmModal
+
+        if not self.is_current:
+            return
 
         def answered(leave: bool | None) -> None:
             if leave:
@@ -202,14 +253,27 @@ class StepScreen(Screen[StepOutcome]):
 
         self.app.push_screen(ConfirmModal.leave_intake(), answered)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "enter_field":  # elsewhere Enter keeps its meaning (select, button, box)
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_enter_field(self) -> None:
+        """Enter: the next text field (selects and boxes are for Tab); on the last, Next."""
+        inputs = [w for w in self.focus_chain if isinstance(w, Input)]
+        advance(self, inputs, self.action_next)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves to the next field; on the last field of the step it acts as Next."""
+        """Enter moves to the next text field (selects and boxes are for Tab); on the last
+        text field of the step it acts as Next."""
         event.stop()
         inputs = [w for w in self.query("#step-body Input") if w.focusable]
-        if inputs and event.input is inputs[-1]:
+        if event.input not in inputs or event.input is inputs[-1]:
             self.action_next()
-        else:
-            self.focus_next()
+            return
+        following = inputs[inputs.index(event.input) + 1]
+        following.focus()
+        following.scroll_visible()
 
 
 def widget_text(widget: Widget) -> str | None:

@@ -31,6 +31,7 @@ from kiosk.validators.identity import (
     check_phone,
 )
 from kiosk.widgets.labelled import LabelledInput
+from kiosk.widgets.tick import Tick
 
 # (widget id suffix, label, required)
 PATIENT_FIELDS = (
@@ -81,8 +82,8 @@ class DemographicsScreen(StepScreen):
                         )
         yield Static("Insurance", classes="section-title")
         with Horizontal(classes="row checks"):
-            yield Checkbox("Changed since last visit", id="demographics-ins-changed")
-            yield Checkbox("Self-pay (no insurance)  Ctrl+P", id="demographics-self-pay")
+            yield Tick("Changed since last visit", id="demographics-ins-changed")
+            yield Tick("Self-pay (no insurance)  Ctrl+P", id="demographics-self-pay")
         with Vertical(classes="columns", id="demographics-coverage"):
             for suffix, label in COVERAGE_FIELDS:
                 yield LabelledInput(label, id=f"demographics-{suffix}")

@@ -32,6 +32,7 @@ from kiosk.models import (
 from kiosk.screens.base import StepScreen
 from kiosk.widgets.labelled import LabelledInput
 from kiosk.widgets.rows import Column, Row, RowList
+from kiosk.widgets.tick import Tick
 
 LISTS: dict[str, tuple[str, str, tuple[Column, ...]]] = {
     # prefix: (title, History field, columns)
@@ -142,7 +143,7 @@ class HistoryScreen(StepScreen):
         else:
             yield Static("No earlier visit on file: ask and record.", classes="hint")
         h = self.draft.history
-        yield Checkbox("No known allergies (NKA)", value=h.no_known_allergies, id="history-nka")
+        yield Tick("No known allergies (NKA)", value=h.no_known_allergies, id="history-nka")
         for prefix, (title, field, columns) in LISTS.items():
             rows = (
                 rows_from_text(prefix, self.draft.form_text)
@@ -168,7 +169,7 @@ class HistoryScreen(StepScreen):
             placeholder="e.g. 2 drinks a week, none",
         )
         yield LabelledInput("Other substances", id="history-substances", value=h.social.substances)
-        yield Checkbox("Reviewed with the patient  Ctrl+K", value=h.reviewed, id="history-reviewed")
+        yield Tick("Reviewed with the patient  Ctrl+K", value=h.reviewed, id="history-reviewed")
         message = Static("", id="history-message", classes="error message")
         message.display = False
         yield message

@@ -16,9 +16,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
 from kiosk.models import Patient
-from kiosk.screens.base import size_classes
+from kiosk.screens.base import ENTER, advance, after_pending_keys, size_classes
 from kiosk.screens.patient import age_years
 from kiosk.validators.identity import check_birth_date
+from kiosk.widgets.tick import Tick
 
 
 class IdentityScreen(Screen[bool]):
@@ -29,6 +30,7 @@ class IdentityScreen(Screen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,ctrl+b", "back", "Back", priority=True),
         Binding("ctrl+n", "confirm", "Continue", priority=True),
+        ENTER,
     ]
 
     def __init__(self, patient: Patient) -> None:
@@ -50,12 +52,13 @@ class IdentityScreen(Screen[bool]):
                     id="identity-show-name",
                 )
                 yield Static(
-                    f"Born {p.birth_date:%d %B %Y}  ({p.birth_date:%Y-%m-%d}) · "
+                    f"Born {p.birth_date:%B} {p.birth_date.day}, {p.birth_date.year}  "
+                    f"({p.birth_date:%m/%d/%Y}) · "
                     f"{age_years(p.birth_date)} years",
                     id="identity-show-dob",
                 )
-            yield Checkbox("Name confirmed", id="identity-name")
-            yield Checkbox("Date of birth confirmed", id="identity-dob")
+            yield Tick("Name confirmed", id="identity-name")
+            yield Tick("Date of birth confirmed", id="identity-dob")
             yield Label("…or type the date of birth the patient says", classes="field-label")
             yield Input(placeholder="MM/DD/YYYY", id="identity-dob-typed")
             yield Static("", id="identity-message", classes="message")
@@ -81,6 +84,19 @@ class IdentityScreen(Screen[bool]):
         self.query_one("#identity-continue", Button).disabled = not self.confirmed
         if self.confirmed:
             self.query_one("#identity-message", Static).update("")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return isinstance(self.focused, Input) if action == "enter_field" else True
+
+    def action_enter_field(self) -> None:
+        """Enter after the typed date of birth: check it (once typed in full), then go on."""
+        typed = self.query_one("#identity-dob-typed", Input)
+        advance(self, [typed], lambda: self._typed_entered(typed.value))
+
+    def _typed_entered(self, text: str) -> None:
+        self._check_typed(text)
+        if self.confirmed:
+            self._confirm()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -109,6 +125,11 @@ class IdentityScreen(Screen[bool]):
             self.query_one("#identity-dob", Checkbox).value = True
 
     def action_confirm(self) -> None:
+        after_pending_keys(self, self._confirm)
+
+    def _confirm(self) -> None:
+        if not self.is_current:
+            return
         if not self.confirmed:
             self.query_one("#identity-message", Static).update(
                 "Confirm both the name and the date of birth with the patient first."

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
 from kiosk.models import Patient
+from kiosk.screens.base import ENTER, advance, after_pending_keys
 
 PatientChoice = Patient | Literal["register"] | None
 Lookup = Callable[[str], Sequence[Patient]]
@@ -40,6 +41,7 @@ class PatientScreen(Screen[PatientChoice]):
         Binding("ctrl+f", "search", "Search", priority=True),
         Binding("ctrl+r", "register", "New patient", priority=True),
         Binding("ctrl+n", "open", "Open", priority=True),
+        ENTER,
     ]
 
     def __init__(self, today: Callable[[], Sequence[Patient]], find: Lookup) -> None:
@@ -76,11 +78,21 @@ class PatientScreen(Screen[PatientChoice]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self._lookup(event.value.strip())
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if len(self._rows) == 1:
-            self.dismiss(self._rows[0])
-        elif self._rows:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return isinstance(self.focused, Input) if action == "enter_field" else True
+
+    def action_enter_field(self) -> None:
+        """Enter in the search: one match opens, several go to the list. Decided once the
+        field has every key typed before Enter, on the whole query (not a stale result)."""
+        search = self.query_one("#patient-search", Input)
+        advance(self, [search], lambda: self._search_entered(search.value.strip()))
+
+    def _search_entered(self, query: str) -> None:
+        rows = list(self._find(query) if query else self._today())
+        self._show(query, rows)
+        if len(rows) == 1:
+            self.dismiss(rows[0])
+        elif rows:
             self.query_one(DataTable).focus()
 
     @work(exclusive=True, group="lookup", thread=True, exit_on_error=False)
@@ -121,6 +133,11 @@ class PatientScreen(Screen[PatientChoice]):
         self._open_row(event.cursor_row)
 
     def action_open(self) -> None:
+        after_pending_keys(self, self._open)
+
+    def _open(self) -> None:
+        if not self.is_current:
+            return
         table = self.query_one(DataTable)
         if self._rows:
             self._open_row(table.cursor_row)

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select
 
 from kiosk.models import Patient, Sex
-from kiosk.screens.base import size_classes
+from kiosk.screens.base import ENTER, advance, after_pending_keys, size_classes
 from kiosk.validators.identity import Checked, check_birth_date, check_name, check_phone
 from kiosk.widgets.labelled import LabelledInput
 
@@ -37,6 +37,7 @@ class RegisterScreen(Screen[Patient | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,ctrl+b", "back", "Back", priority=True),
         Binding("ctrl+n", "save", "Continue", priority=True),
+        ENTER,
     ]
 
     def __init__(self, check_mrn: MrnCheck, mrn_in_use: Callable[[str], bool]) -> None:
@@ -73,12 +74,20 @@ class RegisterScreen(Screen[Patient | None]):
     def field(self, name: str) -> LabelledInput:
         return self.query_one(f"#register-{name}-field", LabelledInput)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return isinstance(self.focused, Input) if action == "enter_field" else True
+
+    def action_enter_field(self) -> None:
+        """The next text field (the sex select is reached with Tab); on the last, Continue."""
+        advance(self, list(self.query(Input).results(Input)), self.action_save)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "register-phone":
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
             self.action_save()
-        else:
-            self.focus_next()
+        else:  # the next text field; the sex select is reached with Tab
+            inputs[inputs.index(event.input) + 1].focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Re-check a field while it is flagged, so the flag clears as soon as it is right."""
@@ -124,6 +133,11 @@ class RegisterScreen(Screen[Patient | None]):
         )
 
     def action_save(self) -> None:
+        after_pending_keys(self, self._save)
+
+    def _save(self) -> None:
+        if not self.is_current:
+            return
         if self.collect() is None:
             for widget in self.query("Input.-flagged"):
                 widget.focus()

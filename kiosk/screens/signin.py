@@ -18,6 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
+from kiosk.screens.base import ENTER, advance, after_pending_keys
+
 Authenticate = Callable[[str, str], Awaitable[str]]
 """(staff id, PIN) -> the signed-in staff id; raises an exception whose str is the message."""
 
@@ -29,6 +31,7 @@ class SignInScreen(Screen[str]):
     AUTO_FOCUS = "#signin-staff"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "app.quit_kiosk", "Quit", priority=True),
+        ENTER,
     ]
 
     def __init__(
@@ -73,7 +76,7 @@ class SignInScreen(Screen[str]):
         status = self.query_one("#signin-status", Static)
         if demo_credentials:
             staff_id, pin = demo_credentials
-            status.update(f"Demo mode — synthetic patients. Staff id: {staff_id}   PIN: {pin}")
+            status.update(f"Demo mode: synthetic patients only.\nStaff id: {staff_id}   PIN: {pin}")
         else:
             status.update("")
 
@@ -84,6 +87,13 @@ class SignInScreen(Screen[str]):
 
     # ------------------------------------------------------------------ events
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return isinstance(self.focused, Input) if action == "enter_field" else True
+
+    def action_enter_field(self) -> None:
+        """Staff id -> PIN -> sign in, safe when both arrive in one burst."""
+        advance(self, list(self.query(Input).results(Input)), self._sign_in)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "signin-staff":
@@ -92,6 +102,9 @@ class SignInScreen(Screen[str]):
             self.action_sign_in()
 
     def action_sign_in(self) -> None:
+        after_pending_keys(self, self._sign_in)
+
+    def _sign_in(self) -> None:
         staff_id = self.query_one("#signin-staff", Input).value.strip()
         pin = self.query_one("#signin-pin", Input).value
         if not staff_id or not pin:

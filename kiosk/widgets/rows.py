@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from kiosk.widgets.tick import Tick
+
 
 @dataclass(frozen=True)
 class Column:
@@ -51,7 +53,7 @@ class Row(Horizontal):
             value = self.values.get(col.name, col.default)
             widget: Widget
             if col.kind == "check":
-                widget = Checkbox(col.placeholder, value=value == "1", id=wid)
+                widget = Tick(col.placeholder, value=value == "1", id=wid)
             elif col.kind == "select":
                 widget = Select(
                     [(o, o) for o in col.options],
