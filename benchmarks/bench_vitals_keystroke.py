@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +45,13 @@ class Bench(App[None]):
     HORIZONTAL_BREAKPOINTS = KioskApp.HORIZONTAL_BREAKPOINTS
     VERTICAL_BREAKPOINTS = KioskApp.VERTICAL_BREAKPOINTS
 
-    def __init__(self, screen: StepScreen) -> None:
+    def __init__(self, make_screen: Callable[[], StepScreen]) -> None:
         super().__init__()
-        self.step = screen
+        self.make_screen = make_screen
         self.frames: list[float] = []
 
     def on_mount(self) -> None:
-        self.push_screen(self.step)
+        self.push_screen(self.make_screen())  # steps are built inside the running app
 
     def _display(self, screen: Any, renderable: Any) -> None:
         super()._display(screen, renderable)
@@ -79,7 +80,7 @@ async def measure(rounds: int) -> dict[str, list[float]]:
         draft = Encounter(staff_id="bench", patient=patient, identity_confirmed=True)
         store = EncounterStore(data, staff_id="bench")
         ctx = StepContext(load_settings(None, data_dir=data), store, "bench")
-        app = Bench(VitalsScreen(draft, ctx))
+        app = Bench(lambda: VitalsScreen(draft, ctx))
         results: dict[str, list[float]] = {name: [] for name in TYPED}
         async with app.run_test(size=(80, 24)) as pilot:
             while not isinstance(app.screen, VitalsScreen):
@@ -111,15 +112,22 @@ async def measure(rounds: int) -> dict[str, list[float]]:
                         while not checked:
                             if time.perf_counter() > deadline:
                                 raise RuntimeError(f"key {key!r} in {input_id} was not checked")
-                            await asyncio.sleep(0.0005)
-                        await pilot.pause()  # idle: every frame this key causes is out
+                            await asyncio.sleep(0.0002)
+                        # No pilot here: pilot.pause() queues a callback on every widget, which
+                        # would compete with the frame being timed. Poll for the frame instead;
+                        # if the check changed nothing on screen, no frame follows it, and the
+                        # frame already out is final once the check is done.
+                        quiet_until = checked[0] + 0.1
+                        while not (app.frames and app.frames[-1] > checked[0]):
+                            if time.perf_counter() > quiet_until:
+                                break
+                            await asyncio.sleep(0.0002)
                         frames = [f for f in app.frames if f > start]
                         after = [f for f in frames if f > checked[0]]
-                        # The first frame after the check; if the check changed nothing on
-                        # screen, the frame already out is final once the check is done.
                         done = after[0] if after else max(checked[0], *frames[:1])
                         if round_:  # round 0 warms caches up
                             results[input_id].append((done - start) * 1000)
+                        await settle(pilot, app)
         store.close()
         return results
 

@@ -314,13 +314,17 @@ class MeasurementField(Widget):
         if event.input.id != self.input_id:
             return
         event.stop()
+        before = self.reading
         self.reading = self.validator.read(event.value) if event.value.strip() else EMPTY
         self._show(self.reading)
         if self._shown_message or self.input.has_class("-invalid"):
             # Already flagged: re-check per keystroke so the message clears once fixed.
             self.input.validate(event.value)
             self._show_message("" if self.reading.valid else self.reading.message)
-        self.post_message(self.Changed(self, self.reading))
+        if (self.reading.value, self.reading.valid) != (before.value, before.valid):
+            # Only a new value matters upstairs (live BMI); "98." -> "98.6" style edits that
+            # keep the value, and unreadable drafts, spare the message its trip up the DOM.
+            self.post_message(self.Changed(self, self.reading))
 
     @on(Input.Blurred)
     @on(Input.Submitted)
