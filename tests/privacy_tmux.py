@@ -88,6 +88,21 @@ class Pane:
                 raise AssertionError(f"{key} did not move the focus:\n{self.screen()}")
             time.sleep(0.05)
 
+    def tick(self, label: str, tries: int = 3) -> None:
+        """Space on a focused checkbox until the screen shows it ticked (``▐X▌ label``).
+
+        A key sent while a screen is drawn but before its first field has the focus goes
+        nowhere; then the next Space is the one that counts.
+        """
+        for _ in range(tries):
+            self.send("Space")
+            try:
+                self.wait_for(f"▐X▌ {label}", timeout=5)
+                return
+            except AssertionError:
+                continue
+        raise AssertionError(f"{label!r} never got ticked:\n{self.screen()}")
+
     def pane_pid(self) -> int:
         return int(self._tmux("display-message", "-p", "-t", "main", "#{pane_pid}").strip())
 
@@ -111,10 +126,10 @@ def shell_command(argv: list[str]) -> str:
 
 
 def open_patient_and_type(
-    pane: Pane, *, staff: str, pin: str, search: str, shows: str, born: str, typed: str
+    pane: Pane, *, staff: str, pin: str, search: str, shows: str, typed: str
 ) -> None:
-    """Like an MA: sign in, search (until ``shows`` is listed), confirm the name and the date
-    of birth ``born``, then type ``typed`` as the middle name."""
+    """Like an MA: sign in, search (until ``shows`` is listed), tick the name and the date of
+    birth as confirmed, then type ``typed`` as the middle name."""
     pane.wait_for("Staff id")
     pane.type(staff)
     pane.wait_for(staff)
@@ -127,10 +142,10 @@ def open_patient_and_type(
     pane.wait_for(shows)
     pane.send("Enter")
     pane.wait_for("Confirm identity")
-    pane.send("Space", "Tab")  # name confirmed; on to the date-of-birth box
-    pane.move_focus("Tab")  # into the "type the date of birth" field
-    pane.type(born)  # the typed date confirms the date of birth
-    pane.send("Enter")
+    pane.tick("Name confirmed")  # the box has the focus when the screen opens
+    pane.send("Tab")
+    pane.tick("Date of birth confirmed")
+    pane.send("C-n")
     pane.wait_for("Family name")
     pane.move_focus("Tab")  # family -> given
     pane.move_focus("Tab")  # given -> middle name

@@ -25,7 +25,7 @@ from kiosk.store import EncounterStore
 
 REPO = Path(__file__).resolve().parent.parent
 TYPED = "Zebulon"
-SECRETS = ("Rivera", "RIVERA", TYPED, "1984-03-07")
+SECRETS = ("Rivera", "RIVERA", TYPED, "1984-03-07", "03/07/1984")
 
 pytestmark = pytest.mark.slow
 
@@ -40,8 +40,7 @@ def start_kiosk(tmp_path: Path, **extra_env: str) -> tuple[Pane, Path]:
         staff=STAFF_ID,
         pin=PIN,
         search="rivera",
-        shows="MRN-1001",
-        born="1984-03-07",
+        shows="RIVERA, Ana",
         typed=TYPED,
     )
     return pane, data

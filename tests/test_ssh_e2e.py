@@ -268,8 +268,7 @@ def test_a_dropped_ssh_connection_saves_the_draft(sshd: SshServer, tmp_path: Pat
             staff=STAFF_ID,
             pin=PIN,
             search="rivera",
-            shows="1984-03-07",
-            born="1984-03-07",
+            shows="RIVERA, Ana",
             typed=TYPED,
         )
         kiosks = kiosk_processes(sshd)
