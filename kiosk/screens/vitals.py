@@ -66,7 +66,6 @@ class VitalsScreen(StepScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "repeat_bp", "Repeat BP", priority=True, id="vitals.repeat_bp"),
         Binding("ctrl+t", "not_taken", "Not taken", priority=True, id="vitals.not_taken"),
-        Binding("enter", "enter_field", "Next field", show=False, priority=True),
     ]
 
     def __init__(self, draft: Encounter, ctx: Any) -> None:
@@ -275,13 +274,9 @@ class VitalsScreen(StepScreen):
         label.update(text, layout=False)  # fixed size (CSS): repaint only, per keystroke
         label.set_class(cross is not None and not cross.ok, "warning")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "enter_field":
-            return isinstance(self.focused, Input)  # elsewhere Enter keeps its usual meaning
-        return True
-
     def action_enter_field(self) -> None:
-        """Enter in a field: move on at once, then check the field once it has all its keys.
+        """Enter in a field (the step's priority Enter binding): move on at once, then check
+        the field once it has all its keys.
 
         Keys reach the app in bursts over SSH ("135⏎22⏎" in one packet). The app routes each
         key to the focused widget as it reads it, so the focus must move now, while the app
