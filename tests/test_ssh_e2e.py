@@ -3,8 +3,9 @@
 A throw-away sshd listens on 127.0.0.1 (a free port, a fresh host key, a fresh client key) and
 includes ``deploy/sshd_kiosk.conf`` with three things changed for the test: ``Match Group kiosk``
 becomes ``Match User <the user running the tests>``, and ForceCommand/SetEnv point at this
-checkout's wrapper, this interpreter and a temporary data folder. ``UsePAM no`` keeps PAM (and
-pam_loginuid inside containers) out of it. The keys live in a folder sshd's StrictModes accepts
+checkout's wrapper, this interpreter and a temporary data folder. The client key names its room
+in authorized_keys (``environment="KIOSK_ROOM=..."``), as deploy/README.md describes. ``UsePAM
+no`` keeps PAM (and pam_loginuid inside containers) out of it. The keys live in a folder sshd's StrictModes accepts
 (under /run when the tests run as root; otherwise StrictModes is turned off, as /tmp is
 world-writable, which StrictModes rejects).
 
@@ -121,7 +122,7 @@ def test_config(fragment: str, *, user: str, data_dir: Path, strict: bool) -> st
     replaced = (
         fragment.replace("Match Group kiosk", f"Match User {user}")
         .replace("/opt/kiosk/deploy/kiosk-login", str(WRAPPER))
-        .replace("KIOSK_DATA_DIR=/var/lib/kiosk", f"KIOSK_DATA_DIR={data_dir} KIOSK_ROOM={ROOM}")
+        .replace("KIOSK_DATA_DIR=/var/lib/kiosk", f"KIOSK_DATA_DIR={data_dir}")
         .replace("KIOSK_PYTHON=/opt/kiosk/.venv/bin/python", f"KIOSK_PYTHON={sys.executable}")
     )
     assert str(WRAPPER) in replaced
@@ -142,7 +143,9 @@ def sshd(tmp_path: Path) -> Iterator[SshServer]:
                 check=True,
             )
         authorized = folder / "authorized_keys"
-        authorized.write_text((folder / "client_key.pub").read_text())
+        # as deploy/README.md says: one key per thin client, naming its room
+        room = f'restrict,pty,environment="KIOSK_ROOM={ROOM}" '
+        authorized.write_text(room + (folder / "client_key.pub").read_text())
         authorized.chmod(0o600)
         if os.geteuid() == 0:  # sshd's privilege separation folder
             Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
@@ -154,7 +157,8 @@ def sshd(tmp_path: Path) -> Iterator[SshServer]:
             f"Port {port}\nListenAddress 127.0.0.1\nHostKey {folder / 'host_key'}\n"
             f"PidFile {folder / 'sshd.pid'}\nAuthorizedKeysFile {authorized}\n"
             f"StrictModes {'yes' if strict else 'no'}\nUsePAM no\nLogLevel VERBOSE\n"
-            f"PermitRootLogin prohibit-password\nSubsystem sftp internal-sftp\n\n"
+            f"PermitRootLogin prohibit-password\nSubsystem sftp internal-sftp\n"
+            "PermitUserEnvironment KIOSK_ROOM\n\n"
             + test_config(FRAGMENT.read_text(), user=user, data_dir=data_dir, strict=strict)
         )
         log = tmp_path / "sshd.log"
