@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.widgets import Checkbox, RadioButton
 from textual.worker import Worker, WorkerState
 
 from kiosk.screens.base import StepContext, StepOutcome, StepScreen
@@ -52,6 +53,7 @@ class KioskApp(App[None]):
         # (a burst over SSH) land in the next field, not in the one being left
         Binding("tab", "focus_next", show=False, priority=True),
         Binding("shift+tab", "focus_previous", show=False, priority=True),
+        Binding("space", "toggle_focused", show=False, priority=True),
         Binding("f1", "help", "Help", priority=True, id="app.help"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock"),
@@ -272,10 +274,29 @@ class KioskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self._last_input = time.monotonic()
+        if isinstance(event, events.Key) and self.focused is None:
+            self._focus_first_field()
         await super().on_event(event)
+
+    def _focus_first_field(self) -> None:
+        """A key typed the instant a screen appears goes to its first field, not nowhere.
+
+        Textual sets AUTO_FOCUS when the screen resumes, which can come after its first
+        frame; a burst typed on seeing that frame would lose its first characters.
+        """
+        screen = self.screen
+        selector = screen.AUTO_FOCUS if screen.AUTO_FOCUS is not None else self.AUTO_FOCUS
+        if not selector or not screen.is_mounted:
+            return
+        for widget in screen.query(selector):
+            if widget.focusable:
+                screen.set_focus(widget)
+                return
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While locked, no help, sign-out or second lock gets past the lock screen."""
+        if action == "toggle_focused":  # Space ticks a box now, before a Tab typed after it
+            return isinstance(self.focused, Checkbox | RadioButton)
         if action in {"sign_out", "lock"} and self.staff_id is None:
             return False  # nobody to sign out or lock: hidden from the footer
         return not (self._locked and action in {"help", "sign_out", "lock"})
@@ -285,6 +306,10 @@ class KioskApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_toggle_focused(self) -> None:
+        if isinstance(self.focused, Checkbox | RadioButton):
+            self.focused.toggle()
 
     def action_nothing(self) -> None:
         """Ctrl+C does nothing: no copying patient data, no quitting."""

@@ -24,6 +24,7 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from kiosk.widgets.banner import PatientBanner, identity_line
+from kiosk.widgets.labelled import LabelledInput
 from kiosk.widgets.navbar import KeyLine, NavBar
 
 if TYPE_CHECKING:  # the models, config and store stay off the first frame's import path
@@ -210,8 +211,11 @@ class StepScreen(Screen[StepOutcome]):
         """
         for widget in self.query("#step-body .-flagged, #step-body .-invalid"):
             if widget.focusable:
-                widget.focus()
-                widget.scroll_visible()
+                widget.focus(scroll_visible=False)
+                # the field with its message line under it, not just the input
+                shown = next((a for a in widget.ancestors if isinstance(a, LabelledInput)), widget)
+                # after the next layout: the message line was only just shown
+                self.call_after_refresh(shown.scroll_visible, animate=False)
                 return
 
     # ------------------------------------------------------------------ actions

@@ -217,6 +217,7 @@ class HistoryScreen(StepScreen):
     def _nka(self, event: Checkbox.Changed) -> None:
         if event.value:
             self.query_one("#history-allergy-list", RowList).show_message("")
+            event.checkbox.remove_class("-flagged")
 
     # ------------------------------------------------------------------ protocol
 
@@ -236,10 +237,13 @@ class HistoryScreen(StepScreen):
             rowlist.show_message(problem)
             ok = ok and not problem
             built[field] = items
-        nka = self.query_one("#history-nka", Checkbox).value
+        nka_box = self.query_one("#history-nka", Checkbox)
+        nka_box.remove_class("-flagged")
+        nka = nka_box.value
         allergies = self.query_one("#history-allergy-list", RowList)
         if not nka and not built["allergies"] and ok:
             allergies.show_message("Record the allergies, or tick “No known allergies”.")
+            nka_box.add_class("-flagged")  # first in the form: Next puts the focus here
             ok = False
         elif nka and built["allergies"]:
             allergies.show_message("Untick “No known allergies” or remove the allergy rows.")
