@@ -99,15 +99,17 @@ async def test_idle_lock_hides_the_patient_and_unlock_returns_to_the_field(
     data_dir: Path,
 ) -> None:
     app = make_app(data_dir)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         middle = await open_rivera(pilot)
         assert "Rivera" in frame_text(pilot)
         cursor = middle.cursor_position
+        app.notify("Toast about Okafor")  # a message still showing must not outlive the lock
+        await wait_for(pilot, lambda: "Okafor" in frame_text(pilot), "the toast")
         short_idle(app, 1)
         lock = await wait_screen(pilot, LockScreen, timeout=10)
         frame = frame_text(pilot)
         assert "Locked — sign in to continue" in frame.replace("&#160;", " ")
-        for secret in ("Rivera", "RIVERA", TYPED, "1984"):
+        for secret in ("Rivera", "RIVERA", TYPED, "1984", "Okafor"):
             assert secret not in frame
         assert lock.styles.background.a == 1
         assert app._background_screens == [] or all(
