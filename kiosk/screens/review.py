@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Label
 from kiosk.models import Encounter
 from kiosk.screens.base import StepScreen
 from kiosk.screens.review_text import blockers, flags, poc_lines, score_lines, vitals_lines
+from kiosk.widgets.tick import Tick
 
 
 class ReviewScreen(StepScreen):
@@ -54,7 +55,7 @@ class ReviewScreen(StepScreen):
                 markup=False,
             )
         if draft.critical_readings():
-            yield Checkbox(
+            yield Tick(
                 "Provider notified of the critical values  (Ctrl+K)",
                 value=draft.provider_notified,
                 id="review-notified",

@@ -169,7 +169,7 @@ class VitalsScreen(StepScreen):
             validator=self.bp_validator,
             value=bp_text(bp) if bp is not None and not_taken is None else "",
             not_taken=not_taken,
-            placeholder="120/80",
+            placeholder="sys/dia",
             previous=previous_text(self.past, "blood_pressure") if index == 0 else "",
             trend=trend_values(self.past, "blood_pressure") if index == 0 else None,
             extras=[

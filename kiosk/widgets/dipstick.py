@@ -44,6 +44,15 @@ ANALYTE_LABELS: dict[str, str] = {
 }
 
 
+class ChoiceButton(RadioButton):
+    """A radio button whose dot is there only when chosen: the state reads without colour
+    (Textual draws the same dot in both states and tells them apart by colour alone)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
+        return "●" if self.value else " "
+
+
 class ChoiceRow(RadioSet, inherit_bindings=False):
     """A horizontal radio group; ``value`` is the chosen label, or None for "not done"."""
 
@@ -82,7 +91,7 @@ class ChoiceRow(RadioSet, inherit_bindings=False):
         self.choices: tuple[str, ...] = (NOT_DONE, *choices)
         chosen = value if value in choices else NOT_DONE
         buttons = [
-            RadioButton(
+            ChoiceButton(
                 label,
                 value=label == chosen,
                 classes="" if label in (NOT_DONE, *normal) else "-abnormal",

@@ -126,7 +126,7 @@ class MeasurementField(Widget):
         height: auto;
         width: 1fr;
         & > .mf-row { height: auto; width: 1fr; }
-        & > .mf-status { height: auto; width: 1fr; padding-left: 15; }
+        & > .mf-status { height: auto; width: 1fr; padding-left: 14; }
         & .mf-label { width: 15; height: 1; text-style: bold; }
         & .mf-input { width: 13; margin-right: 1; }
         & .mf-extra { width: 13; margin-right: 1; }
@@ -137,7 +137,7 @@ class MeasurementField(Widget):
         & .mf-message { width: 1fr; color: $text-error; text-style: bold; display: none; }
         &.-has-message .mf-message { display: block; }
         &.-has-message .mf-echo, &.-has-message .mf-flag { display: none; }
-        & .mf-prev { width: auto; color: $text-muted; }
+        & .mf-prev { width: auto; color: $text-muted; padding-left: 1; }
         & .-hidden { display: none; }
         &.-not-taken .mf-input { text-style: strike; }
     }
