@@ -29,7 +29,8 @@ from kiosk.widgets.dipstick import (
     ChoiceRow,
     DipstickField,
 )
-from kiosk.widgets.measurement import MeasurementField, fit_density
+from kiosk.widgets.field_input import fit_density
+from kiosk.widgets.measurement import MeasurementField
 
 FASTING: list[tuple[str, str]] = [("fasting?", ""), ("fasting", "yes"), ("not fasting", "no")]
 FASTED = {True: "yes", False: "no"}

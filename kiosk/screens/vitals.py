@@ -20,8 +20,7 @@ from textual.containers import Container, Horizontal
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select
 
-from kiosk.models import BloodPressure, Encounter, Measurement, SpO2, Temperature, Vitals
-from kiosk.screens.base import StepScreen
+from kiosk.models import BloodPressure, Measurement, SpO2, Temperature
 from kiosk.screens.vitals_fields import (
     ACVPU,
     BP_POSITIONS,
@@ -33,15 +32,12 @@ from kiosk.screens.vitals_fields import (
     FieldSpec,
     bmi_text,
     bp_text,
-    flow_error,
-    parse_flow,
 )
-from kiosk.validators import check_blood_pressure, to_measurement
-from kiosk.validators.cross import CrossCheck, check_weight_height
-from kiosk.validators.ranges import KINDS
-from kiosk.validators.textual import BloodPressureValidator, VitalValidator
-from kiosk.widgets.measurement import NOT_TAKEN_OPTIONS, MeasurementField, fit_density
-from kiosk.widgets.past import past_encounters, previous_text, trend_values
+from kiosk.screens.vitals_form import VitalsForm
+from kiosk.widgets.field_input import fit_density
+from kiosk.widgets.measurement import MeasurementField
+from kiosk.widgets.past import previous_text, trend_values
+from kiosk.widgets.reading import NOT_TAKEN_OPTIONS
 
 _BP_ID = re.compile(r"^vitals-bp-(\d+)$")
 
@@ -56,10 +52,9 @@ class Entered(Message):
         """True when ``input`` is the last field: a valid Enter there is Next."""
 
 
-class VitalsScreen(StepScreen):
+class VitalsScreen(VitalsForm):
     """Blood pressure, pulse, respiration, temperature, SpO2, height, weight, pain, ACVPU."""
 
-    STEP = "vitals"
     TITLE = "Vital signs"
     AUTO_FOCUS = "#vitals-bp-0"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
@@ -67,17 +62,6 @@ class VitalsScreen(StepScreen):
         Binding("ctrl+r", "repeat_bp", "Repeat BP", priority=True, id="vitals.repeat_bp"),
         Binding("ctrl+t", "not_taken", "Not taken", priority=True, id="vitals.not_taken"),
     ]
-
-    def __init__(self, draft: Encounter, ctx: Any) -> None:
-        super().__init__(draft, ctx)
-        self.system = ctx.settings.unit_system
-        self.age = draft.patient.age_on(draft.day)
-        self.past = past_encounters(ctx.previous, ctx.history)
-        self.validators: dict[str, VitalValidator] = {
-            spec.name: VitalValidator(spec.kind, self.system, self.age) for spec in FIELDS
-        }
-        self.bp_validator = BloodPressureValidator(self.system, self.age)
-        self._bp_count = 0
 
     # ------------------------------------------------------------------ layout
 
@@ -204,21 +188,7 @@ class VitalsScreen(StepScreen):
         super().on_resize(event)
         fit_density(self)
 
-    # ------------------------------------------------------------------ fields
-
-    def fields(self) -> list[MeasurementField]:
-        return list(self.query(MeasurementField))
-
-    def field(self, name: str) -> MeasurementField | None:
-        """The field for a Vitals name ("pulse"), or blood pressure index ("bp-1")."""
-        widget_id = f"vitals-{name}" if name.startswith("bp-") else None
-        for spec in FIELDS:
-            if spec.name == name:
-                widget_id = spec.widget_id
-        if widget_id is None:
-            return None
-        found = self.query(f"#{widget_id}-field")
-        return found.first(MeasurementField) if found else None
+    # ------------------------------------------------------------------ actions
 
     async def action_repeat_bp(self) -> None:
         """Add another blood-pressure field below the last one and move to it."""
@@ -301,113 +271,3 @@ class VitalsScreen(StepScreen):
             self.app.bell()
         elif event.last:
             self.action_next()
-
-    # ------------------------------------------------------------------ protocol
-
-    def collect(self) -> Encounter | None:
-        required = set(self.ctx.settings.required_fields)
-        ok = True
-        for field in self.fields():
-            if field.input_id.startswith("vitals-bp-"):
-                # One reading satisfies "required": the repeats are optional.
-                needed = field.input_id == "vitals-bp-0" and "vitals.blood_pressure" in required
-            else:
-                name = next(s.name for s in FIELDS if s.widget_id == field.input_id)
-                needed = f"vitals.{name}" in required
-            ok = field.check(required=needed) and ok
-        spo2 = self.field("spo2")
-        flow = self.query_one("#vitals-spo2-flow", Input)
-        on_o2 = self.query_one("#vitals-spo2-o2", Select).value == "oxygen"
-        problem = flow_error(flow.value) if on_o2 and spo2 and spo2.not_taken is None else ""
-        flow.set_class(bool(problem), "-invalid")
-        if problem and spo2 is not None:
-            spo2.show_message(problem)
-            ok = False
-        cross = self._cross_check() if ok else None
-        if cross is not None and not cross.ok:
-            for name in cross.fields:
-                if (pointed := self.field(name)) is not None:
-                    pointed.show_message(cross.message)
-            ok = False
-        if not ok:
-            return None
-        vitals = self._vitals()
-        own = {k: v for k, v in self.draft.form_text.items() if not k.startswith("vitals-")}
-        return self.draft.model_copy(update={"vitals": vitals, "form_text": own})
-
-    def _cross_check(self) -> CrossCheck | None:
-        """Weight and height together (swapped, or a BMI no person has); None if not both."""
-        weight, height = self.field("weight"), self.field("height")
-        if weight is None or height is None or weight.not_taken or height.not_taken:
-            return None
-        if not weight.text.strip() or not height.text.strip():
-            return None
-        return check_weight_height(
-            self.validators["weight"].check(weight.text),
-            self.validators["height"].check(height.text),
-        )
-
-    def _vitals(self) -> Vitals:
-        values: dict[str, Any] = {"consciousness": self.query_one("#vitals-acvpu", Select).value}
-        values["blood_pressure"] = [
-            bp for i in range(self._bp_count) if (bp := self._blood_pressure(i)) is not None
-        ]
-        for spec in FIELDS:
-            field = self.field(spec.name)
-            if field is None:
-                continue
-            reading = self._measurement(spec, field)
-            values[spec.name] = [reading] if reading is not None else []
-        return Vitals(**values)
-
-    def _kept_time(self, name: str, entered: str) -> dict[str, Any]:
-        """Keep the original time of a reading that is unchanged since the draft was saved."""
-        for old in getattr(self.draft.vitals, name):
-            if isinstance(old, BloodPressure):
-                if old.systolic.not_taken is None and bp_text(old) == entered:
-                    return {"taken_at": old.systolic.taken_at}
-            elif old.entered == entered and old.not_taken is None:
-                return {"taken_at": old.taken_at}
-        return {}
-
-    def _measurement(self, spec: FieldSpec, field: MeasurementField) -> Measurement | None:
-        cls: type[Measurement] = Measurement
-        extra: dict[str, Any] = {}
-        if spec.name == "temperature":
-            cls, extra = Temperature, {"route": self.query_one("#vitals-temp-route", Select).value}
-        elif spec.name == "spo2":
-            on_o2 = self.query_one("#vitals-spo2-o2", Select).value == "oxygen"
-            flow = parse_flow(self.query_one("#vitals-spo2-flow", Input).value) if on_o2 else None
-            cls, extra = SpO2, {"on_oxygen": on_o2, "o2_flow_l_min": flow}
-        if field.not_taken is not None:
-            extra.pop("o2_flow_l_min", None)
-            return cls(kind=spec.kind, unit=KINDS[spec.kind], not_taken=field.not_taken, **extra)
-        text = field.text.strip()
-        if not text:
-            return None
-        check = self.validators[spec.name].check(text)
-        kept = self._kept_time(spec.name, check.entered)
-        return to_measurement(check, cls=cls, **kept, **extra)
-
-    def _blood_pressure(self, index: int) -> BloodPressure | None:
-        field = self.query_one(f"#vitals-bp-{index}-field", MeasurementField)
-        where = {
-            "position": self.query_one(f"#vitals-bp-{index}-position", Select).value,
-            "site": self.query_one(f"#vitals-bp-{index}-site", Select).value,
-        }
-        if field.not_taken is not None:
-            parts = {
-                kind: Measurement(kind=kind, unit="mm[Hg]", not_taken=field.not_taken)
-                for kind in ("systolic", "diastolic")
-            }
-            return BloodPressure(**parts, **where)
-        text = field.text.strip()
-        if not text:
-            return None
-        systolic, diastolic = check_blood_pressure(text, age_years=self.age, system=self.system)
-        kept = self._kept_time("blood_pressure", f"{systolic.entered}/{diastolic.entered}")
-        return BloodPressure(
-            systolic=to_measurement(systolic, **kept),
-            diastolic=to_measurement(diastolic, **kept),
-            **where,
-        )

@@ -17,7 +17,7 @@ from kiosk.units import symbol
 from kiosk.validators import VitalCheck, check_blood_pressure, check_vital
 from kiosk.validators.kinds import format_number
 from kiosk.validators.vitals import System
-from kiosk.widgets.measurement import Reading
+from kiosk.widgets.reading import Reading
 
 SEVERITY: dict[str, int] = {
     "normal": 0,

@@ -18,104 +18,24 @@ Flags are words as well as colours (``error`` class for critical and unreadable 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
-from textual.validation import ValidationResult, Validator
+from textual.validation import Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
+from kiosk.widgets.field_input import MAX_TEXT, FieldInput
+from kiosk.widgets.reading import (
+    EMPTY,
+    FLAG_WORDS,
+    NOT_TAKEN_OPTIONS,
+    Reading,
+    ReadingValidator,
+)
 from kiosk.widgets.trend import Trend
-
-NOT_TAKEN_OPTIONS: list[tuple[str, str]] = [
-    ("taken", "taken"),
-    ("refused", "refused"),
-    ("not done", "not-done"),
-    ("unable", "unable"),
-]
-"""The "not taken" choice beside each field: the model's NotTakenReason, or "taken"."""
-
-FLAG_WORDS: dict[str, tuple[str, str]] = {
-    "critical-high": ("CRITICAL HIGH", "error"),
-    "critical-low": ("CRITICAL LOW", "error"),
-    "high": ("high", "warning"),
-    "low": ("low", "warning"),
-    "normal": ("normal", "normal"),
-}
-"""Range status -> (the word shown, the CSS class that colours it)."""
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What a field shows for its current text."""
-
-    valid: bool
-    """False when the text cannot be saved (unreadable or impossible): blocks Next."""
-    echo: str = ""
-    """The canonical value as read, e.g. "= 37.0 °C"; empty when nothing sensible was read."""
-    status: str | None = None
-    """The range status of the reading (the worse part of a blood pressure)."""
-    message: str = ""
-    """Plain words for the MA: why the text is refused, or advice on a valid reading."""
-    value: float | None = None
-    """The canonical value (systolic for a blood pressure), for live BMI and trends."""
-
-    @property
-    def empty(self) -> bool:
-        return self.valid and not self.echo
-
-
-EMPTY = Reading(valid=True)
-
-
-MAX_TEXT = 40
-"""Longest text a measurement field takes (the core reads at most this much)."""
-
-
-class FieldInput(Input):
-    """An Input whose virtual width does not follow its text.
-
-    Textual's Input sets ``virtual_size`` from the text width on every change, and
-    ``virtual_size`` is a layout-triggering reactive: each keystroke would lay out the whole
-    vitals screen (~200 widgets, tens of ms on a slow kiosk). The text is capped at
-    :data:`MAX_TEXT`, so a constant virtual width is always wide enough, scrolling still
-    follows the cursor, and a keystroke only repaints.
-    """
-
-    @property
-    def content_width(self) -> int:
-        return max(super().content_width, MAX_TEXT + 1)
-
-
-class ReadingValidator(Protocol):
-    """A Textual validator that can also describe its text for the live echo."""
-
-    def read(self, text: str) -> Reading: ...
-
-    def validate(self, value: str) -> ValidationResult: ...
-
-
-ROOMY_WIDTH = 100
-ROOMY_HEIGHT = 40
-"""From this size up, form widgets keep their borders (3-row touch targets)."""
-
-
-def fit_density(screen: Screen[Any]) -> None:
-    """Bordered touch targets when the terminal is roomy, compact 1-row widgets otherwise.
-
-    The step base compacts by height alone; a measurement row holds four controls, so at 80
-    columns it must stay compact even on a tall terminal. Sets ``-roomy`` on the screen (the
-    stylesheet widens the controls then; DEFAULT_CSS is scoped and cannot see the screen).
-    """
-    roomy = screen.size.width >= ROOMY_WIDTH and screen.size.height >= ROOMY_HEIGHT
-    screen.set_class(roomy, "-roomy")
-    for widget in screen.query("#step-body Input, #step-body Select, #step-body Button.small"):
-        widget.compact = not roomy  # type: ignore[attr-defined]
 
 
 class MeasurementField(Widget):
@@ -258,10 +178,6 @@ class MeasurementField(Widget):
     def set_not_taken(self, reason: str | None) -> None:
         self.query_one(f"#{self.input_id}-nt", Select).value = reason or "taken"
 
-    def set_text(self, text: str) -> None:
-        """Replace the text as if typed (the echo and flag follow)."""
-        self.input.value = text
-
     def check(self, *, required: bool = False) -> bool:
         """Validate now (as on Next): show the message under the field; True if savable.
 
@@ -297,15 +213,6 @@ class MeasurementField(Widget):
         if text.strip() and not self.reading.valid and self.not_taken is None:
             self.input.validate(text)
             self._show_message(self.reading.message)
-
-    def set_previous(self, text: str) -> None:
-        for label in self.query(".mf-prev").results(Label):
-            label.update(text)
-
-    def set_trend_history(self, values: Sequence[float | None]) -> None:
-        self._trend = list(values)
-        if self._trend_widget is not None:
-            self._trend_widget.set_values([*values, self.reading.value])
 
     # ------------------------------------------------------------------ events
 

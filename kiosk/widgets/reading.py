@@ -1,0 +1,60 @@
+"""What a measurement field shows for its text: the Reading, its flag words, "not taken".
+
+Shared by the field widget and the validator adapters (``kiosk.validators.textual``), which
+turn the core's check into a :class:`Reading`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from textual.validation import ValidationResult
+
+NOT_TAKEN_OPTIONS: list[tuple[str, str]] = [
+    ("taken", "taken"),
+    ("refused", "refused"),
+    ("not done", "not-done"),
+    ("unable", "unable"),
+]
+"""The "not taken" choice beside each field: the model's NotTakenReason, or "taken"."""
+
+FLAG_WORDS: dict[str, tuple[str, str]] = {
+    "critical-high": ("CRITICAL HIGH", "error"),
+    "critical-low": ("CRITICAL LOW", "error"),
+    "high": ("high", "warning"),
+    "low": ("low", "warning"),
+    "normal": ("normal", "normal"),
+}
+"""Range status -> (the word shown, the CSS class that colours it)."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a field shows for its current text."""
+
+    valid: bool
+    """False when the text cannot be saved (unreadable or impossible): blocks Next."""
+    echo: str = ""
+    """The canonical value as read, e.g. "= 37.0 °C"; empty when nothing sensible was read."""
+    status: str | None = None
+    """The range status of the reading (the worse part of a blood pressure)."""
+    message: str = ""
+    """Plain words for the MA: why the text is refused, or advice on a valid reading."""
+    value: float | None = None
+    """The canonical value (systolic for a blood pressure), for live BMI and trends."""
+
+    @property
+    def empty(self) -> bool:
+        return self.valid and not self.echo
+
+
+EMPTY = Reading(valid=True)
+
+
+class ReadingValidator(Protocol):
+    """A Textual validator that can also describe its text for the live echo."""
+
+    def read(self, text: str) -> Reading: ...
+
+    def validate(self, value: str) -> ValidationResult: ...
