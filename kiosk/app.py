@@ -139,8 +139,6 @@ class KioskApp(App[None]):
     @work(exclusive=True, group="session", exit_on_error=False, name="session")
     async def _session(self) -> None:
         """Sign in (or take over from the lock), run the intake loop, sign out; forever."""
-        from kiosk.flow import Intake
-
         while True:
             if self._next_staff is not None:
                 self.staff_id, self._next_staff = self._next_staff, None
@@ -157,6 +155,8 @@ class KioskApp(App[None]):
             self._sign_out_pending = False
             self._last_input = time.monotonic()
             assert self.core is not None
+            from kiosk.flow import Intake  # the models (pydantic): never before the first frame
+
             await Intake(self, self.core, self.staff_id).run()
             self._record_sign_out()
 

@@ -57,10 +57,24 @@ def _seed_demo(data_dir: Path) -> None:
 
 
 def _warm_imports() -> None:
-    """Import the validators (and pint) now, in the background, not on the first keystroke."""
+    """Import the validators (pint), the models and the step screens now, in the background,
+    so neither the first keystroke nor the first step waits for them."""
     import importlib
 
-    for name in ("kiosk.validators", "kiosk.scoring"):
+    for name in (
+        "kiosk.validators",
+        "kiosk.scoring",
+        "kiosk.flow",
+        "kiosk.screens.patient",
+        "kiosk.screens.identity",
+        "kiosk.screens.register",
+        "kiosk.screens.demographics",
+        "kiosk.screens.history",
+        "kiosk.screens.complaint",
+        "kiosk.screens.vitals",
+        "kiosk.screens.poc",
+        "kiosk.screens.review",
+    ):
         try:
             importlib.import_module(name)
         except ImportError:  # the validators may not be installed in a partial checkout
