@@ -140,7 +140,7 @@ class VitalsScreen(VitalsForm):
             trend=trend_values(self.past, spec.name) if spec.trend else None,
             extras=extras,
             id=f"{spec.widget_id}-field",
-            classes="vitals-field" + (" vitals-span" if extras else ""),
+            classes="vitals-field " + ("vitals-span" if extras else "vitals-cell"),
         )
 
     def _bp_field(self, index: int, bp: BloodPressure | None) -> MeasurementField:

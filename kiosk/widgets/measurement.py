@@ -47,6 +47,8 @@ class MeasurementField(Widget):
         width: 1fr;
         & > .mf-row { height: auto; width: 1fr; }
         & > .mf-status { height: auto; width: 1fr; padding-left: 14; }
+        & .mf-now { height: auto; width: 1fr; }
+        & .mf-past { height: auto; width: auto; }
         & .mf-label { width: 15; height: 1; text-style: bold; }
         & .mf-input { width: 13; margin-right: 1; }
         & .mf-extra { width: 13; margin-right: 1; }
@@ -141,13 +143,15 @@ class MeasurementField(Widget):
                 tooltip="Mark this reading as not taken, with the reason",
             )
         with Horizontal(classes="mf-status"):
-            yield self._echo
-            yield self._flag
-            yield self._message
-            if self._previous:
-                yield Label(self._previous, classes="mf-prev", markup=False)
-            if self._trend_widget is not None:
-                yield self._trend_widget
+            with Horizontal(classes="mf-now"):
+                yield self._echo
+                yield self._flag
+                yield self._message
+            with Horizontal(classes="mf-past"):
+                if self._previous:
+                    yield Label(self._previous, classes="mf-prev", markup=False)
+                if self._trend_widget is not None:
+                    yield self._trend_widget
 
     def _as_validator(self) -> Validator:
         validator = self.validator
