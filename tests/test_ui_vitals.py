@@ -305,3 +305,32 @@ async def test_a_burst_of_keys_lands_in_the_right_fields(
         assert screen.query_one("#vitals-pulse", Input).value == "135"
         assert rr.value == "abc"
         assert screen.query_one("#vitals-temp", Input).value == "22"  # typed ahead
+
+
+async def test_saved_readings_and_not_taken_choices_come_back(
+    context: Callable[..., StepContext],
+) -> None:
+    """A draft's saved vitals fill the fields; form_text (Back) overrides them."""
+    first = harness(new_draft(), context())
+    async with first.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        set_text(screen, vitals_bp_0="118/76", vitals_temp="37.1C", vitals_weight="80 kg")
+        field(screen, "vitals-rr").set_not_taken("unable")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: first.outcomes, "the outcome")
+    saved = first.outcomes[0].encounter
+    assert saved.vitals.respiratory_rate[0].not_taken == "unable"
+    draft = saved.model_copy(update={"form_text": {"vitals-pulse-nt": "refused"}})
+    again = harness(draft, context())
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        assert screen.query_one("#vitals-bp-0", Input).value == "118/76"
+        assert echo(screen, "vitals-temp") == "= 37.1 °C"
+        assert field(screen, "vitals-rr").not_taken == "unable"
+        assert field(screen, "vitals-pulse").not_taken == "refused"
+        assert screen.query_one("#vitals-pulse", Input).disabled
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: again.outcomes, "the outcome")
+    vitals = again.outcomes[0].encounter.vitals
+    assert vitals.temperature[0].taken_at == saved.vitals.temperature[0].taken_at  # unchanged
+    assert vitals.pulse[0].not_taken == "refused"
