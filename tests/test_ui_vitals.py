@@ -334,3 +334,17 @@ async def test_saved_readings_and_not_taken_choices_come_back(
     vitals = again.outcomes[0].encounter.vitals
     assert vitals.temperature[0].taken_at == saved.vitals.temperature[0].taken_at  # unchanged
     assert vitals.pulse[0].not_taken == "refused"
+
+
+async def test_weight_and_height_swapped_are_caught(context: Callable[..., StepContext]) -> None:
+    app = harness(new_draft(), context(unit_system="metric"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        set_text(screen, vitals_height="80", vitals_weight="178")  # each possible alone
+        bmi = screen.query_one("#vitals-bmi", Label)
+        await wait_for(pilot, lambda: "swapped" in str(bmi.content), "the live warning")
+        assert bmi.has_class("warning")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: "swapped" in message(screen, "vitals-weight"), "message")
+        assert "swapped" in message(screen, "vitals-height")
+        assert app.outcomes == []
