@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Label
+from textual.widgets import Button, Label, Static
 
 KEYS: list[tuple[str, str, str]] = [
     # (where, key, what it does)
@@ -43,6 +44,19 @@ KEYS: list[tuple[str, str, str]] = [
 ]
 
 
+def key_table() -> Table:
+    """KEYS as a table whose last column wraps, so nothing is cut off at 80 columns."""
+    table = Table(box=None, expand=True, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Where", no_wrap=True, style="dim")
+    table.add_column("Key", no_wrap=True, style="bold")
+    table.add_column("What it does", ratio=1)
+    previous = ""
+    for where, key, what in KEYS:
+        table.add_row(where if where != previous else "", key, what)
+        previous = where
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     """Lists KEYS; Esc, F1, ? or the Close button return to where the MA was."""
 
@@ -51,13 +65,9 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body", can_focus=False):
+        with VerticalScroll(id="help-body"):
             yield Label("Keys  —  every key also has a button on screen", id="help-title")
-            table: DataTable[str] = DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Where", "Key", "What it does")
-            for row in KEYS:
-                table.add_row(*row)
-            yield table
+            yield Static(key_table(), id="help-keys")
         yield Button("Close  Esc", id="help-close", variant="primary", action="screen.close")
 
     def action_close(self) -> None:

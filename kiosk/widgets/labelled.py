@@ -7,6 +7,7 @@ it is hidden while empty. ``show_error`` marks the input ``-flagged`` (not Textu
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
@@ -31,6 +32,9 @@ class LabelledInput(Vertical):
     }
     LabelledInput.-required .labelled-label {
         text-style: bold;
+    }
+    LabelledInput.-focused .labelled-label {
+        text-style: reverse bold;
     }
     LabelledInput Input {
         width: 1fr;
@@ -76,6 +80,13 @@ class LabelledInput(Vertical):
         message = Static("", classes="labelled-message")
         message.display = False
         yield message
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The focused field's label in reverse video (visible at 16 colours too)."""
+        self.add_class("-focused")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.remove_class("-focused")
 
     @property
     def input(self) -> Input:

@@ -38,12 +38,21 @@ class NavBar(Horizontal):
         yield Button("Back  Esc", id="nav-back", action="screen.back")
         yield Button("Help  F1", id="nav-help", action="app.help")
         if self._show_leave:
-            yield Button("Leave  Ctrl+E", id="nav-leave", variant="warning", action="screen.leave")
+            # no colour variant: a warning background loses its text at 16 colours
+            yield Button("Leave  Ctrl+E", id="nav-leave", action="screen.leave")
         yield Button(self._next_label, id="nav-next", variant="primary", action="screen.next")
 
     def set_next_label(self, label: str) -> None:
         """Let a step rename Next (e.g. "Sign" on the review step)."""
         self.query_one("#nav-next", Button).label = label
+
+
+def key_name(key: str) -> str:
+    """ "ctrl+p" -> "Ctrl+P", "f1" -> "F1": the same spelling as on the buttons."""
+    first = key.split(",")[0]
+    return "+".join(
+        part.upper() if len(part) <= 2 else part.capitalize() for part in first.split("+")
+    )
 
 
 class KeyLine(Static):
@@ -74,6 +83,5 @@ class KeyLine(Static):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = self.app.get_key_display(binding)
-            shown.append(f"[b]{key}[/b] {binding.description}")
-        self.update("  ".join(shown))
+            shown.append(f"{key_name(binding.key)} {binding.description}")
+        self.update("  ·  ".join(shown))
