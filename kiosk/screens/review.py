@@ -15,6 +15,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Label
 
 from kiosk.models import Encounter
@@ -29,6 +30,7 @@ class ReviewScreen(StepScreen):
     STEP = "review"
     TITLE = "Review and sign"
     AUTO_FOCUS = "#review-notified, #nav-next"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+g", "next", "Sign", priority=True, id="review.sign"),
         Binding("ctrl+k", "notified", "Provider notified", priority=True, id="review.notified"),
@@ -38,9 +40,22 @@ class ReviewScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         draft = self.draft
+        yield Label("", id="review-status", classes="review-status")
+        with Horizontal(id="review-columns"):
+            with Vertical(id="review-findings", classes="review-column"):
+                yield from self._findings(draft)
+            with Vertical(id="review-record", classes="review-column"):
+                yield from self._section("Patient", self._patient_lines())
+                yield from self._section("Chief complaint", self._complaint_lines())
+                yield from self._section("History", self._history_lines())
+                yield from self._section("Vital signs", vitals_lines(draft))
+                yield from self._section("Point-of-care tests", poc_lines(draft))
+
+    def _findings(self, draft: Encounter) -> ComposeResult:
+        """What blocks signing, the flags, the acknowledgement and the scores (read first:
+        the left column when wide, the top when narrow)."""
         problems = blockers(draft, tuple(self.ctx.settings.required_fields))
         found = flags(draft)
-        yield Label("", id="review-status", classes="review-status")
         if problems:
             yield Label("Cannot sign yet:", classes="review-heading review-blocked")
             for problem in problems:
@@ -63,11 +78,6 @@ class ReviewScreen(StepScreen):
         yield Label("Scores", classes="review-heading")
         for line, severity in score_lines(draft):
             yield Label(line, classes=f"review-line review-score {severity}".strip(), markup=False)
-        yield from self._section("Patient", self._patient_lines())
-        yield from self._section("Chief complaint", self._complaint_lines())
-        yield from self._section("History", self._history_lines())
-        yield from self._section("Vital signs", vitals_lines(draft))
-        yield from self._section("Point-of-care tests", poc_lines(draft))
 
     def _section(self, title: str, lines: list[str]) -> ComposeResult:
         yield Label(title, classes="review-heading")
@@ -78,7 +88,7 @@ class ReviewScreen(StepScreen):
         p = self.draft.patient
         age = p.age_on(self.draft.day)
         years = f"{int(age)} y" if age >= 2 else f"{int(age * 12)} months"
-        lines = [f"{p.display_name}  DOB {p.birth_date.isoformat()} ({years})  {p.sex}"]
+        lines = [f"{p.display_name}  DOB {p.birth_date.isoformat()} ({years})  sex: {p.sex}"]
         insurance = self.draft.insurance
         if insurance.self_pay:
             lines.append("Insurance: self-pay")
