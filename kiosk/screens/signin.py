@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from kiosk.screens.base import ENTER, advance, after_pending_keys
 
@@ -53,7 +53,6 @@ class SignInScreen(Screen[str]):
             self.core_ready(self._demo_credentials)
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="")
         with Vertical(id="signin-box"):
             yield Label(self._clinic or "Exam-room intake", id="signin-clinic")
             yield Label("Staff id", classes="field-label")
@@ -67,7 +66,8 @@ class SignInScreen(Screen[str]):
                 yield Button(
                     "Sign in  Enter", id="signin-go", variant="primary", action="screen.sign_in"
                 )
-        yield Footer(show_command_palette=False)
+        # one line of text, not Header/Footer: they are the dearest widgets of the first frame
+        yield Static("F1 help  ·  Enter sign in  ·  Ctrl+Q quit", id="signin-keys")
 
     # ------------------------------------------------------------------ app -> screen
 
