@@ -169,10 +169,11 @@ class HistoryScreen(StepScreen):
             placeholder="e.g. 2 drinks a week, none",
         )
         yield LabelledInput("Other substances", id="history-substances", value=h.social.substances)
-        yield Tick("Reviewed with the patient  Ctrl+K", value=h.reviewed, id="history-reviewed")
+        # the message above the box: Next scrolls to the box, the last line of the step
         message = Static("", id="history-message", classes="error message")
         message.display = False
         yield message
+        yield Tick("Reviewed with the patient  Ctrl+K", value=h.reviewed, id="history-reviewed")
 
     # ------------------------------------------------------------------ rows
 
