@@ -161,7 +161,14 @@ def test_the_scan_would_notice_textual() -> None:
 
 
 def test_import_linter_contract_is_kept() -> None:
-    from importlinter.cli import lint_imports
-
+    # In a child process: import-linter calls logging.config.dictConfig, which would disable
+    # every logger already created in this test process (and hide their records from caplog).
     config = str(REPO / "pyproject.toml")
-    assert lint_imports(config_filename=config, no_cache=True, no_logo=True) == 0
+    code = (
+        "import sys; from importlinter.cli import lint_imports; "
+        f"sys.exit(lint_imports(config_filename={config!r}, no_cache=True, no_logo=True))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
