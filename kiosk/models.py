@@ -106,7 +106,7 @@ class Patient(KioskModel):
 
     @property
     def display_name(self) -> str:
-        """"Family, Given" as on a wristband."""
+        """The name as on a wristband: "Family, Given"."""
         return f"{self.family_name}, {self.given_name}"
 
     def age_on(self, day: date) -> float:
@@ -284,9 +284,9 @@ class BloodPressure(KioskModel):
     systolic: Measurement
     diastolic: Measurement
     position: Literal["sitting", "standing", "lying"] = "sitting"
-    site: Literal[
-        "left-arm", "right-arm", "left-wrist", "right-wrist", "left-leg", "right-leg"
-    ] = "left-arm"
+    site: Literal["left-arm", "right-arm", "left-wrist", "right-wrist", "left-leg", "right-leg"] = (
+        "left-arm"
+    )
     cuff: Literal["adult", "large-adult", "small-adult", "child", "thigh"] = "adult"
 
     @model_validator(mode="after")

@@ -5,9 +5,9 @@ includes ``deploy/sshd_kiosk.conf`` with three things changed for the test: ``Ma
 becomes ``Match User <the user running the tests>``, and ForceCommand/SetEnv point at this
 checkout's wrapper, this interpreter and a temporary data folder. The client key names its room
 in authorized_keys (``environment="KIOSK_ROOM=..."``), as deploy/README.md describes. ``UsePAM
-no`` keeps PAM (and pam_loginuid inside containers) out of it. The keys live in a folder sshd's StrictModes accepts
-(under /run when the tests run as root; otherwise StrictModes is turned off, as /tmp is
-world-writable, which StrictModes rejects).
+no`` keeps PAM (and pam_loginuid inside containers) out of it. The keys live in a folder
+sshd's StrictModes accepts (under /run when the tests run as root; otherwise StrictModes is
+turned off, as /tmp is world-writable, which StrictModes rejects).
 
 Then ssh runs inside tmux like a thin client: sign in, pick a patient, type mid-intake, and
 kill -9 the ssh client. sshd hangs up the terminal; the kiosk must save the draft and exit.
