@@ -9,7 +9,7 @@ nothing of the patient stays on screen.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk.models import Encounter, Patient, utcnow
 from kiosk.screens.base import StepScreen
@@ -129,6 +129,8 @@ class Intake:
             if not await self.app.push_screen_wait(IdentityScreen(patient)):
                 continue
             draft = await self._resume_for(patient)
+            if draft == "cancel":
+                continue
             if draft is not None:
                 return draft
             previous = await asyncio.to_thread(self.store.last_encounter, patient.id)
@@ -152,19 +154,30 @@ class Intake:
             f"Resume the unfinished intake of {p.family_name.upper()}, {p.given_name} "
             f"(born {p.birth_date:%Y-%m-%d}) at the {draft.draft_step or 'first'} step?"
         )
-        if not await self.app.push_screen_wait(ConfirmModal(question, yes="Resume", no="Not now")):
+        offer = ConfirmModal(question, yes="Resume the intake", no="Not now  (Esc)")
+        if not await self.app.push_screen_wait(offer):
             return None
         if not await self.app.push_screen_wait(IdentityScreen(draft.patient)):
             return None
         return draft
 
-    async def _resume_for(self, patient: Patient) -> Encounter | None:
-        """Picking the patient whose draft is open: offer to resume it."""
+    async def _resume_for(self, patient: Patient) -> Encounter | Literal["cancel"] | None:
+        """Picking the patient whose draft is open: offer to resume it.
+
+        The draft, None to start over (the draft discarded), or "cancel" (Esc: draft kept)."""
         draft = await asyncio.to_thread(self._load_draft)
         if draft is None or draft.patient.id != patient.id:
             return None
-        question = f"Resume this patient's unfinished intake at the {draft.draft_step} step?"
-        if await self.app.push_screen_wait(ConfirmModal(question, yes="Resume", no="Start over")):
+        question = (
+            f"Resume this patient's unfinished intake at the {draft.draft_step} step? "
+            "Esc goes back to the list and keeps the draft."
+        )
+        answer = await self.app.push_screen_wait(
+            ConfirmModal(question, yes="Resume", no="Start over (discard)", focus="yes")
+        )
+        if answer is None:
+            return "cancel"
+        if answer:
             return draft
         await asyncio.to_thread(self.app.discard_draft, draft)
         return None

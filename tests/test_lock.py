@@ -189,7 +189,7 @@ async def test_sign_out_leaves_nothing_of_the_patient(data_dir: Path) -> None:
         await open_rivera(pilot)
         await pilot.press("ctrl+o")
         await wait_screen(pilot, "ConfirmModal")
-        await pilot.press("y")
+        await pilot.press("tab", "enter")  # from "Stay" to "Leave the intake"
         await wait_screen(pilot, "SignInScreen")
         assert app.staff_id is None
         assert app.draft is None
@@ -218,7 +218,7 @@ async def test_the_audit_trail_of_a_session_verifies_and_shows_an_edit(data_dir:
         await wait_screen(pilot, "DemographicsScreen")
         await pilot.press("ctrl+o")
         await wait_screen(pilot, "ConfirmModal")
-        await pilot.press("y")
+        await pilot.press("tab", "enter")  # from "Stay" to "Leave the intake"
         await wait_screen(pilot, "SignInScreen")
     trail = AuditTrail(data_dir)
     session = [

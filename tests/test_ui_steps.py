@@ -180,7 +180,7 @@ async def test_back_keeps_everything_typed_including_invalid_text(data_dir: Path
         await pilot.press("ctrl+b")
         # Back from the first step asks before leaving the intake
         await wait_screen(pilot, "ConfirmModal")
-        await pilot.press("n")
+        await pilot.press("escape")  # Stay
         demo = await wait_screen(pilot, "DemographicsScreen")
         assert demo.query_one("#demographics-phone", Input).value == "not a phone"
         fill(demo, demographics_phone="")
@@ -248,7 +248,7 @@ async def test_leaving_asks_first_and_the_draft_resumes(data_dir: Path) -> None:
         ident.query_one("#identity-dob", Checkbox).value = True
         await pilot.press("ctrl+n")
         await wait_screen(pilot, "ConfirmModal")
-        await pilot.press("y")
+        await pilot.press("enter")  # the focused button: Resume
         comp = await wait_screen(pilot, "ComplaintScreen")
         assert comp.query_one("#complaint-text", Input).value == "cough for a week"
         assert comp.query_one("#complaint-onset", Input).value == "last Monday"
@@ -268,7 +268,7 @@ async def test_a_dropped_session_is_offered_for_resume_at_sign_in(data_dir: Path
         question = str(modal.query_one("#confirm-question", Static).render())
         assert "RIVERA, Ana" in question
         assert "demographics" in question
-        await pilot.press("y")
+        await pilot.press("tab", "enter")  # from "Not now" to "Resume the intake"
         ident = await wait_screen(pilot, "IdentityScreen")  # identity again: who is in the room
         ident.query_one("#identity-name", Checkbox).value = True
         ident.query_one("#identity-dob", Checkbox).value = True

@@ -1,8 +1,14 @@
-"""A yes/no modal; one method serves both the key and the button (davep's confirm dialog)."""
+"""A question with two labelled buttons, safe against ordinary typing.
+
+The dialog has no single-letter keys: an MA typing a name while it pops up (a resume offer
+after sign-in, say) must not answer it. It takes the focus (the safe button first), so keys
+never reach the screen beneath. Enter presses the focused button, Left/Right move between
+the buttons, and Esc gives the safe answer, ``None``: callers treat it as cancel / keep.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,8 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 
-class ConfirmModal(ModalScreen[bool]):
-    """Ask a question; dismiss with True (yes) or False (no / Esc)."""
+class ConfirmModal(ModalScreen[bool | None]):
+    """Ask a question; dismiss with True (yes), False (no) or None (Esc: the safe choice)."""
 
     DEFAULT_CSS = """
     ConfirmModal {
@@ -39,24 +45,32 @@ class ConfirmModal(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "answer(False)", "No", priority=True),
-        Binding("y", "answer(True)", "Yes", show=False),
-        Binding("n", "answer(False)", "No", show=False),
+        Binding("escape", "answer(None)", "Cancel", priority=True),
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
     ]
 
-    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(
+        self,
+        question: str,
+        *,
+        yes: str = "Yes",
+        no: str = "No",
+        focus: Literal["yes", "no"] = "no",
+    ) -> None:
         super().__init__()
         self._question = question
         self._yes = yes
         self._no = no
+        self._focus = focus
 
     @classmethod
     def leave_intake(cls) -> ConfirmModal:
         """The question asked before an unfinished encounter is left."""
         return cls(
             "Leave this intake? The draft is kept and can be resumed.",
-            yes="Leave  (Y)",
-            no="Stay  (N / Esc)",
+            yes="Leave the intake",
+            no="Stay  (Esc)",
         )
 
     def compose(self) -> ComposeResult:
@@ -69,7 +83,7 @@ class ConfirmModal(ModalScreen[bool]):
                 )
 
     def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
+        self.query_one(f"#confirm-{self._focus}", Button).focus()
 
-    def action_answer(self, answer: bool) -> None:
+    def action_answer(self, answer: bool | None) -> None:
         self.dismiss(answer)
