@@ -88,7 +88,7 @@ class Intake:
 
     def _today(self) -> list[Patient]:
         """Today's appointments, patients seen today, and any patient with this MA's draft
-        (a new patient is in the directory only once an encounter is signed)."""
+        (an open intake belongs on today's list even before anything is signed)."""
         seen: dict[str, Patient] = {}
         drafts = [d.patient for d in self.store.drafts_for(self.staff_id)]
         for patient in [*drafts, *self.store.appointments(), *self.store.recent_patients()]:
@@ -122,7 +122,7 @@ class Intake:
                 patient = await self.app.push_screen_wait(
                     RegisterScreen(self._check_mrn, self._mrn_in_use)
                 )
-                if patient is None:
+                if patient is None or not await self._register(patient):
                     continue
             else:
                 patient = choice
@@ -136,6 +136,17 @@ class Intake:
             previous = await asyncio.to_thread(self.store.last_encounter, patient.id)
             return new_draft(patient, self.staff_id, self.core.settings.room, previous)
         return None
+
+    async def _register(self, patient: Patient) -> bool:
+        """Put the new patient in the store's directory at once, so a search finds them."""
+        from kiosk.errors import KioskError
+
+        try:
+            await asyncio.to_thread(self.store.register_patient, patient, staff=self.staff_id)
+        except KioskError as error:
+            self.app.notify(f"Not registered: {error}", severity="error", timeout=10)
+            return False
+        return True
 
     # ------------------------------------------------------------------ drafts
 

@@ -286,6 +286,11 @@ class Index:
         """Drop the cached directory (after the file was rewritten)."""
         self._directory, self._search, self._directory_offset = {}, {}, 0
 
+    def add_patient(self, patient: dict[str, Any]) -> None:
+        """Append one patient's demographics, fsynced: a registration survives a power cut."""
+        append_durable(self.directory_path, orjson.dumps(patient) + b"\n", sync=True)
+        self.directory()
+
     def note_patients(self, patients: Iterable[dict[str, Any]]) -> None:
         """Append demographics that are new or changed (usually nothing to write)."""
         known = self.directory()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from kiosk.errors import StoreError
-from kiosk.models import Encounter, new_id, utcnow
+from kiosk.models import Encounter, Patient, new_id, utcnow
 from kiosk.partitions import SEGMENT_SIZE, Docs, Partitions
 from kiosk.storage import ProcessLock, os_error_message
 from kiosk.store_index import Entry, Index
@@ -121,6 +121,25 @@ class WritesMixin:
             return self._save_locked(
                 encounter, self._who(staff or self.actor or encounter.staff_id), action
             )
+
+    def register_patient(self, patient: Patient, *, staff: str | None = None) -> None:
+        """Add a newly registered patient to the directory now, durable and audited "create".
+
+        Without this a new patient could be found only after an encounter was signed. The
+        same demographics again are a no-op; another patient with a registered MRN is refused.
+        """
+        who = self._who(staff)
+        doc = patient.model_dump(mode="json")
+        with self._writing("the new patient"):
+            known = self.index.patient(patient.id)
+            if known == doc:
+                return
+            if known is not None:
+                raise StoreError(
+                    "A patient with this MRN is already registered: search for them instead."
+                )
+            self.index.add_patient(doc)
+            self.audit.append("create", staff=who, patient_id=patient.id, detail="patient")
 
     def _writing(self, what: str) -> Writing:
         return Writing(self, what)

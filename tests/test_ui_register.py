@@ -1,0 +1,64 @@
+"""A patient registered at the kiosk can be found by search at once (80x24).
+
+Before, the directory learnt of a patient only when an encounter was signed, so backing out
+of the identity check (or a sign-out) left the new patient unfindable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+from ui_helpers import ROOM, fill, make_app, seed, sign_in, use_cheap_hashing, wait_for, wait_screen
+
+from kiosk.screens.identity import IdentityScreen
+from kiosk.screens.patient import PatientScreen
+from kiosk.screens.register import RegisterScreen
+from kiosk.store import EncounterStore
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path / "data"
+    seed(data)
+    monkeypatch.setenv("KIOSK_ROOM", ROOM)
+    use_cheap_hashing(monkeypatch)
+    return data
+
+
+async def test_a_new_patient_is_found_by_search_before_any_signing(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await wait_screen(pilot, PatientScreen)
+        await pilot.press("ctrl+r")
+        reg = await wait_screen(pilot, RegisterScreen)
+        fill(
+            reg,
+            register_family="Lindqvist",
+            register_given="Maja",
+            register_dob="1990-02-28",
+            register_mrn="MRN-3003",
+        )
+        await pilot.press("ctrl+n")
+        await wait_screen(pilot, IdentityScreen)
+        await pilot.press("escape")  # not confirmed after all: back to the list
+        screen = await wait_screen(pilot, PatientScreen)
+        assert isinstance(screen, PatientScreen)
+        fill(screen, patient_search="lindq")
+        await wait_for(pilot, lambda: screen.shown_query == "lindq", "the search results")
+        table = screen.query_one("#patient-table", DataTable)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["LINDQVIST, Maja"]
+        # registering the same MRN again is refused: it is in use now
+        await pilot.press("ctrl+r")
+        reg = await wait_screen(pilot, RegisterScreen)
+        fill(reg, register_family="Other", register_given="Person")
+        fill(reg, register_dob="1991-01-01", register_mrn="MRN-3003")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen is reg
+    store = EncounterStore(data_dir, staff_id="check")
+    assert [p.id for p in store.find_patients("maja")] == ["MRN-3003"]
+    assert [e.action for e in store.audit.entries(patient_id="MRN-3003")] == ["create"]
+    store.close()
