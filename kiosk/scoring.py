@@ -305,6 +305,22 @@ def news2_for(encounter: Encounter, *, spo2_scale: int = 1) -> News2 | None:
     )
 
 
+def news2_missing(encounter: Encounter) -> list[str]:
+    """The readings NEWS2 still needs (plain names, in chart order); [] when none is missing.
+
+    So the review can say "needs SpO2" rather than list all five when one is absent.
+    """
+    vitals = encounter.vitals
+    needed = (
+        ("respiratory rate", _latest_value(vitals.respiratory_rate)),
+        ("SpO2", _latest_value(vitals.spo2)),
+        ("systolic BP", _latest_value([bp.systolic for bp in vitals.blood_pressure])),
+        ("pulse", _latest_value(vitals.pulse)),
+        ("temperature", _latest_value(vitals.temperature)),
+    )
+    return [name for name, value in needed if value is None]
+
+
 def bmi_for(encounter: Encounter) -> float | None:
     """BMI from the newest taken weight and height, or None when either is missing."""
     weight = _latest_value(encounter.vitals.weight)

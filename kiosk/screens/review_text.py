@@ -19,6 +19,7 @@ from kiosk.scoring import (
     bmi_for,
     bp_category,
     news2_for,
+    news2_missing,
 )
 from kiosk.validators.cross import bmi_applicability
 from kiosk.widgets.past import shown
@@ -151,7 +152,7 @@ def score_lines(encounter: Encounter) -> list[tuple[str, str]]:
         if age < NEWS2_MIN_AGE_YEARS:
             lines.append("NEWS2: not used under 16 years")
         else:
-            lines.append("NEWS2: needs respiratory rate, SpO2, systolic BP, pulse, temperature")
+            lines.append(f"NEWS2: needs {', '.join(news2_missing(encounter))}")
     else:
         parts = " · ".join(f"{NEWS2_PARTS[k]} {v}" for k, v in score.components.items())
         severity = NEWS2_SEVERITY[score.risk]
