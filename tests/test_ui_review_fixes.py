@@ -9,14 +9,17 @@ from typing import Any
 
 import pytest
 from test_ui_review import known_encounter
-from textual.widgets import Label
-from ui_vitals_harness import StepHarness, make_context, step_screen
+from textual.widgets import Checkbox, Label
+from ui_vitals_harness import StepHarness, adult, make_context, step_screen, wait_for
 
-from kiosk.models import Vitals
+from kiosk.models import Encounter, PocTests, UrineDipstick, Vitals
 from kiosk.scoring import news2_missing
 from kiosk.screens.base import StepContext
+from kiosk.screens.poc import PocScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.review_text import score_lines
+from kiosk.widgets.dipstick import ChoiceRow
+from kiosk.widgets.tick import Tick
 
 SIZE = (80, 24)
 
@@ -59,3 +62,49 @@ async def test_review_screen_says_which_reading_news2_needs(
         lines = [str(label.content) for label in screen.query(".review-score").results(Label)]
         assert "NEWS2: needs SpO2" in lines
         assert not any("respiratory rate" in line for line in lines)
+
+
+def drawn(app: Any) -> list[str]:
+    """The screen's characters as drawn, no colour: what a monochrome terminal shows."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def test_provider_notified_shows_its_state_as_a_character(
+    context: Callable[..., StepContext],
+) -> None:
+    app = StepHarness(lambda: ReviewScreen(known_encounter(), context()))  # pulse 135: critical
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, ReviewScreen)
+        box = screen.query_one("#review-notified", Checkbox)
+        assert isinstance(box, Tick)
+        box.scroll_visible(animate=False)
+        await pilot.pause()
+        line = next(text for text in drawn(app) if "Provider notified" in text)
+        assert "▐ ▌" in line
+        assert "X" not in line.split("Provider")[0]
+        await pilot.press("ctrl+k")
+        await wait_for(pilot, lambda: box.value, "the tick")
+        await pilot.pause()
+        line = next(text for text in drawn(app) if "Provider notified" in text)
+        assert "▐X▌" in line
+
+
+async def test_dipstick_choice_shows_its_state_as_a_character(
+    context: Callable[..., StepContext],
+) -> None:
+    draft = Encounter(
+        staff_id="ma1",
+        patient=adult(),
+        identity_confirmed=True,
+        poc=PocTests(urine=UrineDipstick(protein="2+")),
+    )
+    app = StepHarness(lambda: PocScreen(draft, context()))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, PocScreen)
+        protein = screen.query_one("#poc-urine-protein", ChoiceRow)
+        protein.scroll_visible(animate=False)
+        await pilot.pause()
+        line = next(text for text in drawn(app) if "Protein" in text)
+        assert line.count("●") == 1  # one dot, on the chosen result only
+        assert "▐●▌ 2+" in line
+        assert "▐ ▌ 1+" in line
