@@ -89,8 +89,7 @@ def encounter_bundle(doc: Json, *, root: str | None = None) -> Json:
             "practitioner", practitioner, _create_if_absent("Practitioner", STAFF_SYSTEM, staff)
         )
     ]
-    ctx.encounter = ctx.ref("encounter")
-    ctx.add("encounter", _encounter(ctx, doc))
+    ctx.encounter = ctx.add("encounter", _encounter(ctx, doc))  # _encounter does not use it
     add_complaint(ctx, doc)
     add_vitals(ctx, doc)
     add_poc(ctx, doc)

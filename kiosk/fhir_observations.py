@@ -97,11 +97,15 @@ class Context:
         return {"reference": f"urn:uuid:{self.uid(key)}"}
 
     def add(self, key: str, resource: Json, request: Json | None = None) -> Json:
-        """Add ``resource`` under ``key``; without ``request`` it is a PUT to its own id."""
+        """Add ``resource`` under ``key``; without ``request`` it is a PUT to its own id.
+
+        Returns the reference to it (the same dict ``ref(key)`` would build, without hashing
+        again): keep it where a later resource points here.
+        """
         uid = self.uid(key)
         if request is None:
             resource["id"] = uid
-            request = {"method": "PUT", "url": f"{resource['resourceType']}/{uid}"}
+            request = {"method": "PUT", "url": resource["resourceType"] + "/" + uid}
         url = "urn:uuid:" + uid
         self.entries.append({"fullUrl": url, "resource": resource, "request": request})
         return {"reference": url}
@@ -210,20 +214,26 @@ def add_vitals(ctx: Context, doc: Json) -> None:
     vitals = doc["vitals"]
     members: list[Json] = []
     times: list[str] = []
+    add, append_member, append_time = ctx.add, members.append, times.append
     for index, bp in enumerate(vitals.get("blood_pressure", ())):
-        members.append(ctx.add(f"blood_pressure/{index}", _blood_pressure(ctx, bp)))
-        times.append(bp["systolic"]["taken_at"])
+        append_member(add(f"blood_pressure/{index}", _blood_pressure(ctx, bp)))
+        append_time(bp["systolic"]["taken_at"])
+    derived: dict[str, Json] = {}  # weight and height references, for BMI's derivedFrom
     for name in SINGLE_VITALS:
         for index, measurement in enumerate(vitals.get(name, ())):
-            members.append(ctx.add(f"{name}/{index}", _single(ctx, name, measurement)))
-            times.append(measurement["taken_at"])
+            key = f"{name}/{index}"
+            reference = add(key, _single(ctx, name, measurement))
+            append_member(reference)
+            append_time(measurement["taken_at"])
+            if name in ("weight", "height"):
+                derived[key] = reference
     computed = adult_bmi(doc)
     if computed is not None:
         value, w, h = computed
         when = latest([vitals["weight"][w]["taken_at"], vitals["height"][h]["taken_at"]])
         obs = observation(ctx, BMI, VITAL_SIGNS, when)
         obs["valueQuantity"] = quantity(value, "kg/m2")
-        obs["derivedFrom"] = [ctx.ref(f"weight/{w}"), ctx.ref(f"height/{h}")]
+        obs["derivedFrom"] = [derived[f"weight/{w}"], derived[f"height/{h}"]]
         members.append(ctx.add("bmi", obs))
     if members:
         panel = observation(ctx, VITALS_PANEL, VITAL_SIGNS, latest(times))

@@ -414,3 +414,29 @@ def test_a_loose_folder_mode_is_not_mistaken_for_damage(data_dir: Path, tmp_path
     assert export(data_dir, "--format", "csv", "--out", str(out)) == 0
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     assert len(out.read_text(encoding="utf-8").splitlines()) == 4
+
+
+def test_large_export_hints_writeback_and_keeps_every_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``WRITEBACK_EVERY`` bytes the file asks the kernel to write out and drop what it
+    has; the file still ends up whole, in order, and mode 0600."""
+    monkeypatch.setattr(kiosk.export, "WRITE_BUFFER", 8192)
+    monkeypatch.setattr(kiosk.export, "WRITEBACK_EVERY", 32768)
+    hints: list[tuple[int, int, int, int]] = []
+    real = os.posix_fadvise
+
+    def spy(fd: int, offset: int, length: int, advice: int) -> None:
+        hints.append((fd, offset, length, advice))
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", spy)
+    target = tmp_path / "big.ndjson"
+    lines = [orjson.dumps({"n": n, "pad": "x" * (n % 700)}) + b"\n" for n in range(2000)]
+    with atomic_output(target) as out:
+        for line in lines:
+            out.write(line)
+    assert target.read_bytes() == b"".join(lines)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert len(hints) >= sum(map(len, lines)) // (32768 + 8192)  # ~740 KB: about 18 hints
+    assert {h[3] for h in hints} == {os.POSIX_FADV_DONTNEED}
