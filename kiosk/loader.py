@@ -39,6 +39,7 @@ def load_core(args: argparse.Namespace) -> Core:
     from kiosk.store import EncounterStore
 
     settings = settings_from_args(args)
+    apply_ranges(settings)
     data_dir = settings.active_data_dir
     if settings.demo:
         _seed_demo(data_dir)
@@ -47,6 +48,15 @@ def load_core(args: argparse.Namespace) -> Core:
     credentials = staff.ensure_demo_account() if settings.demo else None
     _warm_imports()
     return Core(settings, store, staff, credentials)
+
+
+def apply_ranges(settings: Settings) -> None:
+    """Make the clinic's ``ranges_file`` (unset: the packaged table) the one every vital is
+    classified by. A malformed file raises ConfigError naming the file, key and reason,
+    which the sign-in screen and the CLI show as one line."""
+    from kiosk.validators.ranges import use_ranges
+
+    use_ranges(settings.ranges_file)
 
 
 def _seed_demo(data_dir: Path) -> None:

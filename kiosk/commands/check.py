@@ -27,13 +27,23 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kiosk.config import settings_from_args
-    from kiosk.errors import StoreError
+    from kiosk.errors import ConfigError, StoreError
     from kiosk.store_check import check_store
+    from kiosk.validators.ranges import use_ranges
 
-    data_dir = Path(settings_from_args(args).active_data_dir)
+    settings = settings_from_args(args)
+    data_dir = Path(settings.active_data_dir)
     if not data_dir.is_dir():
         raise StoreError(f"There is no data folder at {data_dir}.")
+    try:  # the clinic's range table must load, or the kiosk will not start
+        use_ranges(settings.ranges_file)
+        ranges_problem = None
+    except ConfigError as error:
+        ranges_problem = str(error)
     report = check_store(data_dir, repair=args.repair, staff=f"admin:{getpass.getuser()}")
+    print(f"Range table: {settings.ranges_file or 'packaged (config/ranges.toml)'}")
+    if ranges_problem is not None:
+        print(f"Problem: {ranges_problem}")
     print(f"Data folder: {data_dir}")
     print(f"Encounters: {report.encounters} in {report.files} files")
     print(f"Audit trail: {report.audit_entries} entries")
@@ -41,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"Repaired: {line}")
     for line in report.problems:
         print(f"Problem: {line}")
-    if report.ok:
+    if report.ok and ranges_problem is None:
         print("No problems found." if not report.repaired else "All problems repaired.")
         return 0
     if not args.repair:

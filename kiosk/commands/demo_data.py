@@ -43,8 +43,11 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from kiosk.config import settings_from_args
+    from kiosk.validators.ranges import use_ranges
 
-    data_dir = Path(settings_from_args(args).active_data_dir)
+    settings = settings_from_args(args)
+    use_ranges(settings.ranges_file)  # the synthetic readings are flagged by the clinic's table
+    data_dir = Path(settings.active_data_dir)
     if args.count < 0:
         raise SystemExit("kiosk demo-data: --count must be 0 or more")
     started = time.perf_counter()
