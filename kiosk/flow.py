@@ -58,6 +58,22 @@ def signed(draft: Encounter) -> Encounter:
     return Encounter.model_validate(data)
 
 
+def not_saved_reason(error: BaseException) -> str:
+    """Why signing failed, in plain words and without any value: a pydantic message quotes
+    what was typed (patient data), so only the names of the fields at fault are shown."""
+    from pydantic import ValidationError
+
+    if isinstance(error, ValidationError):
+        names: dict[str, None] = {}
+        for problem in error.errors(include_url=False, include_context=False, include_input=False):
+            path = ".".join(str(part) for part in problem["loc"] if not isinstance(part, int))
+            names[path.replace("_", " ") or "the encounter as a whole"] = None
+        return f"these entries are not valid: {', '.join(names)}. Go back and check them."
+    from kiosk.app import _plain_error
+
+    return _plain_error(error)
+
+
 class Intake:
     """The loop of one signed-in staff member."""
 
@@ -235,13 +251,7 @@ class Intake:
             final = signed(draft)
             await asyncio.to_thread(self.store.save, final)
         except Exception as error:
-            from kiosk.app import _plain_error
-
-            self.app.notify(
-                f"Not saved: {_plain_error(error) if not isinstance(error, ValueError) else error}",
-                severity="error",
-                timeout=10,
-            )
+            self.app.notify(f"Not saved: {not_saved_reason(error)}", severity="error", timeout=10)
             return False
         await asyncio.to_thread(self.app.discard_draft, draft)
         self.app.notify("Signed and saved. The screen is cleared for the next patient.")
