@@ -163,13 +163,16 @@ def reading(target: Json, m: Json) -> None:
         return
     value, unit = m["value"], m["unit"]
     entered_unit = m.get("entered_unit")
-    allowed = ENTERED_UNITS.get(m["kind"])
-    if allowed and entered_unit in allowed and m.get("entered_value") is not None:
-        value, unit = m["entered_value"], entered_unit
+    if entered_unit is not None and entered_unit in ENTERED_UNITS.get(m["kind"], ()):
+        entered_value = m.get("entered_value")
+        if entered_value is not None:
+            value, unit = entered_value, entered_unit
     target["valueQuantity"] = quantity(value, unit)
-    interpretation = INTERPRETATIONS.get(m.get("status") or "")
-    if interpretation is not None:
-        target["interpretation"] = interpretation
+    status = m.get("status")
+    if status is not None:
+        interpretation = INTERPRETATIONS.get(status)
+        if interpretation is not None:
+            target["interpretation"] = interpretation
 
 
 def _blood_pressure(ctx: Context, bp: Json) -> Json:
@@ -243,9 +246,11 @@ def add_vitals(ctx: Context, doc: Json) -> None:
 
 def latest(times: list[str]) -> str:
     """The latest of ISO timestamps (compared as text when they are all UTC in one format)."""
-    if all(t[-1] == "Z" and len(t) == len(times[0]) for t in times):
-        return max(times)
-    return max(times, key=datetime.fromisoformat)
+    size = len(times[0])
+    for t in times:  # a loop, not all(<generator>): called once per bundle, on ~10 times
+        if t[-1] != "Z" or len(t) != size:
+            return max(times, key=datetime.fromisoformat)
+    return max(times)
 
 
 COMPLAINT_DETAILS: tuple[str, ...] = (

@@ -56,6 +56,7 @@ class Partitions:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._root_text = os.fspath(root)
 
     def path(self, partition: str) -> Path:
         return self.root / f"{partition}.json"
@@ -106,8 +107,11 @@ class Partitions:
         that starts ``"<n>":{"id":"<encounter_id>",``. Anything unexpected returns None and
         the caller falls back to a full, damage-checking read.
         """
+        # A str path and an unbuffered read: half the cost of Path.read_bytes, and a patient's
+        # history reads one segment per visit.
         try:
-            raw = self.path(partition).read_bytes()
+            with open(f"{self._root_text}/{partition}.json", "rb", buffering=0) as handle:
+                raw = handle.read()
         except FileNotFoundError:
             return None
         if not raw.endswith(b"\n}}"):  # truncated (or not our layout): let ``read`` decide
