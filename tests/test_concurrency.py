@@ -29,7 +29,11 @@ def test_parallel_saves_are_all_kept(tmp_path: Path) -> None:
     children[0].stdout.readline()  # saving has begun
     during = check_store(folder)  # reads without the lock while the kiosks save
     assert during.ok, during.problems
-    printed = [child.communicate(timeout=120)[0].split() for child in children]
+    # Read through the same buffered file object: communicate(timeout=...) reads the raw pipe
+    # and would drop lines the readline above already buffered.
+    printed = [child.stdout.read().split() if child.stdout else [] for child in children]
+    for child in children:
+        child.wait(timeout=120)
     printed[0].insert(0, "w0n0")
     assert [child.returncode for child in children] == [0] * WORKERS
     assert [len(ids) for ids in printed] == [SAVES] * WORKERS
