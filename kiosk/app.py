@@ -78,12 +78,17 @@ class KioskApp(App[None]):
         self._locked = False
         self._last_input = time.monotonic()
         self._signin: SignInScreen | None = None
+        from kiosk.typeahead import TypeAhead
+
+        self.typeahead = TypeAhead(self)
+        """Keys typed while one screen closes, for the next one (kiosk.typeahead)."""
         self.exit_on_ready = os.environ.get("KIOSK_EXIT_ON_READY", "")
         """Benchmarks only: "frame" exits after the first frame, "core" once the store is open."""
 
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self.typeahead.schedule)
         self._install_privacy()
         self._session()
         self.call_after_refresh(self._first_frame)
@@ -274,8 +279,11 @@ class KioskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self._last_input = time.monotonic()
-        if isinstance(event, events.Key) and self.focused is None:
-            self._focus_first_field()
+        if isinstance(event, events.Key):
+            if self.typeahead.take(event, signed_in=self.staff_id is not None):
+                return
+            if self.focused is None:
+                self._focus_first_field()
         await super().on_event(event)
 
     def _focus_first_field(self) -> None:

@@ -119,7 +119,19 @@ def after_pending_keys(screen: Screen[Any], callback: Callable[[], object]) -> N
     typed just before are still queued in the field. Reading the form now would miss them.
     """
     target = screen.focused or screen
-    target.call_later(callback)
+    typeahead = getattr(screen.app, "typeahead", None)
+    if typeahead is None:
+        target.call_later(callback)
+        return
+    typeahead.hold()  # letters typed from now on are for the screen that comes next
+
+    def run() -> None:
+        try:
+            callback()
+        finally:
+            typeahead.release()
+
+    target.call_later(run)
 
 
 class StepScreen(Screen[StepOutcome]):
