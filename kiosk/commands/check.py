@@ -54,6 +54,6 @@ def run(args: argparse.Namespace) -> int:
     if report.ok and ranges_problem is None:
         print("No problems found." if not report.repaired else "All problems repaired.")
         return 0
-    if not args.repair:
+    if not args.repair and not report.ok:
         print("Run `kiosk check --repair` to rebuild the indexes and fix permissions.")
     return 1
