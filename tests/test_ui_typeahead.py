@@ -8,6 +8,7 @@ field once it is shown.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import events
@@ -18,7 +19,7 @@ from ui_helpers import ROOM, make_app, open_patient, seed, use_cheap_hashing, wa
 from kiosk.screens.history import HistoryScreen
 
 
-def burst(app: App[object], *keys: str) -> None:
+def burst(app: App[Any], *keys: str) -> None:
     """Queue keys as the terminal driver does for one read, without waiting in between
     (``pilot.press`` waits for the app to go idle after each key, hiding the gap)."""
     for key in keys:
