@@ -41,6 +41,9 @@ KEYS: list[tuple[str, str, str]] = [
     ("Point-of-care", "Up / Down", "Previous / next dipstick pad"),
     ("Review", "Ctrl+K", "Provider notified of the critical values"),
     ("Review", "Ctrl+G", "Sign (also the Sign button)"),
+    ("Questions", "Tab  or  Left / Right", "Move between the answers"),
+    ("Questions", "Enter", "Choose the highlighted answer"),
+    ("Questions", "Esc", "The safe answer (stay, keep the draft)"),
 ]
 
 
