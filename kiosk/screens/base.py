@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
+from kiosk.screens.styled_once import StyledOnce
 from kiosk.widgets.banner import PatientBanner, identity_line
 from kiosk.widgets.labelled import LabelledInput
 from kiosk.widgets.navbar import KeyLine, NavBar
@@ -134,7 +135,7 @@ def after_pending_keys(screen: Screen[Any], callback: Callable[[], object]) -> N
     target.call_later(run)
 
 
-class StepScreen(Screen[StepOutcome]):
+class StepScreen(StyledOnce, Screen[StepOutcome]):
     """Base class of the intake steps: layout, navigation keys, Back/Next/Leave, form text."""
 
     STEP: ClassVar[str] = ""
