@@ -25,9 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Checkbox, RadioButton
 from textual.worker import Worker, WorkerState
 
-from kiosk.screens.base import StepContext, StepOutcome, StepScreen
 from kiosk.screens.signin import SignInScreen
-from kiosk.widgets.confirm import ConfirmModal
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -35,6 +33,7 @@ if TYPE_CHECKING:
     from kiosk.loader import Core
     from kiosk.models import Encounter
     from kiosk.privacy import SignalGuard
+    from kiosk.screens.base import StepContext
 
 
 class KioskApp(App[None]):
@@ -196,6 +195,8 @@ class KioskApp(App[None]):
     def step_context(self, previous: Encounter | None, history: list[Encounter]) -> StepContext:
         assert self.core is not None
         assert self.staff_id is not None
+        from kiosk.screens.base import StepContext  # the step machinery: after sign-in only
+
         return StepContext(self.core.settings, self.core.store, self.staff_id, previous, history)
 
     # ------------------------------------------------------------------ drafts
@@ -226,6 +227,8 @@ class KioskApp(App[None]):
         """The open step's draft with its typed text, or None when no step is open."""
         if self.draft is None:
             return None
+        from kiosk.screens.base import StepScreen  # imported by then: a draft is open
+
         for screen in reversed(self.screen_stack):
             if isinstance(screen, StepScreen) and screen.is_mounted:
                 try:
@@ -333,6 +336,9 @@ class KioskApp(App[None]):
         """Sign out; during an intake ask first (the draft is kept)."""
         if self.staff_id is None:
             return
+        from kiosk.screens.base import StepOutcome, StepScreen
+        from kiosk.widgets.confirm import ConfirmModal
+
         screen = self.screen
         if isinstance(screen, StepScreen):
 

@@ -10,7 +10,6 @@ A step restores its fields from the draft's sections, then overrides them with t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -23,6 +22,9 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
+from kiosk.screens.keys import ENTER as ENTER  # re-exported: the screens import them here
+from kiosk.screens.keys import advance as advance
+from kiosk.screens.keys import after_pending_keys as after_pending_keys
 from kiosk.screens.styled_once import StyledOnce
 from kiosk.widgets.banner import PatientBanner, identity_line
 from kiosk.widgets.labelled import LabelledInput
@@ -87,52 +89,6 @@ COMPACT_BELOW = 40
 """Terminal rows under which form widgets drop their borders (1 row each). The app's
 VERTICAL_BREAKPOINTS put ``-short`` on the screen below this height, and kiosk.tcss styles
 ``.form.-short`` widgets compactly: one class change per resize instead of one per widget."""
-
-
-ENTER = Binding("enter", "enter_field", "Next field", show=False, priority=True)
-"""Enter handled by the screen while the app reads the key, not by the Input afterwards."""
-
-
-def advance(screen: Screen[Any], inputs: Sequence[Input], on_last: Callable[[], object]) -> None:
-    """Enter in a text field: focus the next one now; on the last, ``on_last`` once the field
-    has taken every key typed before Enter.
-
-    Keys arrive in bursts over SSH ("demo⏎1234⏎" in one read). The app routes each key to the
-    widget focused when it reads it, so the focus must move while the app handles Enter (a
-    priority binding), not when the field's Submitted message is handled later, or the next
-    keys land in the old field. ``call_later`` on the field queues behind its pending keys.
-    """
-    current = screen.focused
-    if not isinstance(current, Input):
-        return
-    if current in inputs and current is not inputs[-1]:
-        following = inputs[inputs.index(current) + 1]
-        screen.set_focus(following)
-        following.scroll_visible()
-    else:
-        current.call_later(on_last)
-
-
-def after_pending_keys(screen: Screen[Any], callback: Callable[[], object]) -> None:
-    """Run ``callback`` once the focused widget has handled every key already sent to it.
-
-    Ctrl+N and friends are priority bindings the app runs as it reads them; the characters
-    typed just before are still queued in the field. Reading the form now would miss them.
-    """
-    target = screen.focused or screen
-    typeahead = getattr(screen.app, "typeahead", None)
-    if typeahead is None:
-        target.call_later(callback)
-        return
-    typeahead.hold()  # letters typed from now on are for the screen that comes next
-
-    def run() -> None:
-        try:
-            callback()
-        finally:
-            typeahead.release()
-
-    target.call_later(run)
 
 
 class StepScreen(StyledOnce, Screen[StepOutcome]):

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.screens.base import ENTER, advance, after_pending_keys
+from kiosk.screens.keys import ENTER, advance, after_pending_keys
 
 Authenticate = Callable[[str, str], Awaitable[str]]
 """(staff id, PIN) -> the signed-in staff id; raises an exception whose str is the message."""
