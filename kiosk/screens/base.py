@@ -11,7 +11,7 @@ A step restores its fields from the draft's sections, then overrides them with t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import events
 from textual.app import ComposeResult
@@ -26,6 +26,7 @@ from kiosk.screens.keys import ENTER as ENTER  # re-exported: the screens import
 from kiosk.screens.keys import advance as advance
 from kiosk.screens.keys import after_pending_keys as after_pending_keys
 from kiosk.screens.styled_once import StyledOnce
+from kiosk.screens.styled_once import size_classes as size_classes
 from kiosk.widgets.banner import PatientBanner, identity_line
 from kiosk.widgets.labelled import LabelledInput
 from kiosk.widgets.navbar import KeyLine, NavBar
@@ -36,27 +37,6 @@ if TYPE_CHECKING:  # the models, config and store stay off the first frame's imp
     from kiosk.store import EncounterStore
 
 StepAction = Literal["next", "back", "leave"]
-
-
-def size_classes(screen: Screen[Any]) -> list[str]:
-    """The breakpoint classes the screen will get on its first resize, set up front.
-
-    Textual adds them after mounting, which restyles every widget a second time; a step has
-    a hundred or more widgets, so that doubles the time to show it.
-    """
-    app = screen.app
-    width, height = app.size
-    across = app.HORIZONTAL_BREAKPOINTS if screen.HORIZONTAL_BREAKPOINTS is None else None
-    down = app.VERTICAL_BREAKPOINTS if screen.VERTICAL_BREAKPOINTS is None else None
-    across = screen.HORIZONTAL_BREAKPOINTS if across is None else across
-    down = screen.VERTICAL_BREAKPOINTS if down is None else down
-    found: list[str] = []
-    for size, rules in ((width, across), (height, down)):
-        for edge, name in sorted(rules or [], reverse=True):
-            if size >= edge:
-                found.append(name)
-                break
-    return found
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk.screens.keys import ENTER, advance, after_pending_keys
+from kiosk.screens.styled_once import StyledOnce, size_classes
 
 Authenticate = Callable[[str, str], Awaitable[str]]
 """(staff id, PIN) -> the signed-in staff id; raises an exception whose str is the message."""
 
 
-class SignInScreen(Screen[str]):
+class SignInScreen(StyledOnce, Screen[str]):
     """Collects staff id and PIN; dismisses with the authenticated staff id."""
 
     TITLE = "Sign in"
@@ -43,6 +44,7 @@ class SignInScreen(Screen[str]):
         demo_credentials: tuple[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self.add_class(*size_classes(self))  # styled once for the terminal's size, not twice
         self._authenticate = authenticate
         self._clinic = clinic
         self._loaded = loaded

@@ -10,7 +10,10 @@ every step switch. Later resumes (after a dialog, the help or the lock screen) s
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
+from textual.screen import Screen
 
 
 class StyledOnce:
@@ -27,3 +30,24 @@ class StyledOnce:
         if not self._shown_before:
             self._shown_before = True
             event.refresh_styles = False
+
+
+def size_classes(screen: Screen[Any]) -> list[str]:
+    """The breakpoint classes the screen will get on its first resize, set up front.
+
+    Textual adds them after mounting, which restyles every widget a second time; a step has
+    a hundred or more widgets, so that doubles the time to show it.
+    """
+    app = screen.app
+    width, height = app.size
+    across = app.HORIZONTAL_BREAKPOINTS if screen.HORIZONTAL_BREAKPOINTS is None else None
+    down = app.VERTICAL_BREAKPOINTS if screen.VERTICAL_BREAKPOINTS is None else None
+    across = screen.HORIZONTAL_BREAKPOINTS if across is None else across
+    down = screen.VERTICAL_BREAKPOINTS if down is None else down
+    found: list[str] = []
+    for size, rules in ((width, across), (height, down)):
+        for edge, name in sorted(rules or [], reverse=True):
+            if size >= edge:
+                found.append(name)
+                break
+    return found
