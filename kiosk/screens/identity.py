@@ -18,11 +18,12 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Stat
 from kiosk.models import Patient
 from kiosk.screens.base import ENTER, advance, after_pending_keys, size_classes
 from kiosk.screens.patient import age_years
+from kiosk.screens.styled_once import StyledOnce
 from kiosk.validators.identity import check_birth_date
 from kiosk.widgets.tick import Tick
 
 
-class IdentityScreen(Screen[bool]):
+class IdentityScreen(StyledOnce, Screen[bool]):
     """Confirm name and date of birth with the patient."""
 
     TITLE = "Confirm identity"

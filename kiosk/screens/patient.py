@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from kiosk.models import Patient
 from kiosk.screens.base import ENTER, advance, after_pending_keys
+from kiosk.screens.styled_once import StyledOnce, size_classes
 
 PatientChoice = Patient | Literal["register"] | None
 Lookup = Callable[[str], Sequence[Patient]]
@@ -32,7 +33,7 @@ def age_years(birth_date: date, today: date | None = None) -> int:
     return years - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
-class PatientScreen(Screen[PatientChoice]):
+class PatientScreen(StyledOnce, Screen[PatientChoice]):
     """Pick the patient in the room (or register a new one)."""
 
     TITLE = "Patient"
@@ -46,6 +47,7 @@ class PatientScreen(Screen[PatientChoice]):
 
     def __init__(self, today: Callable[[], Sequence[Patient]], find: Lookup) -> None:
         super().__init__()
+        self.add_class(*size_classes(self))  # styled once for the terminal's size
         self._today = today
         self._find = find
         self._rows: list[Patient] = []
