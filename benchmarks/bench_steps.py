@@ -2,11 +2,12 @@
 
 ``python benchmarks/bench_steps.py [RUNS]`` signs in (cheap Argon2 off the measured part),
 opens a returning patient and presses Ctrl+N through every step. For each switch it prints
-the median CPU milliseconds (``time.thread_time`` of the UI thread; the draft autosave runs in a worker thread) from the
-key press until the next screen is shown and the app has gone quiet, and the number of
-stylesheet applications (``Stylesheet.apply``) the switch cost - a restyle of every widget
-shows up there first. ``BENCH_PROFILE=VitalsScreen`` writes a cProfile of the switch to that
-screen to ``VitalsScreen.prof``. Wall times stretch on a shared machine; CPU time is the work itself.
+the median CPU milliseconds of the UI thread (``time.thread_time``; the draft autosave runs in
+a worker thread) from the key press until the next screen is shown and the app has gone
+quiet, and the number of stylesheet applications (``Stylesheet.apply``) the switch cost: a
+restyle of every widget shows up there first, and unlike CPU time it does not depend on the
+load of a shared machine. ``BENCH_PROFILE=VitalsScreen`` writes a cProfile of the switch to
+that screen to ``VitalsScreen.prof``.
 """
 
 from __future__ import annotations
@@ -28,11 +29,16 @@ from textual.css.stylesheet import Stylesheet
 from textual.widgets import Checkbox, Input
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_ui import _seed  # noqa: E402  (the same returning patient as the whole intake)
+from bench_ui import _seed
 
-from kiosk.app import KioskApp  # noqa: E402
+from kiosk.app import KioskApp
 
-VITALS = {"vitals-bp-0": "128/82", "vitals-pulse": "72", "vitals-temp": "98.6", "vitals-weight": "154 lb"}
+VITALS = {
+    "vitals-bp-0": "128/82",
+    "vitals-pulse": "72",
+    "vitals-temp": "98.6",
+    "vitals-weight": "154 lb",
+}
 APPLIED = [0]
 _apply = Stylesheet.apply
 
