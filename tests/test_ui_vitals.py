@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from textual import events
+from textual.keys import _character_to_key
 from textual.widgets import Input, Label, Select
 from ui_vitals_harness import (
     StepHarness,
@@ -298,13 +299,92 @@ async def test_a_burst_of_keys_lands_in_the_right_fields(
             event.set_sender(app)
             driver.send_message(event)  # all queued before the app handles the first one
         rr = screen.query_one("#vitals-rr", Input)
-        # "abc" cannot be saved: the focus comes back to it, and it says why
-        await wait_for(pilot, lambda: screen.focused is rr, "the focus back on RR")
-        assert "Cannot read" in message(screen, "vitals-rr")
+        # "abc" cannot be saved: the focus stays on it, and it says why
+        await wait_for(pilot, lambda: "Cannot read" in message(screen, "vitals-rr"), "why")
+        await pilot.pause()
+        assert screen.focused is rr
         assert screen.query_one("#vitals-bp-0", Input).value == "150/95"
         assert screen.query_one("#vitals-pulse", Input).value == "135"
+        # "22" was typed before the refusal could be seen, for the next field: it is dropped,
+        # neither typed into RR ("abc22") nor into a field the MA is not looking at
         assert rr.value == "abc"
-        assert screen.query_one("#vitals-temp", Input).value == "22"  # typed ahead
+        assert screen.query_one("#vitals-temp", Input).value == ""
+        # what is typed once the refusal is on screen goes where the focus is
+        await pilot.press("backspace", "backspace", "backspace", *"18", "enter")
+        temp = screen.query_one("#vitals-temp", Input)
+        await wait_for(pilot, lambda: screen.focused is temp, "the focus on temperature")
+        assert rr.value == "18"
+
+
+def send_burst(app: StepHarness, keys: list[str]) -> None:
+    """Queue keys as the terminal driver does for one read (all before the first is handled),
+    with the key names the driver gives (``full_stop``, ``percent_sign``, ``backspace``)."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        character = key if len(key) == 1 else None
+        event = events.Key(_character_to_key(key) if character else key, character)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+async def test_a_burst_after_a_refused_temperature_fills_every_field_in_order(
+    context: Callable[..., StepContext],
+) -> None:
+    """The burst seen in the real app: the Backspaces act before the characters, in the
+    temperature field; each value reaches its own field and the last Enter is Next."""
+    app = harness(new_draft(), context(unit_system="us"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        send_burst(app, [*"128/82", "enter", *"88", "enter", *"16", "enter", *"37.2", "enter"])
+        temp = screen.query_one("#vitals-temp", Input)
+        await wait_for(pilot, lambda: "37.2 °C" in message(screen, "vitals-temp"), "refusal")
+        await pilot.pause()
+        assert screen.focused is temp  # refused: the focus stays
+        send_burst(
+            app,
+            ["backspace"] * 4
+            + [*"37.2C", "enter", *"97%", "enter", *"5'4\"", "enter", *"150 lbs", "enter"]
+            + ["3", "enter"],
+        )
+        await wait_for(pilot, lambda: app.outcomes, "Next from the last field (pain)")
+        values = {
+            name: screen.query_one(f"#vitals-{name}", Input).value
+            for name in ("bp-0", "pulse", "rr", "temp", "spo2", "height", "weight", "pain")
+        }
+        assert values == {
+            "bp-0": "128/82",
+            "pulse": "88",
+            "rr": "16",
+            "temp": "37.2C",
+            "spo2": "97%",
+            "height": "5'4\"",
+            "weight": "150 lbs",
+            "pain": "3",
+        }
+        vitals = app.outcomes[0].encounter.vitals
+        assert vitals.temperature[0].value == pytest.approx(37.2)
+        assert [m.value for m in vitals.pain] == [3]
+        assert [m.value for m in vitals.spo2] == [97]
+
+
+async def test_a_refused_value_never_takes_the_next_fields_digits(
+    context: Callable[..., StepContext],
+) -> None:
+    """Pulse "2" is impossible; "16" typed ahead for RR must not make it a pulse of 216."""
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        pulse = screen.query_one("#vitals-pulse", Input)
+        pulse.focus()
+        await pilot.pause()
+        send_burst(app, ["2", "enter", *"16", "enter", *"98.6"])
+        await wait_for(pilot, lambda: message(screen, "vitals-pulse"), "the pulse refused")
+        await pilot.pause()
+        assert pulse.value == "2"
+        assert screen.focused is pulse
+        assert screen.query_one("#vitals-rr", Input).value == ""
+        assert screen.query_one("#vitals-temp", Input).value == ""
 
 
 async def test_saved_readings_and_not_taken_choices_come_back(

@@ -17,7 +17,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
-from textual.message import Message
 from textual.widgets import Button, Input, Label, Select
 
 from kiosk.models import BloodPressure, Measurement, SpO2, Temperature
@@ -34,22 +33,12 @@ from kiosk.screens.vitals_fields import (
     bp_text,
 )
 from kiosk.screens.vitals_form import VitalsForm
-from kiosk.widgets.field_input import fit_density
+from kiosk.widgets.field_input import FieldInput, fit_density, keys_handled
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import previous_text, trend_values
 from kiosk.widgets.reading import NOT_TAKEN_OPTIONS
 
 _BP_ID = re.compile(r"^vitals-bp-(\d+)$")
-
-
-class Entered(Message):
-    """Enter was pressed in ``input``; posted to it so it is handled after its pending keys."""
-
-    def __init__(self, input: Input, last: bool) -> None:
-        super().__init__()
-        self.input = input
-        self.last = last
-        """True when ``input`` is the last field: a valid Enter there is Next."""
 
 
 class VitalsScreen(VitalsForm):
@@ -244,30 +233,33 @@ class VitalsScreen(VitalsForm):
         label.update(text, layout=False)  # fixed size (CSS): repaint only, per keystroke
         label.set_class(cross is not None and not cross.ok, "warning")
 
-    def action_enter_field(self) -> None:
-        """Enter in a field (the step's priority Enter binding): move on at once, then check
-        the field once it has all its keys.
+    async def action_enter_field(self) -> None:  # type: ignore[override]  # awaited by Textual
+        """Enter in a field (the step's priority Enter binding): check it, then stay or move on.
 
-        Keys reach the app in bursts over SSH ("135⏎22⏎" in one packet). The app routes each
-        key to the focused widget as it reads it, so the focus must move now, while the app
-        reads Enter, or the next number lands in this field. The check waits for the field's
-        own queue (an :class:`Entered` message behind the keys already sent to it); a field
-        that cannot be saved takes the focus back and shows why; on the last field it is Next.
+        Keys reach the app in bursts over SSH ("135⏎22⏎" in one read), and the app passes each
+        key to the widget focused when it reads it. So the decision is made while the app
+        handles Enter, before it reads the next key: first the field takes every key typed
+        before Enter (awaited here, which holds the app's key reading for that moment), then
+        it is checked. A field that cannot be saved keeps the focus and says why, and the keys
+        typed ahead of the refusal are dropped, not typed into it; a good one passes the focus
+        on at once, and on the last field Enter is Next.
         """
         current = self.focused
         if not isinstance(current, Input):
             return
-        inputs = [w for w in self.focus_chain if isinstance(w, Input)]  # shown fields only
-        last = current not in inputs or current is inputs[-1]
-        if not last:
-            self.set_focus(inputs[inputs.index(current) + 1])
-        current.post_message(Entered(current, last))
-
-    @on(Entered)
-    def _on_entered(self, event: Entered) -> None:
-        field = next((a for a in event.input.ancestors if isinstance(a, MeasurementField)), None)
+        await keys_handled(current)
+        if self.focused is not current or not self.is_current:
+            return  # a key handled meanwhile moved on (Ctrl+N, Ctrl+T)
+        field = next((a for a in current.ancestors if isinstance(a, MeasurementField)), None)
         if field is not None and not field.check():
-            self.set_focus(event.input)
             self.app.bell()
-        elif event.last:
+            if isinstance(current, FieldInput):
+                current.discard_typed_ahead()
+            return
+        inputs = [w for w in self.focus_chain if isinstance(w, Input)]  # shown fields only
+        if current not in inputs or current is inputs[-1]:
             self.action_next()
+            return
+        following = inputs[inputs.index(current) + 1]
+        self.set_focus(following)
+        following.scroll_visible()

@@ -2,28 +2,87 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
+from textual import events
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 MAX_TEXT = 40
 """Longest text a measurement field takes (the core reads at most this much)."""
 
+KEYS_HANDLED_LIMIT = 1.0
+"""Seconds :func:`keys_handled` waits at most (a field removed meanwhile never answers)."""
+
 
 class FieldInput(Input):
-    """An Input whose virtual width does not follow its text.
+    """An Input whose virtual width does not follow its text, whose editing keys act in
+    order with the characters, and which can drop keys typed ahead of a refusal.
 
     Textual's Input sets ``virtual_size`` from the text width on every change, and
     ``virtual_size`` is a layout-triggering reactive: each keystroke would lay out the whole
     vitals screen (~200 widgets, tens of ms on a slow kiosk). The text is capped at
     :data:`MAX_TEXT`, so a constant virtual width is always wide enough, scrolling still
     follows the cursor, and a keystroke only repaints.
+
+    Textual runs an Input's own key bindings (Backspace, Delete, arrows, Home/End) only once
+    the key has bubbled back up to the app, behind every key the app has read meanwhile: in a
+    burst ("⌫⌫⌫⌫37.2C⏎97%") the Backspaces then act after the characters, or in another field.
+    Here they act in the field's own queue, in the order typed.
     """
+
+    _discard_keys = False
 
     @property
     def content_width(self) -> int:
         return max(super().content_width, MAX_TEXT + 1)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self._discard_keys:
+            event.stop()
+            event.prevent_default()
+            return
+        if event.is_printable or event.key == "enter":
+            return  # Input types the characters; Enter belongs to the screen
+        for binding in self._bindings.key_to_bindings.get(event.key, []):
+            event.stop()
+            event.prevent_default()
+            await self.run_action(binding.action)
+            return
+
+    def discard_typed_ahead(self) -> None:
+        """Drop the keys the app has already read for this field, then type as usual.
+
+        Called while the app handles a refused Enter: the keys behind it in the app's queue
+        were typed before anyone could see the refusal and were meant for the next field, so
+        typing them here could make a different, valid number ("2⏎16" giving a pulse of 216).
+        The app's callback runs after it has passed on every key read so far; the field stops
+        dropping once its own queue reaches the same point.
+        """
+        self._discard_keys = True
+
+        def keys_read() -> None:
+            self.call_later(self._stop_discarding)
+
+        self.app.call_later(keys_read)
+
+    def _stop_discarding(self) -> None:
+        self._discard_keys = False
+
+
+async def keys_handled(widget: Widget) -> None:
+    """Wait until ``widget`` has handled every key already sent to it.
+
+    Awaited by a priority binding, this holds the app's key reading meanwhile, so no later key
+    goes anywhere before the binding decides where the focus belongs.
+    """
+    done = asyncio.Event()
+    widget.call_later(done.set)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(done.wait(), KEYS_HANDLED_LIMIT)
 
 
 ROOMY_WIDTH = 100
