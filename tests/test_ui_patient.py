@@ -27,7 +27,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def names_in(screen: PatientScreen) -> list[str]:
     table = screen.query_one("#patient-table", DataTable)
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]  # [0]: the marker
 
 
 async def search(pilot: Pilot[Any], screen: PatientScreen, query: str, expect: int) -> None:
@@ -171,3 +171,48 @@ async def test_register_typing_a_date_shows_what_was_understood(data_dir: Path) 
         await pilot.press("end", *["backspace"] * 10, *"12/01/2000")
         await wait_for(pilot, lambda: not dob.input.has_class("-flagged"), "flag cleared")
         assert "01 December 2000" in str(dob.query_one(".labelled-message", Static).render())
+
+
+async def test_down_from_the_search_marks_and_opens_the_first_row(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Down in the search box goes to the list on its FIRST row (the key is not also sent to
+    the table, which would move on to the second); the row is marked "▶" without colour."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        screen = await wait_screen(pilot, PatientScreen)
+        assert isinstance(screen, PatientScreen)
+        await search(pilot, screen, "mrn", 2)  # both MRNs start with it
+        first = names_in(screen)[0]
+        table = screen.query_one("#patient-table", DataTable)
+        assert app.focused is screen.query_one("#patient-search", Input)
+        assert [str(table.get_row_at(i)[0]) for i in range(2)] == [" ", " "]  # not in the list
+        await pilot.press("down")
+        assert app.focused is table
+        assert table.cursor_row == 0
+        assert [str(table.get_row_at(i)[0]) for i in range(2)] == ["▶", " "]
+        await pilot.press("down")  # in the list, Down moves the marker
+        assert [str(table.get_row_at(i)[0]) for i in range(2)] == [" ", "▶"]
+        await pilot.press("up", "enter")
+        ident = await wait_screen(pilot, IdentityScreen)
+        assert first in str(ident.query_one("#identity-show-name", Static).render())
+
+
+async def test_enter_in_the_search_with_several_matches_goes_to_the_first_row(
+    data_dir: Path,
+) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        screen = await wait_screen(pilot, PatientScreen)
+        assert isinstance(screen, PatientScreen)
+        await search(pilot, screen, "mrn", 2)
+        table = screen.query_one("#patient-table", DataTable)
+        table.move_cursor(row=1)  # left on the second row earlier
+        screen.query_one("#patient-search", Input).focus()
+        await pilot.press("enter")  # several matches: nothing opens yet
+        await wait_for(pilot, lambda: app.focused is table, "the list focused")
+        assert app.screen is screen
+        assert table.cursor_row == 0
+        assert str(table.get_row_at(0)[0]) == "▶"

@@ -49,7 +49,7 @@ async def test_a_new_patient_is_found_by_search_before_any_signing(data_dir: Pat
         fill(screen, patient_search="lindq")
         await wait_for(pilot, lambda: screen.shown_query == "lindq", "the search results")
         table = screen.query_one("#patient-table", DataTable)
-        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["LINDQVIST, Maja"]
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == ["LINDQVIST, Maja"]
         # registering the same MRN again is refused: it is in use now
         await pilot.press("ctrl+r")
         reg = await wait_screen(pilot, RegisterScreen)

@@ -15,6 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
@@ -42,6 +43,9 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         Binding("ctrl+f", "search", "Search", priority=True),
         Binding("ctrl+r", "register", "New patient", priority=True),
         Binding("ctrl+n", "open", "Open", priority=True),
+        # priority: the focus moves while the app reads Down, so an Enter read next opens
+        # the row that is marked, not whatever the list had before
+        Binding("down", "to_list", "To the list", show=False, priority=True),
         ENTER,
     ]
 
@@ -51,6 +55,8 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         self._today = today
         self._find = find
         self._rows: list[Patient] = []
+        self._marked: int | None = None
+        """The row showing the "▶" marker, if any."""
         self.shown_query: str | None = None
         """The query whose results are on screen ("" for today's list); None before the first."""
 
@@ -61,6 +67,7 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
             yield Input(placeholder="e.g. rivera  ·  1984-03-07  ·  MRN", id="patient-search")
             yield Static("Today's patients", id="patient-heading", classes="section-title")
             table: DataTable[str] = DataTable(id="patient-table", cursor_type="row")
+            table.add_column(" ", width=1, key="mark")
             table.add_columns("Name", "Date of birth", "Age", "Sex", "MRN")
             yield table
             yield Static("", id="patient-empty", classes="hint")
@@ -81,7 +88,9 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         self._lookup(event.value.strip())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return isinstance(self.focused, Input) if action == "enter_field" else True
+        if action in ("enter_field", "to_list"):  # from the search box only
+            return isinstance(self.focused, Input)
+        return True
 
     def action_enter_field(self) -> None:
         """Enter in the search: one match opens, several go to the list. Decided once the
@@ -94,8 +103,16 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         self._show(query, rows)
         if len(rows) == 1:
             self.dismiss(rows[0])
-        elif rows:
-            self.query_one(DataTable).focus()
+        elif rows:  # several: to the list, the first one marked; Enter there opens it
+            self.action_to_list()
+
+    def action_to_list(self) -> None:
+        """Down (or Enter with several matches) in the search box: into the list, on its first
+        row. The table is not sent the key, so its cursor does not move on to the second."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=0, column=0, animate=False)
+            table.focus()
 
     @work(exclusive=True, group="lookup", thread=True, exit_on_error=False)
     def _lookup(self, query: str) -> None:
@@ -109,8 +126,10 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         self.query_one("#patient-heading", Static).update(heading)
         table = self.query_one(DataTable)
         table.clear()
+        self._marked = None
         for patient in rows:
             table.add_row(
+                " ",
                 f"{patient.family_name.upper()}, {patient.given_name}",
                 f"{patient.birth_date:%Y-%m-%d}",
                 str(age_years(patient.birth_date)),
@@ -127,6 +146,31 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
             )
         )
         self.query_one("#patient-empty", Static).update(empty)
+        self._mark()
+
+    # ------------------------------------------------------------------ the row marker
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._mark()
+
+    def on_descendant_focus(self) -> None:
+        self._mark()
+
+    def on_descendant_blur(self) -> None:
+        self._mark()
+
+    def _mark(self) -> None:
+        """ "▶" on the highlighted row while the list has the focus: the row Enter opens is
+        seen without colour (16 colours, a monochrome terminal, a screen reader's text)."""
+        table = self.query_one(DataTable)
+        row = table.cursor_row if table.has_focus and table.row_count else None
+        if row == self._marked:
+            return
+        if self._marked is not None and self._marked < table.row_count:
+            table.update_cell_at(Coordinate(self._marked, 0), " ")
+        if row is not None:
+            table.update_cell_at(Coordinate(row, 0), "▶")
+        self._marked = row
 
     # ------------------------------------------------------------------ actions
 
