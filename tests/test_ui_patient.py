@@ -189,7 +189,7 @@ async def test_down_from_the_search_marks_and_opens_the_first_row(
         assert app.focused is screen.query_one("#patient-search", Input)
         assert [str(table.get_row_at(i)[0]) for i in range(2)] == [" ", " "]  # not in the list
         await pilot.press("down")
-        assert app.focused is table
+        assert pilot.app.focused is table  # (a fresh expression: mypy narrowed app.focused above)
         assert table.cursor_row == 0
         assert [str(table.get_row_at(i)[0]) for i in range(2)] == ["▶", " "]
         await pilot.press("down")  # in the list, Down moves the marker
