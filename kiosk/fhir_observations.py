@@ -29,6 +29,7 @@ from kiosk.fhir_codes import (
     VITALS_PANEL,
     quantity,
 )
+from kiosk.models import Vitals
 from kiosk.scoring import bmi
 
 Json = dict[str, Any]
@@ -48,17 +49,6 @@ ENTERED_UNITS: dict[str, frozenset[str]] = {
 """Kinds exported in the unit as typed, so 98.6 °F reaches the EHR as 98.6 [degF] and not as
 36.99999 Cel. Only the units the FHIR vital-signs profile allows for the kind: a height typed in
 metres or a weight in ounces goes in the canonical unit instead, as do the other kinds."""
-
-SINGLE_VITALS: tuple[str, ...] = (
-    "pulse",
-    "respiratory_rate",
-    "temperature",
-    "spo2",
-    "height",
-    "weight",
-    "pain",
-    "head_circumference",
-)
 
 
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
@@ -222,7 +212,7 @@ def add_vitals(ctx: Context, doc: Json) -> None:
         append_member(add(f"blood_pressure/{index}", _blood_pressure(ctx, bp)))
         append_time(bp["systolic"]["taken_at"])
     derived: dict[str, Json] = {}  # weight and height references, for BMI's derivedFrom
-    for name in SINGLE_VITALS:
+    for name in Vitals.SINGLE_KINDS:
         for index, measurement in enumerate(vitals.get(name, ())):
             key = f"{name}/{index}"
             reference = add(key, _single(ctx, name, measurement))

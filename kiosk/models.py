@@ -317,6 +317,18 @@ class SpO2(Measurement):
 class Vitals(KioskModel):
     """Vital signs. Each kind is a list, oldest first, so repeat readings are kept."""
 
+    SINGLE_KINDS: ClassVar[tuple[str, ...]] = (
+        "pulse",
+        "respiratory_rate",
+        "temperature",
+        "spo2",
+        "height",
+        "weight",
+        "pain",
+        "head_circumference",
+    )
+    """The fields holding one Measurement per reading (every kind but blood pressure)."""
+
     blood_pressure: list[BloodPressure] = Field(default_factory=list)
     pulse: list[Measurement] = Field(default_factory=list)
     respiratory_rate: list[Measurement] = Field(default_factory=list)
@@ -334,16 +346,7 @@ class Vitals(KioskModel):
         out: list[Measurement] = []
         for bp in self.blood_pressure:
             out += [bp.systolic, bp.diastolic]
-        for name in (
-            "pulse",
-            "respiratory_rate",
-            "temperature",
-            "spo2",
-            "height",
-            "weight",
-            "pain",
-            "head_circumference",
-        ):
+        for name in self.SINGLE_KINDS:
             out += getattr(self, name)
         return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.config import missing_required
-from kiosk.models import BloodPressure, Encounter, Measurement, UrineDipstick
+from kiosk.models import BloodPressure, Encounter, Measurement, UrineDipstick, Vitals
 from kiosk.scoring import (
     BMI_CLASS_LABELS,
     BP_CATEGORY_LABELS,
@@ -174,16 +174,7 @@ def vitals_lines(encounter: Encounter) -> list[str]:
         else:
             where = f"{bp.position}, {bp.site.replace('-', ' ')}"
             lines.append(f"Blood pressure: {shown(bp)} ({where})")
-    for name in (
-        "pulse",
-        "respiratory_rate",
-        "temperature",
-        "spo2",
-        "height",
-        "weight",
-        "pain",
-        "head_circumference",
-    ):
+    for name in Vitals.SINGLE_KINDS:
         for reading in getattr(vitals, name):
             lines.append(f"{LABELS[name]}: {_reading_text(reading)}")
     lines.append(f"Consciousness (ACVPU): {vitals.consciousness}")
