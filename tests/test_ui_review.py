@@ -198,3 +198,24 @@ async def test_missing_required_and_unchecked_text_block_signing(
         status = screen.query_one("#review-status", Label)
         await wait_for(pilot, lambda: "Cannot sign" in str(status.content), "the refusal")
         assert app.outcomes == []
+
+
+async def test_review_shows_every_part_of_the_complaint(
+    context: Callable[..., StepContext],
+) -> None:
+    complaint = ChiefComplaint(
+        text="sore throat", onset="2 days ago", character="scratchy", relieving="tea", severity=4
+    )
+    app = harness(known_encounter(complaint=complaint), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, ReviewScreen)
+        lines = texts(screen, ".review-line")
+        start = lines.index("sore throat")
+        assert lines[start : start + 5] == [
+            "sore throat",
+            "Onset: 2 days ago",
+            "Character: scratchy",
+            "Better with: tea",
+            "Severity 4/10",
+        ]
+        assert not any(line.startswith(("Location:", "Timing:")) for line in lines)

@@ -103,6 +103,16 @@ class ReviewScreen(StepScreen):
         if complaint is None:
             return ["None recorded"]
         lines = [complaint.text]
+        details = [
+            ("Onset", complaint.onset),
+            ("Location", complaint.location),
+            ("Duration", complaint.duration),
+            ("Character", complaint.character),
+            ("Worse with", complaint.aggravating),
+            ("Better with", complaint.relieving),
+            ("Timing", complaint.timing),
+        ]
+        lines += [f"{label}: {text}" for label, text in details if text]
         if complaint.severity is not None:
             lines.append(f"Severity {complaint.severity}/10")
         return lines
