@@ -20,7 +20,7 @@ from ui_vitals_harness import (
     wait_for,
 )
 
-from kiosk.models import Encounter, Patient
+from kiosk.models import ChiefComplaint, Encounter, Patient
 from kiosk.screens.base import StepContext
 from kiosk.screens.vitals import VitalsScreen
 from kiosk.widgets.measurement import MeasurementField
@@ -428,3 +428,23 @@ async def test_weight_and_height_swapped_are_caught(context: Callable[..., StepC
         await wait_for(pilot, lambda: "swapped" in message(screen, "vitals-weight"), "message")
         assert "swapped" in message(screen, "vitals-height")
         assert app.outcomes == []
+
+
+async def test_pain_starts_from_the_complaints_score(context: Callable[..., StepContext]) -> None:
+    """The score the patient gave with the chief complaint fills the pain field (the MA
+    confirms or changes it), and it is saved as a reading."""
+    draft = new_draft().model_copy(
+        update={"complaint": ChiefComplaint(text="sore throat", severity=4)}
+    )
+    app = harness(draft, context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        assert screen.query_one("#vitals-pain", Input).value == "4"
+        await wait_for(pilot, lambda: "4/10" in echo(screen, "vitals-pain"), "the echo")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+        assert [m.value for m in app.outcomes[0].encounter.vitals.pain] == [4.0]
+    untold = harness(new_draft(), context())
+    async with untold.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        assert screen.query_one("#vitals-pain", Input).value == ""

@@ -122,7 +122,7 @@ class VitalsScreen(VitalsForm):
             spec.label,
             input_id=spec.widget_id,
             validator=self.validators[spec.name],
-            value=last.entered if last is not None and last.not_taken is None else "",
+            value=self._initial_text(spec.name, last),
             not_taken=last.not_taken if last is not None else None,
             placeholder=spec.placeholder(self.system),
             previous=previous_text(self.past, spec.name),
@@ -131,6 +131,16 @@ class VitalsScreen(VitalsForm):
             id=f"{spec.widget_id}-field",
             classes="vitals-field " + ("vitals-span" if extras else "vitals-cell"),
         )
+
+    def _initial_text(self, name: str, last: Measurement | None) -> str:
+        """The reading already in the draft; for pain, the score the patient gave with the
+        chief complaint (shown for the MA to confirm, so it is not asked twice)."""
+        if last is not None:
+            return last.entered if last.not_taken is None else ""
+        complaint = self.draft.complaint
+        if name == "pain" and complaint is not None and complaint.severity is not None:
+            return str(complaint.severity)
+        return ""
 
     def _bp_field(self, index: int, bp: BloodPressure | None) -> MeasurementField:
         self._bp_count = max(self._bp_count, index + 1)
