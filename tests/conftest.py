@@ -34,3 +34,16 @@ def write_config(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder seeded for the UI tests (patients, a previous visit, staff with cheap
+    Argon2 hashing), with the kiosk's room set. Modules needing another folder override it."""
+    from ui_helpers import ROOM, seed, use_cheap_hashing  # lazy: keeps Textual out of core tests
+
+    data = tmp_path / "data"
+    seed(data)
+    monkeypatch.setenv("KIOSK_ROOM", ROOM)
+    use_cheap_hashing(monkeypatch)
+    return data

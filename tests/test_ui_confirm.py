@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import Button, Checkbox, Input
 from ui_helpers import (
     ROOM,
@@ -16,24 +15,13 @@ from ui_helpers import (
     fill,
     make_app,
     open_patient,
-    seed,
     sign_in,
-    use_cheap_hashing,
     wait_for,
     wait_screen,
 )
 
 from kiosk.models import Encounter
 from kiosk.store import EncounterStore
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "data"
-    seed(data)
-    monkeypatch.setenv("KIOSK_ROOM", ROOM)
-    use_cheap_hashing(monkeypatch)
-    return data
 
 
 def stored_draft(data_dir: Path) -> Encounter | None:

@@ -12,22 +12,11 @@ from ui_helpers import (
     fill,
     make_app,
     open_patient,
-    seed,
-    use_cheap_hashing,
     wait_for,
     wait_screen,
 )
 
 from kiosk.store import EncounterStore
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "data"
-    seed(data)
-    monkeypatch.setenv("KIOSK_ROOM", ROOM)
-    use_cheap_hashing(monkeypatch)
-    return data
 
 
 async def test_full_intake_is_signed_saved_and_the_screen_cleared(data_dir: Path) -> None:

@@ -8,21 +8,12 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input, Static
-from ui_helpers import ROOM, fill, make_app, seed, sign_in, use_cheap_hashing, wait_for, wait_screen
+from ui_helpers import fill, make_app, sign_in, wait_for, wait_screen
 
 from kiosk.screens.identity import IdentityScreen
 from kiosk.screens.patient import PatientScreen
 from kiosk.screens.register import RegisterScreen
 from kiosk.widgets.labelled import LabelledInput
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "data"
-    seed(data)
-    monkeypatch.setenv("KIOSK_ROOM", ROOM)
-    use_cheap_hashing(monkeypatch)
-    return data
 
 
 def names_in(screen: PatientScreen) -> list[str]:

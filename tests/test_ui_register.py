@@ -8,23 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import DataTable
-from ui_helpers import ROOM, fill, make_app, seed, sign_in, use_cheap_hashing, wait_for, wait_screen
+from ui_helpers import fill, make_app, sign_in, wait_for, wait_screen
 
 from kiosk.screens.identity import IdentityScreen
 from kiosk.screens.patient import PatientScreen
 from kiosk.screens.register import RegisterScreen
 from kiosk.store import EncounterStore
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "data"
-    seed(data)
-    monkeypatch.setenv("KIOSK_ROOM", ROOM)
-    use_cheap_hashing(monkeypatch)
-    return data
 
 
 async def test_a_new_patient_is_found_by_search_before_any_signing(data_dir: Path) -> None:

@@ -11,22 +11,13 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from ui_helpers import ROOM, STAFF_ID, make_app, open_patient, seed, use_cheap_hashing
+from ui_helpers import STAFF_ID, make_app, open_patient
 
 import kiosk.flow
 from kiosk.flow import Intake, not_saved_reason
 from kiosk.models import Encounter, Patient
 
 SECRET = "Zebulon-Quartz"
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "data"
-    seed(data)
-    monkeypatch.setenv("KIOSK_ROOM", ROOM)
-    use_cheap_hashing(monkeypatch)
-    return data
 
 
 def invalid_patient(_: Any) -> Encounter:

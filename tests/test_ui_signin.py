@@ -4,32 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from rich.console import Console
 from textual.widgets import Input, Static
 from ui_helpers import (
     PIN,
-    ROOM,
     STAFF_ID,
     fill,
     make_app,
-    seed,
     sign_in,
-    use_cheap_hashing,
     wait_for,
     wait_screen,
 )
 
 from kiosk.screens.help import KEYS, HelpScreen, key_table
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "data"
-    seed(data)
-    monkeypatch.setenv("KIOSK_ROOM", ROOM)
-    use_cheap_hashing(monkeypatch)
-    return data
 
 
 def text_of(widget: Static) -> str:

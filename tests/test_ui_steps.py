@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import Checkbox, Input, Select, Static
 from ui_helpers import (
     ROOM,
@@ -12,9 +11,7 @@ from ui_helpers import (
     fill,
     make_app,
     open_patient,
-    seed,
     sign_in,
-    use_cheap_hashing,
     wait_for,
     wait_screen,
 )
@@ -23,15 +20,6 @@ from kiosk.screens.history import HistoryScreen
 from kiosk.store import EncounterStore
 from kiosk.widgets.labelled import LabelledInput
 from kiosk.widgets.rows import Row, RowList
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "data"
-    seed(data)
-    monkeypatch.setenv("KIOSK_ROOM", ROOM)
-    use_cheap_hashing(monkeypatch)
-    return data
 
 
 def message(field: LabelledInput) -> str:

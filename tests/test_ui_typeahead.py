@@ -10,11 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual import events
 from textual.app import App
 from textual.widgets import Checkbox, Input
-from ui_helpers import ROOM, make_app, open_patient, seed, use_cheap_hashing, wait_for, wait_screen
+from ui_helpers import make_app, open_patient, wait_for, wait_screen
 
 from kiosk.screens.history import HistoryScreen
 
@@ -25,15 +24,6 @@ def burst(app: App[Any], *keys: str) -> None:
     for key in keys:
         character = key if len(key) == 1 else None
         app.post_message(events.Key(key, character))
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "data"
-    seed(data)
-    monkeypatch.setenv("KIOSK_ROOM", ROOM)
-    use_cheap_hashing(monkeypatch)
-    return data
 
 
 async def test_letters_typed_right_after_next_reach_the_next_step(data_dir: Path) -> None:
