@@ -68,10 +68,12 @@ class KioskApp(App[None]):
         self.staff_id: str | None = None
         self.draft: Encounter | None = None
         self._saved_draft: Encounter | None = None
-        self._discarded: set[str] = set()
+        self._open: set[str] = set()
+        """Ids of the drafts this terminal holds open (claimed in the store); autosaves of any
+        other draft (one left, signed or discarded meanwhile) are dropped."""
         self._draft_lock = threading.Lock()
-        """Serialises draft writes and the discard after signing, so no late autosave revives
-        a draft that was just discarded."""
+        """Serialises draft writes, closes and discards, so no late autosave revives a draft
+        that was just signed, discarded or handed back."""
         self._sign_out_pending = False
         self._next_staff: str | None = None
         self._locked = False
@@ -171,6 +173,7 @@ class KioskApp(App[None]):
                 self.core.staff.record("sign-out", self.staff_id)
             except Exception:  # the audit trail failing must not keep someone signed in
                 self.notify("Could not record the sign-out in the audit trail.", severity="error")
+        self._close_all_drafts()
         self.staff_id = None
         self.draft = None
         self._saved_draft = None
@@ -181,6 +184,7 @@ class KioskApp(App[None]):
         self.save_open_step()
         if record:
             self._record_sign_out()
+        self._close_all_drafts()
         self.staff_id, self.draft, self._saved_draft = None, None, None
         self._next_staff = next_staff
         self.workers.cancel_group(self, "session")
@@ -257,8 +261,8 @@ class KioskApp(App[None]):
         assert self.core is not None
         try:
             with self._draft_lock:
-                if draft.id in self._discarded:
-                    return  # signed (or started over) meanwhile
+                if draft.id not in self._open:
+                    return  # left, signed or discarded meanwhile
                 self.core.store.save_draft(draft)
         except Exception as error:
             message = f"The draft could not be saved: {_plain_error(error)}"
@@ -267,15 +271,40 @@ class KioskApp(App[None]):
             else:
                 self.notify(message, severity="error")
 
-    def discard_draft(self, draft: Encounter) -> None:
-        """Close ``draft`` and delete its file; no autosave still in flight can revive it."""
+    def open_draft(self, draft: Encounter) -> bool:
+        """Hold ``draft`` for this terminal (from a worker thread); False if another holds it."""
         assert self.core is not None
         with self._draft_lock:
-            self._discarded.add(draft.id)
+            if not self.core.store.claim_draft(draft.staff_id, draft.patient.id):
+                return False
+            self._open.add(draft.id)
+            return True
+
+    def close_draft(self, draft: Encounter) -> None:
+        """Stop autosaving ``draft`` and let another terminal resume it (leaving the intake)."""
+        assert self.core is not None
+        with self._draft_lock:
+            self._open.discard(draft.id)
+            if self.draft is not None and self.draft.id == draft.id:
+                self.draft = None
+            self.core.store.release_draft(draft.staff_id, draft.patient.id)
+
+    def discard_draft(self, draft: Encounter) -> None:
+        """Close ``draft`` and delete its file (audited); no autosave in flight revives it."""
+        assert self.core is not None
+        with self._draft_lock:
+            self._open.discard(draft.id)
             if self.draft is not None and self.draft.id == draft.id:
                 self.draft = None
             self._saved_draft = None
-            self.core.store.discard_draft(draft.staff_id, draft.room)
+            self.core.store.discard_draft(draft.staff_id, draft.patient.id)
+
+    def _close_all_drafts(self) -> None:
+        """Sign-out, take-over: every draft this terminal held can be resumed elsewhere."""
+        with self._draft_lock:
+            self._open.clear()
+            if self.core is not None:
+                self.core.store.release_drafts()
 
     # ------------------------------------------------------------------ app-wide keys
 
@@ -423,6 +452,8 @@ class KioskApp(App[None]):
                 configure_logging(self.core.settings.active_data_dir)
 
     def on_unmount(self) -> None:
+        with suppress(Exception):  # the process may live on (tests): let go of held drafts
+            self._close_all_drafts()
         if self._signal_guard is not None:
             self._signal_guard.remove()
 

@@ -12,13 +12,15 @@ import asyncio
 from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk.models import Encounter, Patient, utcnow
-from kiosk.screens.base import StepScreen
+from kiosk.screens.base import StepContext, StepScreen
+from kiosk.store_drafts import DraftInUseError
 from kiosk.validators.identity import Checked, check_mrn
 from kiosk.widgets.confirm import ConfirmModal
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
     from kiosk.loader import Core
+    from kiosk.store_queries import Visit
 
 
 def step_classes() -> list[type[StepScreen]]:
@@ -102,14 +104,10 @@ class Intake:
 
     # ------------------------------------------------------------------ patient
 
-    def _today(self) -> list[Patient]:
-        """Today's appointments, patients seen today, and any patient with this MA's draft
-        (an open intake belongs on today's list even before anything is signed)."""
-        seen: dict[str, Patient] = {}
-        drafts = [d.patient for d in self.store.drafts_for(self.staff_id)]
-        for patient in [*drafts, *self.store.appointments(), *self.store.recent_patients()]:
-            seen.setdefault(patient.id, patient)
-        return list(seen.values())
+    def _today(self) -> list[Visit]:
+        """Today's appointments, patients seen today and every unfinished intake of this MA,
+        in a stable order, each with its visit's state (kiosk.store_queries.today_visits)."""
+        return self.store.today_visits(self.staff_id)
 
     def _check_mrn(self, text: str) -> Checked[str]:
         return check_mrn(
@@ -147,10 +145,11 @@ class Intake:
             draft = await self._resume_for(patient)
             if draft == "cancel":
                 continue
-            if draft is not None:
+            if draft is None:
+                previous = await asyncio.to_thread(self.store.last_encounter, patient.id)
+                draft = new_draft(patient, self.staff_id, self.core.settings.room, previous)
+            if await self._claim(draft):
                 return draft
-            previous = await asyncio.to_thread(self.store.last_encounter, patient.id)
-            return new_draft(patient, self.staff_id, self.core.settings.room, previous)
         return None
 
     async def _register(self, patient: Patient) -> bool:
@@ -166,47 +165,80 @@ class Intake:
 
     # ------------------------------------------------------------------ drafts
 
-    def _load_draft(self) -> Encounter | None:
-        return self.store.load_draft(self.staff_id, self.core.settings.room)
+    async def _claim(self, draft: Encounter) -> bool:
+        """Hold the draft for this terminal; False (said on screen) if another one holds it."""
+        if await asyncio.to_thread(self.app.open_draft, draft):
+            return True
+        self.app.notify(str(DraftInUseError()), severity="warning", timeout=10)
+        return False
 
     async def _offer_resume(self) -> Encounter | None:
-        """On sign-in: an unfinished intake of this MA in this room is offered for resuming."""
-        draft = await asyncio.to_thread(self._load_draft)
-        if draft is None or self.app.sign_out_pending:
+        """On sign-in (after a crash, a lock take-over, a sign-out): the newest unfinished
+        intake of this MA in this room that no other terminal holds is offered for resuming,
+        with Resume as the default answer. Others stay on the patient list."""
+        room = self.core.settings.room
+        infos = await asyncio.to_thread(self.store.draft_infos, self.staff_id)
+        free = [i for i in infos if not i.in_use and i.draft.room == room]
+        if not free or self.app.sign_out_pending:
             return None
         from kiosk.screens.identity import IdentityScreen
 
+        draft = free[0].draft
         p = draft.patient
+        others = len(infos) - 1
+        more = (
+            f" ({others} other unfinished intake{'s are' if others > 1 else ' is'} marked "
+            "on the patient list.)"
+            if others
+            else ""
+        )
         question = (
             f"Resume the unfinished intake of {p.family_name.upper()}, {p.given_name} "
-            f"(born {p.birth_date:%Y-%m-%d}) at the {draft.draft_step or 'first'} step?"
+            f"(born {p.birth_date:%Y-%m-%d}) at the {draft.draft_step or 'first'} step?{more}"
         )
-        offer = ConfirmModal(question, yes="Resume the intake", no="Not now  (Esc)")
+        offer = ConfirmModal(question, yes="Resume the intake", no="Not now  (Esc)", focus="yes")
         if not await self.app.push_screen_wait(offer):
             return None
         if not await self.app.push_screen_wait(IdentityScreen(draft.patient)):
             return None
-        return draft
+        return draft if await self._claim(draft) else None
 
     async def _resume_for(self, patient: Patient) -> Encounter | Literal["cancel"] | None:
-        """Picking the patient whose draft is open: offer to resume it.
+        """Picking a patient with an unfinished intake of this MA: offer to resume it.
 
-        The draft, None to start over (the draft discarded), or "cancel" (Esc: draft kept)."""
-        draft = await asyncio.to_thread(self._load_draft)
-        if draft is None or draft.patient.id != patient.id:
+        The draft, None to start over (only after a second, explicit "discard" answer; the
+        discard is audited), or "cancel" (Esc, or the draft is open on another terminal)."""
+        draft = await asyncio.to_thread(self.store.load_draft, self.staff_id, patient.id)
+        if draft is None:
             return None
+        if await asyncio.to_thread(self.store.draft_in_use, self.staff_id, patient.id):
+            self.app.notify(str(DraftInUseError()), severity="warning", timeout=10)
+            return "cancel"
         question = (
-            f"Resume this patient's unfinished intake at the {draft.draft_step} step? "
-            "Esc goes back to the list and keeps the draft."
+            f"Resume this patient's unfinished intake at the {draft.draft_step or 'first'} "
+            "step? Esc goes back to the list and keeps the draft."
         )
         answer = await self.app.push_screen_wait(
-            ConfirmModal(question, yes="Resume", no="Start over (discard)", focus="yes")
+            ConfirmModal(question, yes="Resume", no="Start over…", focus="yes")
         )
         if answer is None:
             return "cancel"
         if answer:
             return draft
-        await asyncio.to_thread(self.app.discard_draft, draft)
+        sure = ConfirmModal(
+            f"Discard the unfinished intake (left at the {draft.draft_step or 'first'} step)? "
+            "What was entered in it is deleted; this cannot be undone.",
+            yes="Discard it and start over",
+            no="Keep it  (Esc)",
+            focus="no",
+        )
+        if not await self.app.push_screen_wait(sure):
+            return "cancel"
+        try:
+            await asyncio.to_thread(self.app.discard_draft, draft)
+        except DraftInUseError as error:
+            self.app.notify(str(error), severity="warning", timeout=10)
+            return "cancel"
         return None
 
     # ------------------------------------------------------------------ steps
@@ -217,6 +249,12 @@ class Intake:
         earlier = await asyncio.to_thread(self.store.for_patient, draft.patient.id)
         earlier = [e for e in earlier if e.status != "draft"]
         ctx = self.app.step_context(previous, earlier)
+        try:
+            await self._steps(draft, ctx)
+        finally:
+            await asyncio.to_thread(self.app.close_draft, draft)
+
+    async def _steps(self, draft: Encounter, ctx: StepContext) -> None:
         names = [s.STEP for s in self.steps]
         index = names.index(draft.draft_step) if draft.draft_step in names else 0
         while True:

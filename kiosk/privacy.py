@@ -20,6 +20,7 @@ This module never imports Textual at import time, so the CLI can use it cheaply.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import logging.handlers
 import os
@@ -135,6 +136,25 @@ def write_crash_log(data_dir: Path, error: BaseException, *, where: str = "app")
     return path
 
 
+HANG_UP_ERRNOS = frozenset({errno.EIO, errno.EPIPE, errno.ENXIO, errno.EBADF, errno.ENOTTY})
+"""What writing to or reading from a terminal that has gone away fails with."""
+
+
+def is_hang_up(error: BaseException) -> bool:
+    """The terminal went away (a dropped SSH session): an expected end, not a crash."""
+    return isinstance(error, OSError) and error.errno in HANG_UP_ERRNOS
+
+
+def note_hang_up(data_dir: Path, error: BaseException, *, where: str) -> Path:
+    """One dated line in the private log for a terminal that hung up (no traceback)."""
+    path = open_private_log(data_dir)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    code = errno.errorcode.get(getattr(error, "errno", 0) or 0, "?")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"--- {stamp} terminal hung up ({code} in {where}, pid {os.getpid()})\n")
+    return path
+
+
 def fallback_data_dir() -> Path:
     """Where to write the log when the settings could not be read."""
     try:
@@ -188,9 +208,16 @@ def install_excepthook(data_dir: Callable[[], Path | None]) -> None:
         print(CRASH_MESSAGE.format(log=log(error, "the kiosk")), file=sys.stderr)
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
-        # e.g. Textual's writer thread when the terminal has hung up: log it, print nothing
-        if args.exc_value is not None:
-            log(args.exc_value, f"thread {args.thread.name if args.thread else '?'}")
+        # Textual's writer thread fails with EIO when the terminal hangs up (SSH dropped):
+        # expected, so one line, not a crash; any other thread error is logged in full
+        if args.exc_value is None:
+            return
+        where = f"thread {args.thread.name if args.thread else '?'}"
+        if is_hang_up(args.exc_value):
+            with suppress(OSError):
+                note_hang_up(data_dir() or fallback_data_dir(), args.exc_value, where=where)
+            return
+        log(args.exc_value, where)
 
     sys.excepthook = hook
     threading.excepthook = thread_hook

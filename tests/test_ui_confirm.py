@@ -1,7 +1,7 @@
 """The confirm dialog is safe against ordinary typing (80x24).
 
 An MA typing a name while the resume offer pops up must not answer it: no single-letter keys,
-Enter presses the focused button, Esc gives the safe answer (the draft is kept).
+Enter presses the focused button (Resume, the safe default), Esc keeps the draft too.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from pathlib import Path
 
 from textual.widgets import Button, Checkbox, Input
 from ui_helpers import (
-    ROOM,
     STAFF_ID,
     fill,
     make_app,
@@ -27,7 +26,7 @@ from kiosk.store import EncounterStore
 def stored_draft(data_dir: Path) -> Encounter | None:
     store = EncounterStore(data_dir)
     try:
-        return store.load_draft(STAFF_ID, ROOM)
+        return next(iter(store.drafts_for(STAFF_ID)), None)
     finally:
         store.close()
 
@@ -46,7 +45,7 @@ async def test_typing_while_the_resume_offer_shows_answers_nothing(data_dir: Pat
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
         modal = await wait_screen(pilot, "ConfirmModal")
-        assert app.focused is modal.query_one("#confirm-no", Button)  # the safe button
+        assert app.focused is modal.query_one("#confirm-yes", Button)  # resume: the safe default
         await pilot.press(*"begay", "space", *"yes", "n", "Y", "N")
         await pilot.pause()
         assert app.screen is modal  # no letter answered it

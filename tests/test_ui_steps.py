@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 from ui_helpers import (
-    ROOM,
     STAFF_ID,
     fill,
     make_app,
@@ -29,7 +28,7 @@ def message(field: LabelledInput) -> str:
 def saved_draft(data_dir: Path):  # type: ignore[no-untyped-def]
     store = EncounterStore(data_dir)
     try:
-        return store.load_draft(STAFF_ID, ROOM)
+        return next(iter(store.drafts_for(STAFF_ID)), None)
     finally:
         store.close()
 
@@ -256,7 +255,8 @@ async def test_a_dropped_session_is_offered_for_resume_at_sign_in(data_dir: Path
         question = str(modal.query_one("#confirm-question", Static).render())
         assert "RIVERA, Ana" in question
         assert "demographics" in question
-        await pilot.press("tab", "enter")  # from "Not now" to "Resume the intake"
+        assert app.focused is modal.query_one("#confirm-yes", Button)  # resuming is the default
+        await pilot.press("enter")
         ident = await wait_screen(pilot, "IdentityScreen")  # identity again: who is in the room
         ident.query_one("#identity-name", Checkbox).value = True
         ident.query_one("#identity-dob", Checkbox).value = True

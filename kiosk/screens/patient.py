@@ -22,9 +22,25 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 from kiosk.models import Patient
 from kiosk.screens.base import ENTER, advance, after_pending_keys
 from kiosk.screens.styled_once import StyledOnce, size_classes
+from kiosk.store_queries import Visit
 
 PatientChoice = Patient | Literal["register"] | None
 Lookup = Callable[[str], Sequence[Patient]]
+Today = Callable[[], Sequence[Visit]]
+
+
+def visit_text(visit: Visit | None) -> str:
+    """A visit's state for the list, in the kiosk's local time: "draft: vitals 10:42"."""
+    if visit is None:
+        return ""
+    at = f"{visit.at.astimezone():%H:%M}" if visit.at is not None else ""
+    if visit.state == "draft":
+        return f"draft: {visit.step or 'start'} {at}".rstrip()
+    if visit.state == "open-elsewhere":
+        return "open elsewhere"
+    if visit.state == "signed":
+        return f"signed {at}".rstrip()
+    return "waiting"
 
 
 def age_years(birth_date: date, today: date | None = None) -> int:
@@ -49,7 +65,7 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         ENTER,
     ]
 
-    def __init__(self, today: Callable[[], Sequence[Patient]], find: Lookup) -> None:
+    def __init__(self, today: Today, find: Lookup) -> None:
         super().__init__()
         self.add_class(*size_classes(self))  # styled once for the terminal's size
         self._today = today
@@ -68,7 +84,12 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
             yield Static("Today's patients", id="patient-heading", classes="section-title")
             table: DataTable[str] = DataTable(id="patient-table", cursor_type="row")
             table.add_column(" ", width=1, key="mark")
-            table.add_columns("Name", "Date of birth", "Age", "Sex", "MRN")
+            table.add_column("Name", key="name")
+            table.add_column("Born", key="born")
+            table.add_column("Age", key="age")
+            table.add_column("Sex", key="sex")
+            table.add_column("MRN", key="mrn")
+            table.add_column("Visit", key="visit")
             yield table
             yield Static("", id="patient-empty", classes="hint")
         with Horizontal(id="patient-buttons", classes="buttons"):
@@ -99,8 +120,8 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         advance(self, [search], lambda: self._search_entered(search.value.strip()))
 
     def _search_entered(self, query: str) -> None:
-        rows = list(self._find(query) if query else self._today())
-        self._show(query, rows)
+        rows, visits = self._rows_for(query)
+        self._show(query, rows, visits)
         if len(rows) == 1:
             self.dismiss(rows[0])
         elif rows:  # several: to the list, the first one marked; Enter there opens it
@@ -116,10 +137,17 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
 
     @work(exclusive=True, group="lookup", thread=True, exit_on_error=False)
     def _lookup(self, query: str) -> None:
-        rows = list(self._find(query) if query else self._today())
-        self.app.call_from_thread(self._show, query, rows)
+        rows, visits = self._rows_for(query)
+        self.app.call_from_thread(self._show, query, rows, visits)
 
-    def _show(self, query: str, rows: list[Patient]) -> None:
+    def _rows_for(self, query: str) -> tuple[list[Patient], dict[str, Visit]]:
+        """The patients to list and today's visit of each (search results show it too)."""
+        today = list(self._today())
+        visits = {visit.patient.id: visit for visit in today}
+        rows = list(self._find(query)) if query else [visit.patient for visit in today]
+        return rows, visits
+
+    def _show(self, query: str, rows: list[Patient], visits: dict[str, Visit]) -> None:
         self._rows = rows
         self.shown_query = query
         heading = f"Matches for “{query}”" if query else "Today's patients"
@@ -135,6 +163,7 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
                 str(age_years(patient.birth_date)),
                 patient.sex,
                 patient.id,
+                visit_text(visits.get(patient.id)),
             )
         empty = (
             ""
