@@ -73,7 +73,9 @@ async def test_opening_a_second_patient_keeps_the_first_draft(data_dir: Path) ->
         kept = drafts(data_dir)
         assert {d.form_text.get("demographics-middle") for d in kept.values()} == {"Lucia", "Obi"}
         await wait_for(
-            pilot, lambda: len(visit_column(listing)) == 2 and listing.shown_query == "", "list"
+            pilot,
+            lambda: len(visit_column(listing)) == 2 and getattr(listing, "shown_query", None) == "",
+            "the list",
         )
         states = visit_column(listing)
         assert all(text.startswith("draft: demographics ") for text in states.values()), states
