@@ -78,7 +78,7 @@ async def test_opening_a_second_patient_keeps_the_first_draft(data_dir: Path) ->
             "the list",
         )
         states = visit_column(listing)
-        assert all(text.startswith("draft: demographics ") for text in states.values()), states
+        assert all(text.startswith("draft: demogr. ") for text in states.values()), states
         # back to the first patient: resuming is offered, and is the default answer
         fill(listing, patient_search="")
         offer = await pick(pilot, "rivera")

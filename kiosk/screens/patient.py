@@ -29,13 +29,19 @@ Lookup = Callable[[str], Sequence[Patient]]
 Today = Callable[[], Sequence[Visit]]
 
 
+SHORT_STEP = {"demographics": "demogr.", "poc": "POC"}
+"""Step names as the list's Visit column shows them (it must fit 80 columns)."""
+SHORT_SEX = {"female": "F", "male": "M", "other": "X", "unknown": "?"}
+
+
 def visit_text(visit: Visit | None) -> str:
     """A visit's state for the list, in the kiosk's local time: "draft: vitals 10:42"."""
     if visit is None:
         return ""
     at = f"{visit.at.astimezone():%H:%M}" if visit.at is not None else ""
     if visit.state == "draft":
-        return f"draft: {visit.step or 'start'} {at}".rstrip()
+        step = SHORT_STEP.get(visit.step, visit.step) or "start"
+        return f"draft: {step} {at}".rstrip()
     if visit.state == "open-elsewhere":
         return "open elsewhere"
     if visit.state == "signed":
@@ -133,7 +139,9 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         table = self.query_one(DataTable)
         if table.row_count:
             table.move_cursor(row=0, column=0, animate=False)
-            table.focus()
+            # at once, not Widget.focus() (queued): an Enter typed right after Down (one
+            # burst over SSH) must reach the list, not the search box it is leaving
+            self.set_focus(table)
 
     @work(exclusive=True, group="lookup", thread=True, exit_on_error=False)
     def _lookup(self, query: str) -> None:
@@ -161,7 +169,7 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
                 f"{patient.family_name.upper()}, {patient.given_name}",
                 f"{patient.birth_date:%Y-%m-%d}",
                 str(age_years(patient.birth_date)),
-                patient.sex,
+                SHORT_SEX.get(patient.sex, "?"),
                 patient.id,
                 visit_text(visits.get(patient.id)),
             )
