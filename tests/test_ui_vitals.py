@@ -448,3 +448,54 @@ async def test_pain_starts_from_the_complaints_score(context: Callable[..., Step
     async with untold.run_test(size=SIZE) as pilot:
         screen = await step_screen(pilot, VitalsScreen)
         assert screen.query_one("#vitals-pain", Input).value == ""
+
+
+def detail(screen: VitalsScreen, input_id: str) -> str:
+    f = field(screen, input_id)
+    return str(f.query_one(".mf-detail", Label).content) if f.has_class("-has-detail") else ""
+
+
+async def test_blood_pressure_shows_both_flags_and_the_review_category_as_typed(
+    context: Callable[..., StepContext],
+) -> None:
+    """300/20 says CRITICAL for both parts; 128/82 (both in range) says stage 1 as the review
+    does — for the first reading and for a repeat, while the MA types."""
+    from kiosk.screens.review_text import score_lines
+
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        await pilot.press(*"300/20")
+        await wait_for(pilot, lambda: detail(screen, "vitals-bp-0"), "the BP detail line")
+        first = field(screen, "vitals-bp-0").query_one(".mf-detail", Label)
+        assert detail(screen, "vitals-bp-0") == (
+            "sys CRITICAL HIGH · dia CRITICAL LOW · BP hypertensive crisis"
+        )
+        assert first.has_class("error")
+        assert str(flag(screen, "vitals-bp-0").content) == ""  # no lone, partial flag word
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.focused and screen.focused.id == "vitals-bp-1", "BP 1")
+        await pilot.press(*"128/82")
+        await wait_for(pilot, lambda: detail(screen, "vitals-bp-1"), "the repeat's detail line")
+        assert detail(screen, "vitals-bp-1") == "sys normal · dia normal · BP hypertension stage 1"
+        assert field(screen, "vitals-bp-1").query_one(".mf-detail", Label).has_class("warning")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+        review = [text for text, _ in score_lines(app.outcomes[0].encounter)]
+        assert "BP reading category: hypertension stage 1 (one reading, not a diagnosis)" in review
+
+
+async def test_blood_pressure_detail_clears_when_the_text_is_cleared_or_not_taken(
+    context: Callable[..., StepContext],
+) -> None:
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        await pilot.press(*"128/82")
+        await wait_for(pilot, lambda: detail(screen, "vitals-bp-0"), "the BP detail line")
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: not detail(screen, "vitals-bp-0"), "no detail: not taken")
+        field(screen, "vitals-bp-0").set_not_taken(None)
+        await wait_for(pilot, lambda: detail(screen, "vitals-bp-0"), "the detail line again")
+        screen.query_one("#vitals-bp-0", Input).value = ""
+        await wait_for(pilot, lambda: not detail(screen, "vitals-bp-0"), "no detail: empty")

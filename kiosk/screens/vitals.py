@@ -1,7 +1,9 @@
 """Step 6: vital signs, each checked as typed, with last values, trends and live BMI.
 
 Every field is a :class:`~kiosk.widgets.measurement.MeasurementField`: the echo ("98.6 °F =
-37.0 °C") and flag word follow each keystroke; errors appear on leaving the field and block Next.
+37.0 °C") and flag word follow each keystroke; a blood pressure spells out both parts' flags and
+the review's reading category (:func:`kiosk.scoring.bp_category_text`) on a line of its own.
+Errors appear on leaving the field and block Next.
 Blood pressure may be repeated (Ctrl+R or the button) and every reading is saved. Head
 circumference is asked only for children under 2. Empty means "not entered", which is allowed
 unless the clinic's ``required_fields`` say otherwise; a reading can also be marked not taken
