@@ -147,6 +147,10 @@ class Settings(BaseSettings):
     """What the intake needs before signing; names from ``REQUIRED_FIELD_NAMES``. In the
     environment, a comma-separated list."""
 
+    country: str = "US"
+    """ISO 3166 two-letter country of the clinic: the demographics step checks US state codes and
+    ZIP codes for "US", Canadian ("CA") and UK ("GB") postal codes, else free text."""
+
     mrn_pattern: str = r"[A-Za-z0-9-]{1,40}"
     """Regular expression the whole medical record number must match."""
 
@@ -175,6 +179,13 @@ class Settings(BaseSettings):
             if name not in REQUIRED_FIELD_NAMES:
                 raise ValueError(f"unknown field {name!r}{_suggest(name, REQUIRED_FIELD_NAMES)}")
         return tuple(dict.fromkeys(value))
+
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z]{2}", value):
+            raise ValueError("should be a two-letter country code such as US or CA")
+        return value.upper()
 
     @field_validator("mrn_pattern")
     @classmethod
