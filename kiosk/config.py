@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -27,6 +27,7 @@ from pydantic_settings import (
 )
 
 from kiosk.errors import ConfigError
+from kiosk.validators.change import ChangeLimits
 
 if TYPE_CHECKING:
     from kiosk.models import Encounter
@@ -80,6 +81,31 @@ def _default_room() -> str:
         return ""
 
 
+_Limit = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class ChangeLimitSettings(BaseModel):
+    """``[change_limits]``: how far weight and height may move from the last visit before the
+    vitals step asks the MA to confirm (rules in :mod:`kiosk.validators.change`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weight_percent: Annotated[_Limit, Field(le=100)] = 5.0
+    """Weight: percent of the last weight (the smaller of this and ``weight_kg`` applies)."""
+    weight_kg: Annotated[_Limit, Field(le=100)] = 5.0
+    """Weight: kilograms (the smaller of this and ``weight_percent`` applies)."""
+    adult_height_cm: Annotated[_Limit, Field(le=50)] = 2.0
+    """Height of an adult, either way, in cm."""
+    child_height_decrease_cm: Annotated[_Limit, Field(le=50)] = 0.0
+    """Height of a child: a decrease beyond this is flagged (an increase never is)."""
+    adult_age_years: Annotated[_Limit, Field(le=30)] = 18.0
+    """From this age on the adult height limit applies."""
+
+    def limits(self) -> ChangeLimits:
+        """The limits for :func:`kiosk.validators.change.check_change`."""
+        return ChangeLimits(**self.model_dump())
+
+
 class Settings(BaseSettings):
     """One clinic's kiosk settings (immutable once loaded)."""
 
@@ -121,6 +147,10 @@ class Settings(BaseSettings):
     """What the intake needs before signing; names from ``REQUIRED_FIELD_NAMES``. In the
     environment, a comma-separated list."""
 
+    country: str = "US"
+    """ISO 3166 two-letter country of the clinic: the demographics step checks US state codes and
+    ZIP codes for "US", Canadian ("CA") and UK ("GB") postal codes, else free text."""
+
     mrn_pattern: str = r"[A-Za-z0-9-]{1,40}"
     """Regular expression the whole medical record number must match."""
 
@@ -130,6 +160,10 @@ class Settings(BaseSettings):
     ranges_file: Path | None = Field(default=None, validation_alias=AliasChoices(*RANGES_ENV))
     """Clinic range table replacing the packaged ``config/ranges.toml`` (unset: packaged).
     In the environment ``KIOSK_RANGES``, the variable the range loader itself reads."""
+
+    change_limits: ChangeLimitSettings = Field(default_factory=ChangeLimitSettings)
+    """Changes from the last visit the MA must confirm (``[change_limits]`` in the file; in the
+    environment ``KIOSK_CHANGE_LIMITS`` as JSON)."""
 
     @field_validator("required_fields", mode="before")
     @classmethod
@@ -145,6 +179,13 @@ class Settings(BaseSettings):
             if name not in REQUIRED_FIELD_NAMES:
                 raise ValueError(f"unknown field {name!r}{_suggest(name, REQUIRED_FIELD_NAMES)}")
         return tuple(dict.fromkeys(value))
+
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z]{2}", value):
+            raise ValueError("should be a two-letter country code such as US or CA")
+        return value.upper()
 
     @field_validator("mrn_pattern")
     @classmethod
@@ -263,19 +304,24 @@ def _explain(error: ValidationError, path: Path | None, given: dict[str, Any]) -
     key = str(first["loc"][0]) if first["loc"] else None
     if key is not None and key.upper() in RANGES_ENV:  # pydantic reports the alias
         key = "ranges_file"
+    inner = [str(part) for part in first["loc"][1:]]  # a key inside a [table]
     reason = first["msg"].removeprefix("Value error, ").replace("Input should", "should", 1)
     if first["type"] == "extra_forbidden":
-        reason = f"unknown setting{_suggest(key or '', Settings.model_fields)}"
+        known: Any = ChangeLimitSettings.model_fields if inner else Settings.model_fields
+        reason = f"unknown setting{_suggest(inner[-1] if inner else key or '', known)}"
+    elif first["type"] == "model_type":
+        reason = f"should be a table of settings, [{key}] (got {first.get('input')!r})"
     elif "input" in first and first["type"] != "missing":
         reason += f" (got {first['input']!r})"
     if error.error_count() > 1:
         reason += f" (and {error.error_count() - 1} more problem(s))"
+    where = ".".join([key, *inner]) if key is not None else None
     if key in given or key is None:
-        return ConfigError("command line", key, reason)
+        return ConfigError("command line", where, reason)
     env = _env_name(key)
     if env is not None:
-        return ConfigError(f"environment variable {env}", None, reason)
-    return ConfigError(path, key, reason)
+        return ConfigError(f"environment variable {env}", ".".join(inner) or None, reason)
+    return ConfigError(path, where, reason)
 
 
 def settings_from_args(args: Any) -> Settings:

@@ -120,6 +120,27 @@ def bp_category(systolic: float, diastolic: float) -> BpCategory:
     return max(by_sys, by_dia, key=_BP_ORDER.index)
 
 
+BP_CATEGORY_MIN_AGE_YEARS = 18
+"""The ACC/AHA reading categories are for adults; children's need height percentiles."""
+BP_CATEGORY_NOT_FOR_CHILDREN = "adult categories do not apply under 18"
+
+
+def bp_category_for_age(
+    systolic: float, diastolic: float, age_years: float | None
+) -> BpCategory | None:
+    """:func:`bp_category`, or None under :data:`BP_CATEGORY_MIN_AGE_YEARS` (unknown age: adult)."""
+    if age_years is not None and age_years < BP_CATEGORY_MIN_AGE_YEARS:
+        return None
+    return bp_category(systolic, diastolic)
+
+
+def bp_category_text(systolic: float, diastolic: float, age_years: float | None) -> str:
+    """The reading category in words, as the vitals step and the review both show it:
+    "hypertension stage 1", or why no category applies (a child)."""
+    category = bp_category_for_age(systolic, diastolic, age_years)
+    return BP_CATEGORY_NOT_FOR_CHILDREN if category is None else BP_CATEGORY_LABELS[category]
+
+
 # --------------------------------------------------------------------------- NEWS2
 
 

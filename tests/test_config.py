@@ -230,7 +230,7 @@ def test_bad_env_values_name_the_variable(
 def test_bad_override_names_the_command_line() -> None:
     error = config_error(idle_lock_seconds=-5)
     assert (error.file, error.key) == ("command line", "idle_lock_seconds")
-    assert config_error(colour="red").reason == "unknown setting"
+    assert config_error(colour="red").reason.startswith("unknown setting")  # "country"?
 
 
 def test_missing_named_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -437,3 +437,27 @@ def test_bmi_for() -> None:
     vitals = full_vitals()
     del vitals["height"]
     assert bmi_for(encounter(**vitals)) is None
+
+
+# --------------------------------------------------------------------------- the shared BP words
+
+
+@pytest.mark.parametrize(
+    ("systolic", "diastolic", "age", "expected"),
+    [
+        (128, 82, 40, "hypertension stage 1"),  # both parts in range, yet stage 1
+        (300, 20, 40, "hypertensive crisis"),
+        (118, 76, None, "normal"),  # unknown age: adult categories
+        (125, 70, 18, "elevated"),  # 18 is an adult
+        (128, 82, 17.9, "adult categories do not apply under 18"),
+        (300, 20, 0.1, "adult categories do not apply under 18"),
+    ],
+)
+def test_bp_category_text_is_the_words_both_screens_show(
+    systolic: float, diastolic: float, age: float | None, expected: str
+) -> None:
+    from kiosk.scoring import bp_category_for_age, bp_category_text
+
+    assert bp_category_text(systolic, diastolic, age) == expected
+    applies = bp_category_for_age(systolic, diastolic, age)
+    assert (applies is None) == (expected.startswith("adult categories"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -252,7 +253,8 @@ async def test_previous_value_and_trend_beside_the_field(
     async with app.run_test(size=SIZE) as pilot:
         screen = await step_screen(pilot, VitalsScreen)
         weight = field(screen, "vitals-weight")
-        assert str(weight.query_one(".mf-prev", Label).content).startswith("last 89 kg")
+        # a US kiosk: the last weight in lb, the unit the MA types, though it was typed in kg
+        assert str(weight.query_one(".mf-prev", Label).content).startswith("last 196.2 lb")
         trend = str(weight.query_one(".mf-trend", Label).content)
         assert trend == "▁▃▆█"  # 86, 87, 88, 89 kg, oldest first
         bp_trend = str(field(screen, "vitals-bp-0").query_one(".mf-trend", Label).content)
@@ -448,3 +450,180 @@ async def test_pain_starts_from_the_complaints_score(context: Callable[..., Step
     async with untold.run_test(size=SIZE) as pilot:
         screen = await step_screen(pilot, VitalsScreen)
         assert screen.query_one("#vitals-pain", Input).value == ""
+
+
+def detail(screen: VitalsScreen, input_id: str) -> str:
+    f = field(screen, input_id)
+    return str(f.query_one(".mf-detail", Label).content) if f.has_class("-has-detail") else ""
+
+
+async def test_blood_pressure_shows_both_flags_and_the_review_category_as_typed(
+    context: Callable[..., StepContext],
+) -> None:
+    """300/20 says CRITICAL for both parts; 128/82 (both in range) says stage 1 as the review
+    does — for the first reading and for a repeat, while the MA types."""
+    from kiosk.screens.review_text import score_lines
+
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        await pilot.press(*"300/20")
+        await wait_for(pilot, lambda: detail(screen, "vitals-bp-0"), "the BP detail line")
+        first = field(screen, "vitals-bp-0").query_one(".mf-detail", Label)
+        assert detail(screen, "vitals-bp-0") == (
+            "sys CRITICAL HIGH · dia CRITICAL LOW · BP hypertensive crisis"
+        )
+        assert first.has_class("error")
+        assert str(flag(screen, "vitals-bp-0").content) == ""  # no lone, partial flag word
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.focused and screen.focused.id == "vitals-bp-1", "BP 1")
+        await pilot.press(*"128/82")
+        await wait_for(pilot, lambda: detail(screen, "vitals-bp-1"), "the repeat's detail line")
+        assert detail(screen, "vitals-bp-1") == "sys normal · dia normal · BP hypertension stage 1"
+        assert field(screen, "vitals-bp-1").query_one(".mf-detail", Label).has_class("warning")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+        review = [text for text, _ in score_lines(app.outcomes[0].encounter)]
+        assert "BP reading category: hypertension stage 1 (one reading, not a diagnosis)" in review
+
+
+async def test_blood_pressure_detail_clears_when_the_text_is_cleared_or_not_taken(
+    context: Callable[..., StepContext],
+) -> None:
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        await pilot.press(*"128/82")
+        await wait_for(pilot, lambda: detail(screen, "vitals-bp-0"), "the BP detail line")
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: not detail(screen, "vitals-bp-0"), "no detail: not taken")
+        field(screen, "vitals-bp-0").set_not_taken(None)
+        await wait_for(pilot, lambda: detail(screen, "vitals-bp-0"), "the detail line again")
+        screen.query_one("#vitals-bp-0", Input).value = ""
+        await wait_for(pilot, lambda: not detail(screen, "vitals-bp-0"), "no detail: empty")
+
+
+# ---------------------------------------------------------------- change from the last visit
+
+
+def visit_with(patient: Patient, weight_kg: float, height_cm: float) -> Encounter:
+    from ui_vitals_harness import reading
+
+    visit = past_visit(patient, 30, weight_kg, 120)
+    visit.vitals.height.append(reading("height", height_cm, "cm"))
+    return visit
+
+
+def change_row(screen: VitalsScreen, name: str) -> str:
+    row = screen.query_one(f"#vitals-{name}-change")
+    return "" if row.has_class("-hidden") else str(row.query_one(Label).content)
+
+
+async def test_a_15_lb_drop_and_an_adult_8_6_cm_taller_ask_for_confirmation(
+    context: Callable[..., StepContext],
+) -> None:
+    """US kiosk: the last values in lb and in, the changes flagged, Next held until ticked."""
+    from textual.widgets import Checkbox
+
+    patient = adult()
+    last = visit_with(patient, 180 * 0.45359237, 170.0)
+    app = harness(new_draft(patient), context(previous=last, history=[last]))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        weight = field(screen, "vitals-weight")
+        assert str(weight.query_one(".mf-prev", Label).content).startswith("last 180 lb")
+        height = field(screen, "vitals-height")
+        assert str(height.query_one(".mf-prev", Label).content).startswith("last 66.9 in")
+        assert change_row(screen, "weight") == change_row(screen, "height") == ""
+        screen.query_one("#vitals-weight", Input).focus()
+        await pilot.press(*"165")
+        await wait_for(pilot, lambda: change_row(screen, "weight"), "the weight change")
+        assert change_row(screen, "weight").startswith("Weight 15 lb less than last visit (180 lb")
+        set_text(screen, vitals_height="70.3")  # 178.6 cm
+        await wait_for(pilot, lambda: change_row(screen, "height"), "the height change")
+        assert change_row(screen, "height").startswith("Height 3.4 in taller than last visit")
+        await pilot.press("ctrl+n")
+        tick = screen.query_one("#vitals-height-change-ok", Checkbox)
+        await wait_for(pilot, lambda: screen.focused is tick, "focus on the first tick")
+        assert tick.has_class("-flagged")
+        assert screen.query_one("#vitals-weight-change-ok").has_class("-flagged")
+        assert app.outcomes == []
+        assert screen.query_one("#vitals-weight", Input).value == "165"  # the value is kept
+        await pilot.press("space")
+        await wait_for(pilot, lambda: tick.value, "height confirmed")
+        await pilot.press("ctrl+n")
+        weight_tick = screen.query_one("#vitals-weight-change-ok", Checkbox)
+        await wait_for(pilot, lambda: screen.focused is weight_tick, "focus on the weight tick")
+        assert app.outcomes == []
+        await pilot.press("space")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+        vitals = app.outcomes[0].encounter.vitals
+        assert vitals.weight[0].entered == "165"
+        assert vitals.height[0].value == pytest.approx(178.56)
+
+
+async def test_a_new_value_needs_a_new_confirmation_and_back_keeps_it(
+    context: Callable[..., StepContext],
+) -> None:
+    from textual.widgets import Checkbox
+
+    patient = adult()
+    last = visit_with(patient, 80.0, 170.0)
+    ctx = context(previous=last, history=[last], unit_system="metric")
+    app = harness(new_draft(patient), ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        weight = field(screen, "vitals-weight")
+        assert str(weight.query_one(".mf-prev", Label).content).startswith("last 80 kg")
+        set_text(screen, vitals_weight="70")
+        await wait_for(pilot, lambda: change_row(screen, "weight"), "the weight change")
+        assert change_row(screen, "weight").startswith("Weight 10 kg less than last visit (80 kg")
+        tick = screen.query_one("#vitals-weight-change-ok", Checkbox)
+        tick.value = True
+        await pilot.pause()
+        set_text(screen, vitals_weight="71")
+        await wait_for(pilot, lambda: not tick.value, "the tick cleared for a new value")
+        set_text(screen, vitals_weight="79")  # within 5 %: no question
+        await wait_for(pilot, lambda: not change_row(screen, "weight"), "no change row")
+        set_text(screen, vitals_weight="70")
+        await wait_for(pilot, lambda: change_row(screen, "weight"), "the change again")
+        tick.value = True
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.outcomes, "back")
+        kept = app.outcomes[0].encounter
+    app = harness(kept, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        assert screen.query_one("#vitals-weight", Input).value == "70"
+        assert screen.query_one("#vitals-weight-change-ok", Checkbox).value
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.outcomes, "next without asking again")
+        done = app.outcomes[0].encounter
+    app = harness(done, ctx)  # back to vitals after Next: the saved reading was confirmed
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        assert change_row(screen, "weight")
+        assert screen.query_one("#vitals-weight-change-ok", Checkbox).value
+
+
+async def test_a_growing_child_is_not_asked_but_a_shrinking_one_is(
+    context: Callable[..., StepContext],
+) -> None:
+    born = date(date.today().year - 7, 1, 1)
+    child = adult(born=born)
+    last = visit_with(child, 22.0, 120.0)
+    ctx = context(previous=last, history=[last], unit_system="metric")
+    app = harness(new_draft(child), ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        set_text(screen, vitals_height="128.6", vitals_weight="22.5")
+        await pilot.pause()
+        assert change_row(screen, "height") == change_row(screen, "weight") == ""
+        set_text(screen, vitals_height="119")
+        await wait_for(pilot, lambda: change_row(screen, "height"), "a shrinking child")
+        assert change_row(screen, "height") == "Height 1 cm shorter than last visit (120 cm, " + (
+            last.day.isoformat() + ")"
+        )
+        field(screen, "vitals-height").set_not_taken("refused")
+        await wait_for(pilot, lambda: not change_row(screen, "height"), "not taken: no question")

@@ -88,3 +88,26 @@ def test_sparkline_scales_between_its_own_extremes() -> None:
     assert sparkline([7]) == ""
     assert sparkline([None, 1, None, 3]) == "▁█"
     assert len(sparkline(range(20))) == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "detail", "level"),
+    [
+        ("300/20", 40, "sys CRITICAL HIGH · dia CRITICAL LOW · BP hypertensive crisis", "error"),
+        ("128/82", 40, "sys normal · dia normal · BP hypertension stage 1", "warning"),
+        ("118/76", 40, "sys normal · dia normal · BP normal", "normal"),
+        ("60/30", 40, "sys CRITICAL LOW · dia CRITICAL LOW · BP normal", "error"),
+        ("128/82", 10, "sys high · dia high · adult categories do not apply under 18", "warning"),
+    ],
+)
+def test_blood_pressure_reading_spells_out_both_parts_and_the_category(
+    text: str, age: float, detail: str, level: str
+) -> None:
+    reading = BloodPressureValidator("us", age).read(text)
+    assert reading.valid
+    assert reading.detail == detail
+    assert reading.detail_level == level
+
+
+def test_a_refused_blood_pressure_has_no_detail_line() -> None:
+    assert BloodPressureValidator("us", 40).read("80/120").detail == ""

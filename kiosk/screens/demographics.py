@@ -1,6 +1,12 @@
 """Demographics and insurance: review what the chart says, edit, mark insurance changed or
 self-pay. Everything is pre-filled from the draft (carried forward), so usually the MA only
 reads and presses Enter.
+
+Next checks every field at once: each problem is said under its own field, what was typed
+stays, and the focus goes to the first bad field. The state is a US two-letter code and the
+ZIP 5 digits or ZIP+4 in a US clinic (the ``country`` setting; Canadian and UK postal codes
+otherwise, see :mod:`kiosk.validators.address`); the clinic's ``required_fields`` for the
+patient (phone, address, emergency contact) are asked for here, not only at signing.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from kiosk.models import (
     Sex,
 )
 from kiosk.screens.base import StepScreen
+from kiosk.validators.address import check_postal_code, check_state
 from kiosk.validators.identity import (
     Checked,
     check_birth_date,
@@ -48,6 +55,17 @@ PATIENT_FIELDS = (
     ("ec-name", "Emergency contact", False),
     ("ec-phone", "Contact's phone", False),
 )
+REQUIRED_BY_SETTING: dict[str, str] = {
+    "phone": "patient.phone",
+    "address1": "patient.address",
+    "ec-name": "patient.emergency_contact",
+}
+"""Fields the clinic's ``required_fields`` can make required, by widget suffix."""
+REQUIRED_WORDS: dict[str, str] = {
+    "phone": "phone number",
+    "address1": "address",
+    "ec-name": "emergency contact's name",
+}
 COVERAGE_FIELDS = (
     ("payer", "Insurer (payer)"),
     ("plan", "Plan"),
@@ -70,7 +88,10 @@ class DemographicsScreen(StepScreen):
         yield Static("Patient — read each line back to the patient", classes="section-title")
         with Vertical(classes="columns"):
             for suffix, label, required in PATIENT_FIELDS:
-                yield LabelledInput(label, id=f"demographics-{suffix}", required=required)
+                if suffix == "state" and self.ctx.settings.country != "US":
+                    label = "State / region"
+                needed = required or REQUIRED_BY_SETTING.get(suffix) in self._required
+                yield LabelledInput(label, id=f"demographics-{suffix}", required=needed)
                 if suffix == "dob":
                     with Horizontal(classes="labelled-row"):
                         yield Label("Sex", classes="labelled-label")
@@ -160,28 +181,40 @@ class DemographicsScreen(StepScreen):
     def _field(self, suffix: str) -> LabelledInput:
         return self.query_one(f"#demographics-{suffix}-field", LabelledInput)
 
+    @property
+    def _required(self) -> tuple[str, ...]:
+        return self.ctx.settings.required_fields
+
     def _checks(self) -> dict[str, Checked[Any]]:
-        """Every field's check; a missing optional field counts as fine."""
+        """Every field's check, all at once; a missing optional field counts as fine."""
         ok: Checked[Any] = Checked(True, "")
+        country = self.ctx.settings.country
         checks: dict[str, Checked[Any]] = {
             "family": check_name(self._text("family"), label="family name"),
             "given": check_name(self._text("given"), label="given name"),
             "dob": check_birth_date(self._text("dob")),
             "phone": check_phone(self._text("phone")) if self._text("phone") else ok,
+            "address1": ok,
+            "city": ok,
+            "state": check_state(self._text("state"), country=country),
+            "postal": check_postal_code(self._text("postal"), country=country),
+            "ec-name": ok,
             "ec-phone": check_phone(self._text("ec-phone")) if self._text("ec-phone") else ok,
         }
         for suffix in ("middle", "preferred"):
-            if self._text(suffix):
-                checks[suffix] = check_name(self._text(suffix), label="name")
+            checks[suffix] = (
+                check_name(self._text(suffix), label="name") if self._text(suffix) else ok
+            )
+        for suffix, name in REQUIRED_BY_SETTING.items():
+            if name in self._required and not self._text(suffix):
+                checks[suffix] = _bad(f"Required: enter the {REQUIRED_WORDS[suffix]}.")
         if self._text("ec-phone") and not self._text("ec-name"):
             checks["ec-name"] = _bad("Whose phone number is this? Enter the contact's name.")
+        checks["payer"] = checks["member"] = ok  # self-pay: nothing to say there
         if not self.query_one("#demographics-self-pay", Checkbox).value:
             payer, member = self._text("payer"), self._text("member")
-            if not payer and not member:
-                checks["payer"] = _bad("Enter the insurance, or tick Self-pay (Ctrl+P).")
-            else:
-                checks["payer"] = ok if payer else _bad("Enter the insurer, or tick Self-pay.")
-                checks["member"] = check_member_id(member)
+            checks["payer"] = ok if payer else _bad("Enter the insurer, or tick Self-pay (Ctrl+P).")
+            checks["member"] = check_member_id(member)
         return checks
 
     def collect(self) -> Encounter | None:
@@ -221,9 +254,11 @@ class DemographicsScreen(StepScreen):
                 "sex": self.query_one("#demographics-sex", Select).value,
                 "address": Address(
                     line1=self._text("address1"),
+                    line2=self.draft.patient.address.line2,
                     city=self._text("city"),
-                    state=self._text("state"),
-                    postal_code=self._text("postal"),
+                    state=str(checks["state"].value),
+                    postal_code=str(checks["postal"].value),
+                    country=self.ctx.settings.country,
                 ),
                 "emergency_contact": contact,
             }

@@ -12,12 +12,12 @@ from kiosk.config import missing_required
 from kiosk.models import BloodPressure, Encounter, Measurement, UrineDipstick, Vitals
 from kiosk.scoring import (
     BMI_CLASS_LABELS,
-    BP_CATEGORY_LABELS,
     NEWS2_MIN_AGE_YEARS,
     NEWS2_RISK_LABELS,
     bmi_class,
     bmi_for,
-    bp_category,
+    bp_category_for_age,
+    bp_category_text,
     news2_for,
     news2_missing,
 )
@@ -142,11 +142,11 @@ def score_lines(encounter: Encounter) -> list[tuple[str, str]]:
     bp = _latest_bp(encounter)
     if bp is None or bp.systolic.value is None or bp.diastolic.value is None:
         lines.append("BP reading category: no blood pressure taken")
-    elif age < 18:
-        lines.append("BP reading category: adult categories do not apply under 18")
     else:
-        category = BP_CATEGORY_LABELS[bp_category(bp.systolic.value, bp.diastolic.value)]
-        lines.append(f"BP reading category: {category} (one reading, not a diagnosis)")
+        s, d = bp.systolic.value, bp.diastolic.value
+        adult = bp_category_for_age(s, d, age) is not None
+        caveat = " (one reading, not a diagnosis)" if adult else ""
+        lines.append(f"BP reading category: {bp_category_text(s, d, age)}{caveat}")
     score = news2_for(encounter)
     if score is None:
         if age < NEWS2_MIN_AGE_YEARS:

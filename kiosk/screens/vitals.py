@@ -1,7 +1,12 @@
 """Step 6: vital signs, each checked as typed, with last values, trends and live BMI.
 
 Every field is a :class:`~kiosk.widgets.measurement.MeasurementField`: the echo ("98.6 °F =
-37.0 °C") and flag word follow each keystroke; errors appear on leaving the field and block Next.
+37.0 °C") and flag word follow each keystroke; a blood pressure spells out both parts' flags and
+the review's reading category (:func:`kiosk.scoring.bp_category_text`) on a line of its own.
+Errors appear on leaving the field and block Next. Last values are shown in the clinic's units;
+a weight or height beyond the clinic's ``[change_limits]`` from the last visit
+(:mod:`kiosk.validators.change`) holds Next until the MA ticks "Change from last visit
+confirmed" (a saved reading that already passed Next counts as confirmed).
 Blood pressure may be repeated (Ctrl+R or the button) and every reading is saved. Head
 circumference is asked only for children under 2. Empty means "not entered", which is allowed
 unless the clinic's ``required_fields`` say otherwise; a reading can also be marked not taken
@@ -16,10 +21,10 @@ from typing import Any, ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container, Horizontal
-from textual.widgets import Button, Input, Label, Select
+from textual.containers import Container, Horizontal, Vertical
+from textual.widgets import Button, Checkbox, Input, Label, Select
 
-from kiosk.models import BloodPressure, Measurement, SpO2, Temperature
+from kiosk.models import BloodPressure, Encounter, Measurement, SpO2, Temperature
 from kiosk.screens.vitals_fields import (
     ACVPU,
     BP_POSITIONS,
@@ -33,10 +38,12 @@ from kiosk.screens.vitals_fields import (
     bp_text,
 )
 from kiosk.screens.vitals_form import VitalsForm
+from kiosk.validators.change import CHANGE_KINDS, Change, change_message, check_change
 from kiosk.widgets.field_input import FieldInput, fit_density, keys_handled
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import previous_text, trend_values
 from kiosk.widgets.reading import NOT_TAKEN_OPTIONS
+from kiosk.widgets.tick import Tick
 
 _BP_ID = re.compile(r"^vitals-bp-(\d+)$")
 
@@ -45,6 +52,17 @@ class VitalsScreen(VitalsForm):
     """Blood pressure, pulse, respiration, temperature, SpO2, height, weight, pain, ACVPU."""
 
     TITLE = "Vital signs"
+    DEFAULT_CSS = """
+    VitalsScreen #vitals-changes { height: auto; }
+    VitalsScreen .vitals-change {
+        height: auto;
+        padding-left: 14;
+        & > .vitals-change-text { width: 1fr; color: $text-warning; text-style: bold; }
+        & > .vitals-change-ok { width: auto; }
+        &.-hidden { display: none; }
+    }
+    VitalsScreen .vitals-change-ok.-flagged { border: tall $error; }
+    """
     AUTO_FOCUS = "#vitals-bp-0"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,6 +104,22 @@ class VitalsScreen(VitalsForm):
                 yield self._field(spec)
                 if spec.name == "weight":
                     yield Label("", id="vitals-bmi", classes="vitals-span", markup=False)
+                    yield from self._change_rows()
+
+    def _change_rows(self) -> ComposeResult:
+        """For weight and height: the change from the last visit, with its confirming tick
+        (hidden until a new reading is beyond the clinic's limits)."""
+        with Vertical(id="vitals-changes", classes="vitals-span"):
+            for name in CHANGE_KINDS:
+                if name not in self._last:
+                    continue
+                with Vertical(id=f"vitals-{name}-change", classes="vitals-change -hidden"):
+                    yield Label("", classes="vitals-change-text", markup=False)
+                    yield Tick(
+                        "Change from last visit confirmed",
+                        id=f"vitals-{name}-change-ok",
+                        classes="vitals-change-ok",
+                    )
 
     def _field(self, spec: FieldSpec) -> MeasurementField:
         readings: list[Measurement] = getattr(self.draft.vitals, spec.name)
@@ -125,7 +159,7 @@ class VitalsScreen(VitalsForm):
             value=self._initial_text(spec.name, last),
             not_taken=last.not_taken if last is not None else None,
             placeholder=spec.placeholder(self.system),
-            previous=previous_text(self.past, spec.name),
+            previous=previous_text(self.past, spec.name, self.system),
             trend=trend_values(self.past, spec.name) if spec.trend else None,
             extras=extras,
             id=f"{spec.widget_id}-field",
@@ -182,6 +216,9 @@ class VitalsScreen(VitalsForm):
             field.resync()
         self._show_flow()
         self._update_bmi()
+        for name in self._last:
+            self._restore_confirmation(name, self.draft)
+            self._update_change(name)
 
     def on_resize(self, event: events.Resize) -> None:
         super().on_resize(event)
@@ -222,6 +259,81 @@ class VitalsScreen(VitalsForm):
     def _on_measurement(self, event: MeasurementField.Changed) -> None:
         if event.field.input_id in ("vitals-height", "vitals-weight"):
             self._update_bmi()
+            self._update_change(event.field.input_id.removeprefix("vitals-"))
+
+    # ------------------------------------------------------------------ change from last visit
+
+    def _change(self, name: str) -> Change | None:
+        """The change of ``name`` from the last visit, or None (no reading, or no last one)."""
+        field, last = self.field(name), self._last.get(name)
+        if field is None or last is None or field.not_taken is not None:
+            return None
+        value = field.reading.value if field.reading.valid else None
+        if value is None:
+            return None
+        limits = self.ctx.settings.change_limits.limits()
+        return check_change(name, value, last[0], age_years=self.age, limits=limits)
+
+    def _change_tick(self, name: str) -> Checkbox:
+        return self.query_one(f"#vitals-{name}-change-ok", Checkbox)
+
+    def _restore_confirmation(self, name: str, draft: Encounter) -> None:
+        """A tick kept in the typed text, or a reading already past Next (so confirmed), holds
+        for the value in the field now."""
+        change, tick = self._change(name), self._change_tick(name)
+        if change is None:
+            return
+        saved = [m.value for m in getattr(draft.vitals, name) if m.value is not None]
+        if tick.value or change.now in saved:
+            self._confirmed[name] = change.now
+            with tick.prevent(Checkbox.Changed):
+                tick.value = True
+
+    def _update_change(self, name: str) -> None:
+        """Show or hide the change row for ``name``; a new value needs a new confirmation."""
+        if name not in self._last:
+            return
+        change = self._change(name)
+        row = self.query_one(f"#vitals-{name}-change")
+        tick = self._change_tick(name)
+        flagged = change is not None and change.flagged
+        if change is not None and flagged:
+            text = change_message(change, self.system, self._last[name][1])
+            row.query_one(".vitals-change-text", Label).update(text)
+        if change is None or not flagged or self._confirmed.get(name) != change.now:
+            self._confirmed.pop(name, None)
+            with tick.prevent(Checkbox.Changed):
+                tick.value = False
+        if not flagged or tick.value:
+            tick.remove_class("-flagged")
+        row.set_class(not flagged, "-hidden")
+
+    @on(Checkbox.Changed, ".vitals-change-ok")
+    def _on_change_confirmed(self, event: Checkbox.Changed) -> None:
+        name = (event.checkbox.id or "").removeprefix("vitals-").removesuffix("-change-ok")
+        change = self._change(name)
+        if event.value and change is not None:
+            self._confirmed[name] = change.now
+            event.checkbox.remove_class("-flagged")
+        else:
+            self._confirmed.pop(name, None)
+
+    def unconfirmed_changes(self) -> list[str]:
+        """Flag every shown change not yet confirmed (for Next); their names."""
+        names = []
+        for name in self._last:
+            change = self._change(name)
+            tick = self._change_tick(name)
+            needed = change is not None and change.flagged and not tick.value
+            tick.set_class(needed, "-flagged")
+            if needed:
+                names.append(name)
+        return names
+
+    def collect(self) -> Encounter | None:
+        updated = super().collect()
+        unconfirmed = self.unconfirmed_changes()
+        return None if unconfirmed else updated
 
     @on(Select.Changed, "#vitals-spo2-o2")
     def _on_oxygen(self) -> None:

@@ -8,6 +8,7 @@ fields out and handles the keys.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from textual.widgets import Input, Select
@@ -16,11 +17,12 @@ from kiosk.models import BloodPressure, Encounter, Measurement, SpO2, Temperatur
 from kiosk.screens.base import StepScreen
 from kiosk.screens.vitals_fields import FIELDS, FieldSpec, bp_text, flow_error, parse_flow
 from kiosk.validators import check_blood_pressure, to_measurement
+from kiosk.validators.change import CHANGE_KINDS
 from kiosk.validators.cross import CrossCheck, check_weight_height
 from kiosk.validators.ranges import KINDS
 from kiosk.validators.textual import BloodPressureValidator, VitalValidator
 from kiosk.widgets.measurement import MeasurementField
-from kiosk.widgets.past import past_encounters
+from kiosk.widgets.past import last_reading, past_encounters
 
 
 class VitalsForm(StepScreen):
@@ -38,6 +40,14 @@ class VitalsForm(StepScreen):
         }
         self.bp_validator = BloodPressureValidator(self.system, self.age)
         self._bp_count = 0
+        self._last: dict[str, tuple[float, date]] = {}
+        """Canonical weight/height of the last visit that took one, and that visit's day."""
+        for name in CHANGE_KINDS:
+            found = last_reading(self.past, name)
+            if found is not None and isinstance(found[0], Measurement) and found[0].value:
+                self._last[name] = (found[0].value, found[1])
+        self._confirmed: dict[str, float] = {}
+        """The value whose change from the last visit the MA confirmed, per kind."""
 
     def fields(self) -> list[MeasurementField]:
         return list(self.query(MeasurementField))

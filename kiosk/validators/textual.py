@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from textual.validation import ValidationResult, Validator
 
+from kiosk.scoring import bp_category_for_age, bp_category_text
 from kiosk.units import symbol
 from kiosk.validators import VitalCheck, check_blood_pressure, check_vital
 from kiosk.validators.kinds import format_number
@@ -27,6 +28,41 @@ SEVERITY: dict[str, int] = {
     "critical-high": 2,
 }
 """How loudly a status speaks: the worse half of a blood pressure sets its flag."""
+
+CATEGORY_SEVERITY: dict[str, int] = {
+    "normal": 0,
+    "elevated": 1,
+    "stage-1": 1,
+    "stage-2": 1,
+    "crisis": 2,
+}
+"""How loudly a blood-pressure reading category speaks on the vitals step."""
+LEVELS = ("normal", "warning", "error")
+PART_WORDS: dict[str, str] = {
+    "critical-high": "CRITICAL HIGH",
+    "critical-low": "CRITICAL LOW",
+    "high": "high",
+    "low": "low",
+    "normal": "normal",
+}
+
+
+def bp_detail(systolic: VitalCheck, diastolic: VitalCheck, age_years: float | None) -> Reading:
+    """Both parts' flags and the reading category (the review's own function), as one line.
+
+    "sys CRITICAL HIGH · dia CRITICAL LOW · BP hypertensive crisis"; for a child the
+    category part says why none applies. Only ``detail`` and ``detail_level`` are set.
+    """
+    words = [f"sys {PART_WORDS[systolic.status]}", f"dia {PART_WORDS[diastolic.status]}"]
+    level = max(SEVERITY.get(systolic.status, 0), SEVERITY.get(diastolic.status, 0))
+    if systolic.value is not None and diastolic.value is not None:
+        s, d = systolic.value, diastolic.value
+        category = bp_category_for_age(s, d, age_years)
+        text = bp_category_text(s, d, age_years)
+        words.append(text if category is None else f"BP {text}")
+        if category is not None:
+            level = max(level, CATEGORY_SEVERITY[category])
+    return Reading(valid=True, detail=" · ".join(words), detail_level=LEVELS[level])
 
 
 def echo_for(check: VitalCheck) -> str:
@@ -123,12 +159,15 @@ class BloodPressureValidator(Validator):
         )  # the systolic wins a tie
         numbers = f"{format_number(systolic.value, 0)}/{format_number(diastolic.value, 0)}"
         echo = f"= {numbers} {symbol(systolic.unit)}"
+        detail = bp_detail(systolic, diastolic, self.age_years)
         return Reading(
             valid=True,
             echo=echo,
             status=worst.status,
             message=worst.message,
             value=systolic.value,
+            detail=detail.detail,
+            detail_level=detail.detail_level,
         )
 
     def validate(self, value: str) -> ValidationResult:

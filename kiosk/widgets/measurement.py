@@ -60,6 +60,14 @@ class MeasurementField(Widget):
         &.-has-message .mf-message { display: block; }
         &.-has-message .mf-echo, &.-has-message .mf-flag { display: none; }
         & .mf-prev { width: auto; color: $text-muted; padding-left: 1; }
+        & > .mf-detail {
+            height: auto; width: 1fr; padding-left: 14; display: none; background: transparent;
+        }
+        &.-has-detail > .mf-detail { display: block; }
+        &.-has-message > .mf-detail { display: none; }
+        & > .mf-detail.error { color: $text-error; text-style: bold; }
+        & > .mf-detail.warning { color: $text-warning; text-style: bold; }
+        & > .mf-detail.normal { color: $text-muted; }
         & .-hidden { display: none; }
         &.-not-taken .mf-input { text-style: strike; }
     }
@@ -107,12 +115,14 @@ class MeasurementField(Widget):
         self._echo = Label("", classes="mf-echo", markup=False)
         self._flag = Label("", classes="mf-flag", markup=False)
         self._message = Label("", classes="mf-message", markup=False)
+        self._detail = Label("", classes="mf-detail", markup=False)
         self._trend_widget = (
             Trend([*self._trend, self.reading.value], classes="mf-trend")
             if self._trend is not None
             else None
         )
         self._shown: tuple[str, str, str] = ("", "", "")
+        self._shown_detail: tuple[str, str] = ("", "")
 
     # ------------------------------------------------------------------ composition
 
@@ -152,6 +162,7 @@ class MeasurementField(Widget):
                     yield Label(self._previous, classes="mf-prev", markup=False)
                 if self._trend_widget is not None:
                     yield self._trend_widget
+        yield self._detail
 
     def _as_validator(self) -> Validator:
         validator = self.validator
@@ -272,7 +283,7 @@ class MeasurementField(Widget):
     def _show(self, reading: Reading) -> None:
         """Echo and flag for ``reading``; touches only what changed (per keystroke)."""
         word, css = FLAG_WORDS.get(reading.status or "", ("", ""))
-        if not reading.echo:
+        if not reading.echo or reading.detail:  # a detail line spells the flags out itself
             word, css = "", ""
         shown = (reading.echo, word, css)
         if shown != self._shown:
@@ -285,8 +296,19 @@ class MeasurementField(Widget):
                 self._flag.set_class(css == "warning", "warning")
                 self._flag.set_class(css == "normal", "normal")
             self._shown = shown
+        self._show_detail(reading.detail, reading.detail_level)
         if self._trend_widget is not None and self._trend is not None:
             self._trend_widget.set_values([*self._trend, reading.value])
+
+    def _show_detail(self, detail: str, level: str) -> None:
+        if (detail, level) == self._shown_detail:
+            return
+        if bool(detail) != bool(self._shown_detail[0]):
+            self.set_class(bool(detail), "-has-detail")  # a line more or less: a layout
+        self._shown_detail = (detail, level)
+        self._detail.update(detail)  # may wrap at 80 columns: let it lay out
+        for name in ("error", "warning", "normal"):
+            self._detail.set_class(level == name, name)
 
     def _show_message(self, message: str) -> None:
         if message == self._shown_message:

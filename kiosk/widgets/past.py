@@ -2,16 +2,19 @@
 
 "last 98.6 °F 2026-03-01" tells the MA at a glance whether a new reading is plausible (a
 weight 40 lb off is more likely a typo than a diet), and the trend of the last few visits shows
-direction. Pure functions over signed encounters; shown values are the ones typed at the time
-(entered value and unit), so a reading never drifts through a unit round trip.
+direction. Pure functions over signed encounters. The last value is shown in the unit the clinic
+types (a US kiosk reads "last 165.1 lb" beside an entry in lb, even if it was typed in kg); a
+reading typed in that unit is shown as typed, so it never drifts through a unit round trip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from kiosk.models import BloodPressure, Encounter, Measurement
 from kiosk.units import symbol
+from kiosk.validators.change import System, clinic_unit, in_clinic_units
 from kiosk.validators.kinds import KIND_SPECS, format_number
 
 
@@ -57,16 +60,38 @@ def shown(reading: Measurement | BloodPressure) -> str:
     return f"{text} {symbol(unit)}"
 
 
-def previous_text(past: Sequence[Encounter], name: str) -> str:
-    """ "last 98.6 °F  2026-03-01" from the newest earlier encounter with a taken ``name``
-    reading (a Vitals field name); "" when there is none."""
+def shown_in(reading: Measurement | BloodPressure, system: System) -> str:
+    """A reading in the clinic's unit: as typed when typed in it, else converted ("165.1 lb")."""
+    if isinstance(reading, BloodPressure) or reading.value is None:
+        return shown(reading)
+    spec = KIND_SPECS.get(reading.kind)
+    if spec is None or reading.entered_unit == clinic_unit(reading.kind, system):
+        return shown(reading)
+    if reading.unit != spec.canonical:  # pragma: no cover - models store canonical units
+        return shown(reading)
+    return in_clinic_units(reading.kind, reading.value, system)
+
+
+def last_reading(
+    past: Sequence[Encounter], name: str
+) -> tuple[Measurement | BloodPressure, date] | None:
+    """The newest earlier taken ``name`` reading (a Vitals field name) and its visit's day."""
     for encounter in past:
         reading = _taken(getattr(encounter.vitals, name))
         if reading is not None:
-            text = shown(reading).removesuffix(" mmHg")  # narrow: BP needs no unit
-            if text:
-                return f"last {text} {encounter.day.isoformat()}"
-    return ""
+            return reading, encounter.day
+    return None
+
+
+def previous_text(past: Sequence[Encounter], name: str, system: System = "us") -> str:
+    """ "last 98.6 °F 2026-03-01" from the newest earlier encounter with a taken ``name``
+    reading (a Vitals field name), in the clinic's ``system`` of units; "" when there is none."""
+    found = last_reading(past, name)
+    if found is None:
+        return ""
+    reading, day = found
+    text = shown_in(reading, system).removesuffix(" mmHg")  # narrow: BP needs no unit
+    return f"last {text} {day.isoformat()}" if text else ""
 
 
 def trend_values(past: Sequence[Encounter], name: str, *, limit: int = 7) -> list[float | None]:

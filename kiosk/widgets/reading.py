@@ -43,6 +43,11 @@ class Reading:
     """Plain words for the MA: why the text is refused, or advice on a valid reading."""
     value: float | None = None
     """The canonical value (systolic for a blood pressure), for live BMI and trends."""
+    detail: str = ""
+    """A second status line spelling out the parts, for a blood pressure: "sys CRITICAL HIGH ·
+    dia CRITICAL LOW · BP hypertensive crisis". When set, it replaces the one flag word."""
+    detail_level: str = ""
+    """The colour class of ``detail``: "error", "warning" or "normal"."""
 
     @property
     def empty(self) -> bool:
