@@ -1,9 +1,10 @@
-"""Clinic settings: ``config/kiosk.toml`` overridden by ``KIOSK_*`` environment variables.
+"""Clinic settings: the shipped ``kiosk/data/kiosk.toml`` overridden by ``KIOSK_*`` variables.
 
 Precedence, highest first: keyword overrides (the command line), environment variables
 (``KIOSK_DATA_DIR``, ``KIOSK_IDLE_LOCK_SECONDS``, ...), the TOML file, the defaults below.
-The file is ``KIOSK_CONFIG`` when set, else the repository's ``config/kiosk.toml`` (a missing
-default file just means defaults). Every mistake becomes a :class:`~kiosk.errors.ConfigError`
+The file is ``KIOSK_CONFIG`` when set, else the shipped ``kiosk/data/kiosk.toml`` (inside the
+installed package; ``config/kiosk.toml`` is the editable copy a clinic starts from).
+Every mistake becomes a :class:`~kiosk.errors.ConfigError`
 naming the file (or environment variable), the key and what is wrong, so start-up ends with one
 readable line instead of a traceback.
 """
@@ -26,6 +27,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from kiosk.data import packaged
 from kiosk.errors import ConfigError
 from kiosk.validators.change import ChangeLimits
 
@@ -33,7 +35,8 @@ if TYPE_CHECKING:
     from kiosk.models import Encounter
 
 ENV_PREFIX = "KIOSK_"
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "kiosk.toml"
+DEFAULT_CONFIG = packaged("kiosk.toml")
+"""The shipped default settings (``config/kiosk.toml`` is an editable copy of it)."""
 RANGES_ENV = ("KIOSK_RANGES", "KIOSK_RANGES_FILE")
 """Environment names of ``ranges_file``; KIOSK_RANGES is the one kiosk.validators.ranges reads."""
 PATH_KEYS = ("data_dir", "demo_data_dir", "ranges_file")

@@ -333,3 +333,12 @@ def test_missing_required_once_recorded() -> None:
     assert missing_required(encounter, required) == ["weight", "address"]
     encounter.patient.address = Address(line1="1 Main St")
     assert missing_required(encounter, required) == ["weight"]
+
+
+def test_the_editable_copies_in_config_match_the_shipped_defaults() -> None:
+    """config/ is what a clinic copies and edits; the package ships the same files."""
+    from kiosk.data import packaged
+
+    repo = Path(__file__).resolve().parent.parent / "config"
+    for name in ("kiosk.toml", "ranges.toml"):
+        assert (repo / name).read_bytes() == packaged(name).read_bytes(), name

@@ -23,7 +23,7 @@ from kiosk.validators.ranges import (
     parse_ranges,
 )
 
-SHIPPED = Path(kiosk.__file__).parent.parent / "config" / "ranges.toml"
+SHIPPED = Path(kiosk.__file__).parent / "data" / "ranges.toml"
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.config import settings_from_args
     from kiosk.errors import ConfigError, StoreError
     from kiosk.store_check import check_store
-    from kiosk.validators.ranges import use_ranges
+    from kiosk.validators.ranges import default_path, use_ranges
 
     settings = settings_from_args(args)
     data_dir = Path(settings.active_data_dir)
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         ranges_problem = str(error)
     report = check_store(data_dir, repair=args.repair, staff=f"admin:{getpass.getuser()}")
-    print(f"Range table: {settings.ranges_file or 'packaged (config/ranges.toml)'}")
+    print(f"Range table: {settings.ranges_file or f'shipped ({default_path()})'}")
     if ranges_problem is not None:
         print(f"Problem: {ranges_problem}")
     print(f"Data folder: {data_dir}")

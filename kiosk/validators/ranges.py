@@ -143,13 +143,13 @@ class RangeTable:
 
 
 def default_path() -> Path:
-    """``$KIOSK_RANGES`` if set, else the repository's ``config/ranges.toml``."""
+    """``$KIOSK_RANGES`` if set, else the shipped ``kiosk/data/ranges.toml``."""
     override = os.environ.get("KIOSK_RANGES")
     if override:
         return Path(override)
-    import kiosk
+    from kiosk.data import packaged
 
-    return Path(kiosk.__file__).resolve().parent.parent / "config" / "ranges.toml"
+    return packaged("ranges.toml")
 
 
 def _number(file: str, key: str, raw: Any) -> float:
