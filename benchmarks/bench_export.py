@@ -74,7 +74,7 @@ def data_dir_for(count: int, scratch: Path) -> Path:
             print(f"building {count} demo encounters in {source} (once) ...", flush=True)
             started = time.perf_counter()
             shutil.rmtree(source, ignore_errors=True)
-            build = "import sys; from kiosk.commands.demo_data import fill_demo_data as f; "
+            build = "import sys; from kiosk.demo.seeding import fill_demo_data as f; "
             build += "f(sys.argv[1], int(sys.argv[2]), seed=1)"  # a child: keeps us small
             subprocess.run([sys.executable, "-c", build, str(source), str(count)], check=True)
             (source / "BENCH-COMPLETE").write_text("ok\n")

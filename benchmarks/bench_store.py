@@ -29,8 +29,8 @@ from pathlib import Path
 
 import orjson
 
-from kiosk.commands.demo_data import fill_demo_data
-from kiosk.demo import demo_patients, sample_encounter_for
+from kiosk.demo.patients import demo_patients, sample_encounter_for
+from kiosk.demo.seeding import fill_demo_data
 from kiosk.storage import write_atomic
 from kiosk.store import EncounterStore
 from kiosk.store_recovery import current_boot
@@ -150,7 +150,7 @@ def bench_size(folder: Path, scratch: Path) -> dict[str, tuple[float, float]]:
 RSS_CHILD = """
 import resource, sys
 from datetime import UTC, datetime
-from kiosk.demo import demo_patients, sample_encounter_for
+from kiosk.demo.patients import demo_patients, sample_encounter_for
 from kiosk.store import EncounterStore
 from kiosk.store_recovery import current_boot
 store = EncounterStore(sys.argv[1], staff_id="bench")

@@ -61,7 +61,7 @@ def apply_ranges(settings: Settings) -> None:
 
 def _seed_demo(data_dir: Path) -> None:
     """Seed the demo folder with synthetic patients, once (the store's ensure_demo_data)."""
-    from kiosk.commands.demo_data import ensure_demo_data
+    from kiosk.demo.seeding import ensure_demo_data
 
     ensure_demo_data(data_dir)
 

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk import demo_lists
-from kiosk.demo import (
+from kiosk.demo import lists as demo_lists
+from kiosk.demo.patients import (
     REFERENCE_DAY,
     demo_patient,
     demo_patients,
@@ -46,7 +46,8 @@ def test_same_seed_same_document() -> None:
 def test_same_document_in_another_process() -> None:
     # A different hash seed would expose any dependence on set or dict-of-str ordering.
     script = (
-        "from kiosk.demo import sample_encounter; print(sample_encounter(42).model_dump_json())"
+        "from kiosk.demo.patients import sample_encounter\n"
+        "print(sample_encounter(42).model_dump_json())"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     result = subprocess.run(

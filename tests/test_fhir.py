@@ -361,7 +361,7 @@ def test_round_trip_property(celsius: float, fahrenheit: float | None, kilograms
 
 
 def test_demo_encounters_all_validate_and_resolve() -> None:
-    from kiosk.demo import sample_encounter
+    from kiosk.demo.patients import sample_encounter
 
     kinds: set[str] = set()
     for seed in range(40):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from store_child import make_encounter
 
-from kiosk.commands.demo_data import fill_demo_data
+from kiosk.demo.seeding import fill_demo_data
 from kiosk.errors import StoreError
 from kiosk.models import Encounter
 from kiosk.store import EncounterStore

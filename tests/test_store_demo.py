@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.commands.demo_data import ensure_demo_data, fill_demo_data
+from kiosk.demo.seeding import ensure_demo_data, fill_demo_data
 from kiosk.errors import StoreError
 from kiosk.models import Encounter
 from kiosk.store import EncounterStore

@@ -262,6 +262,9 @@ def load_ranges(path: Path | None = None) -> RangeTable:
 @dataclass(slots=True)
 class _Installed:
     table: RangeTable | None = None
+    generation: int = 0
+    """Bumped whenever the table may have changed, so results cached elsewhere (keyed by it,
+    e.g. kiosk.validators.vitals) are never read against an old table."""
 
 
 _installed = _Installed()
@@ -274,7 +277,7 @@ def _loaded_default() -> RangeTable:
 
 def default_table() -> RangeTable:
     """The clinic's range table: the one :func:`use_ranges` installed, else the default file
-    (``$KIOSK_RANGES`` or ``config/ranges.toml``), loaded once per process."""
+    (``$KIOSK_RANGES`` or the shipped ``ranges.toml``), loaded once per process."""
     return _installed.table or _loaded_default()
 
 
@@ -286,7 +289,7 @@ def use_ranges(path: Path | None) -> RangeTable:
     """
     table = load_ranges(path)
     _installed.table = table
-    _clear_checks()
+    _installed.generation += 1
     return table
 
 
@@ -294,13 +297,12 @@ def reset_default_table() -> None:
     """Forget any installed or cached table (after editing the file or ``KIOSK_RANGES``)."""
     _installed.table = None
     _loaded_default.cache_clear()
-    _clear_checks()
+    _installed.generation += 1
 
 
-def _clear_checks() -> None:
-    from kiosk.validators import vitals
-
-    vitals.clear_cache()
+def generation() -> int:
+    """Changes whenever :func:`use_ranges` or :func:`reset_default_table` ran."""
+    return _installed.generation
 
 
 def classify(kind: str, value: float, age_years: float | None = None) -> Status:

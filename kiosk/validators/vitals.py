@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 from kiosk import units
 from kiosk.validators.kinds import DIMENSION_NOUNS, KIND_SPECS, KindSpec, format_number
 from kiosk.validators.ranges import Bounds, RangeTable, default_table
+from kiosk.validators.ranges import generation as table_generation
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -244,7 +245,8 @@ def _check(kind: str, entered: str, bounds: Bounds, system: System) -> VitalChec
 
 
 @lru_cache(maxsize=4096)
-def _cached(kind: str, entered: str, band: int, system: System) -> VitalCheck:
+def _cached(kind: str, entered: str, band: int, system: System, generation: int) -> VitalCheck:
+    """One check, cached per range-table ``generation`` (a new table never hits old results)."""
     ranges = default_table().kinds[kind]
     bounds = ranges.default if band < 0 else ranges.bands[band].bounds
     return _check(kind, entered, bounds, system)
@@ -276,7 +278,7 @@ def check_vital(
     if ranges is not None:
         return _check(kind, text, ranges.bounds(kind, age_years), system)
     band = default_table().kinds[kind].band_index(age_years)
-    return _cached(kind, text, band, system)
+    return _cached(kind, text, band, system, table_generation())
 
 
 M = TypeVar("M", bound="Measurement")

@@ -13,8 +13,8 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from kiosk import demo_lists as lists
-from kiosk.demo_vitals import VitalsPlan, build_vitals, plan_vitals
+from kiosk.demo import lists
+from kiosk.demo.vitals import VitalsPlan, build_vitals, plan_vitals
 from kiosk.models import (
     Address,
     Allergy,

@@ -1,0 +1,112 @@
+"""Seeding demo folders: synthetic encounters over the past year, and ``kiosk --demo``'s folder.
+
+Fast because most documents are clones: each demo patient gets one full encounter from
+:mod:`kiosk.demo.patients` (~1 ms each), and the patient's other visits copy it to another day
+(new id, timestamps moved, staff varied) at the JSON level, then go through the store's bulk
+path (one write per segment). The result is the store's normal format. Only folders that are
+empty or marked as demo folders are filled, so a clinic's real data never gets synthetic
+encounters.
+
+``ensure_demo_data(data_dir)`` seeds a demo folder once for ``kiosk --demo`` (idempotent):
+a few hundred encounters and today's appointment list of patients last seen on earlier days.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiosk.models import Patient
+
+MARKER = "DEMO-DATA"
+"""A file naming a folder as synthetic, so demo-data may add to it."""
+STAFF = ("ma1", "ma2", "ma3", "nurse1", "demo")
+
+
+def fill_demo_data(
+    data_dir: Path, count: int, *, seed: int = 0, today: date | None = None, patients: int = 3000
+) -> int:
+    """Add ``count`` synthetic encounters to ``data_dir`` (refuses a folder with real data)."""
+    from kiosk.errors import StoreError
+    from kiosk.storage import make_private_dir, write_atomic
+    from kiosk.store import EncounterStore
+    from kiosk.store_bulk import bulk_save
+
+    data_dir = Path(data_dir)
+    marker = data_dir / MARKER
+    if data_dir.is_dir() and any(data_dir.iterdir()) and not marker.exists():
+        raise StoreError(
+            f"{data_dir} already holds data that is not demo data: "
+            "demo encounters go only into an empty or demo folder."
+        )
+    make_private_dir(data_dir)
+    write_atomic(marker, b"This folder holds synthetic demo data, no real patients.\n")
+    today = today or datetime.now(UTC).date()
+    with EncounterStore(data_dir, staff_id="demo") as store:
+        return bulk_save(store, demo_documents(count, seed=seed, today=today, patients=patients))
+
+
+def demo_documents(
+    count: int, *, seed: int, today: date, patients: int = 3000
+) -> Iterator[dict[str, Any]]:
+    """``count`` encounter documents over the year before ``today`` (not today itself)."""
+    import orjson
+
+    from kiosk.demo.patients import demo_patients, sample_encounter_for
+
+    rng = random.Random(f"demo-data:{seed}")
+    people = demo_patients(min(patients, max(count, 1)), seed)
+    visits: list[tuple[date, int]] = []
+    for _ in range(count):
+        n = rng.randrange(len(people))
+        day = today - timedelta(days=rng.randrange(1, 366))
+        if day < people[n].birth_date:
+            day = today - timedelta(days=1)
+        visits.append((day, n))
+    visits.sort()  # day by day, so the bulk path fills whole segments
+    templates: dict[int, tuple[bytes, date]] = {}
+    for day, n in visits:
+        patient = people[n]
+        if n not in templates:
+            base = max(patient.birth_date, today - timedelta(days=1))
+            encounter = sample_encounter_for(patient, seed * 1_000_003 + n, day=base)
+            templates[n] = (orjson.dumps(encounter.model_dump(mode="json")), base)
+        raw, base = templates[n]
+        yield _moved(raw, base, day, rng)
+
+
+def _moved(raw: bytes, base: date, day: date, rng: random.Random) -> dict[str, Any]:
+    """A copy of a template document on ``day``: new id, timestamps moved, staff varied."""
+    import orjson
+
+    for old, new in ((base + timedelta(days=1), day + timedelta(days=1)), (base, day)):
+        raw = raw.replace(f'"{old.isoformat()}T'.encode(), f'"{new.isoformat()}T'.encode())
+    doc: dict[str, Any] = orjson.loads(raw)
+    doc["id"] = f"{rng.getrandbits(128):032x}"
+    doc["staff_id"] = rng.choice(STAFF)
+    return doc
+
+
+def ensure_demo_data(data_dir: Path | str, count: int = 300, *, seed: int = 0) -> None:
+    """Seed a demo folder once (idempotent, ~1 s): ``count`` encounters over the past year for
+    150 patients, and today's appointment list of 8 patients last seen on earlier days."""
+    from kiosk.store import EncounterStore
+
+    data_dir = Path(data_dir)
+    today = datetime.now(UTC).date()
+    if not (data_dir / MARKER).exists():
+        fill_demo_data(data_dir, count, seed=seed, today=today, patients=150)
+    with EncounterStore(data_dir, staff_id="demo") as store:
+        if store.appointments(today):
+            return
+        directory = store.patients()
+        chosen = random.Random(f"{seed}:{today}").sample(directory, min(8, len(directory)))
+        store.set_appointments(today, [p.id for p in _by_last_name(chosen)])
+
+
+def _by_last_name(patients: list[Patient]) -> list[Patient]:
+    return sorted(patients, key=lambda p: (p.family_name, p.given_name))
