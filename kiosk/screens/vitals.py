@@ -306,7 +306,11 @@ class VitalsScreen(VitalsForm):
                 tick.value = False
         if not flagged or tick.value:
             tick.remove_class("-flagged")
+        appears = flagged and row.has_class("-hidden")
         row.set_class(not flagged, "-hidden")
+        field = self.field(name)
+        if appears and field is not None and field.input.has_focus:
+            self.call_after_refresh(row.scroll_visible, animate=False)  # said where typed
 
     @on(Checkbox.Changed, ".vitals-change-ok")
     def _on_change_confirmed(self, event: Checkbox.Changed) -> None:

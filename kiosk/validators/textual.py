@@ -18,7 +18,7 @@ from kiosk.units import symbol
 from kiosk.validators import VitalCheck, check_blood_pressure, check_vital
 from kiosk.validators.kinds import format_number
 from kiosk.validators.vitals import System
-from kiosk.widgets.reading import Reading
+from kiosk.widgets.reading import FLAG_WORDS, Reading
 
 SEVERITY: dict[str, int] = {
     "normal": 0,
@@ -38,13 +38,6 @@ CATEGORY_SEVERITY: dict[str, int] = {
 }
 """How loudly a blood-pressure reading category speaks on the vitals step."""
 LEVELS = ("normal", "warning", "error")
-PART_WORDS: dict[str, str] = {
-    "critical-high": "CRITICAL HIGH",
-    "critical-low": "CRITICAL LOW",
-    "high": "high",
-    "low": "low",
-    "normal": "normal",
-}
 
 
 def bp_detail(systolic: VitalCheck, diastolic: VitalCheck, age_years: float | None) -> Reading:
@@ -53,7 +46,8 @@ def bp_detail(systolic: VitalCheck, diastolic: VitalCheck, age_years: float | No
     "sys CRITICAL HIGH · dia CRITICAL LOW · BP hypertensive crisis"; for a child the
     category part says why none applies. Only ``detail`` and ``detail_level`` are set.
     """
-    words = [f"sys {PART_WORDS[systolic.status]}", f"dia {PART_WORDS[diastolic.status]}"]
+    parts = (("sys", systolic), ("dia", diastolic))
+    words = [f"{name} {FLAG_WORDS[check.status][0]}" for name, check in parts]
     level = max(SEVERITY.get(systolic.status, 0), SEVERITY.get(diastolic.status, 0))
     if systolic.value is not None and diastolic.value is not None:
         s, d = systolic.value, diastolic.value
