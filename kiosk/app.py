@@ -36,6 +36,11 @@ if TYPE_CHECKING:
     from kiosk.screens.base import StepContext
 
 
+LOCK_SETTLE_SECONDS = 0.75
+"""Keys typed until this long after the lock appears are dropped: they were meant for the
+field the MA was typing in, not for the PIN (and an Enter must not count a failed sign-in)."""
+
+
 class KioskApp(App[None]):
     """The exam-room intake kiosk."""
 
@@ -77,6 +82,7 @@ class KioskApp(App[None]):
         self._sign_out_pending = False
         self._next_staff: str | None = None
         self._locked = False
+        self._lock_settle_until = 0.0
         self._last_input = time.monotonic()
         self._signin: SignInScreen | None = None
         from kiosk.typeahead import TypeAhead
@@ -191,6 +197,11 @@ class KioskApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._session()
+
+    @property
+    def lock_settles_at(self) -> float:
+        """Monotonic time from which keys typed at the lock screen are read."""
+        return self._lock_settle_until
 
     @property
     def sign_out_pending(self) -> bool:
@@ -312,6 +323,8 @@ class KioskApp(App[None]):
         if isinstance(event, events.Key | events.MouseDown):
             self._last_input = time.monotonic()
         if isinstance(event, events.Key):
+            if self._locked and time.monotonic() < self._lock_settle_until:
+                return  # typed before the lock could be seen: not a PIN, not a sign-in try
             if self.typeahead.take(event, signed_in=self.staff_id is not None):
                 return
             if self.focused is None:
@@ -398,6 +411,7 @@ class KioskApp(App[None]):
         from kiosk.screens.lock import LockScreen
 
         self._locked = True
+        self._lock_settle_until = time.monotonic() + LOCK_SETTLE_SECONDS
         self.save_open_step()
         try:
             self.core.staff.record("lock", self.staff_id)
@@ -426,6 +440,7 @@ class KioskApp(App[None]):
 
     def _unlocked(self, staff_id: str | None) -> None:
         self._locked = False
+        self._lock_settle_until = 0.0
         self._last_input = time.monotonic()
         if staff_id is not None and staff_id != self.staff_id:
             self._end_session(record=False, next_staff=staff_id)

@@ -7,6 +7,7 @@ Pilot tests at 80x24 on a seeded store. What is "on screen" is checked in the re
 from __future__ import annotations
 
 import dataclasses
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,15 @@ async def open_rivera(pilot: Pilot[Any]) -> Input:
     return middle
 
 
+async def locked(pilot: Pilot[Any], timeout: float = 10.0) -> Any:  # noqa: ASYNC109
+    """The lock screen, once keys typed at it are read (those typed as it appeared are not)."""
+    lock = await wait_screen(pilot, LockScreen, timeout=timeout)
+    app = pilot.app
+    assert isinstance(app, KioskApp)
+    await wait_for(pilot, lambda: time.monotonic() >= app.lock_settles_at, "the lock to settle")
+    return lock
+
+
 def frame_text(pilot: Pilot[Any]) -> str:
     """Everything drawn on the terminal right now (the SVG keeps the characters)."""
     return pilot.app.export_screenshot()
@@ -106,7 +116,7 @@ async def test_idle_lock_hides_the_patient_and_unlock_returns_to_the_field(
         app.notify("Toast about Okafor")  # a message still showing must not outlive the lock
         await wait_for(pilot, lambda: "Okafor" in frame_text(pilot), "the toast")
         short_idle(app, 1)
-        lock = await wait_screen(pilot, LockScreen, timeout=10)
+        lock = await locked(pilot, timeout=10)
         frame = frame_text(pilot)
         assert "Locked — sign in to continue" in frame.replace("&#160;", " ")
         for secret in ("Rivera", "RIVERA", TYPED, "1984", "Okafor"):
@@ -138,7 +148,7 @@ async def test_wrong_pin_keeps_the_lock_and_locks_the_account(data_dir: Path) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await open_rivera(pilot)
         await pilot.press("ctrl+l")
-        lock = await wait_screen(pilot, LockScreen)
+        lock = await locked(pilot)
         message = lock.query_one("#lock-message", Static)
         for attempt in range(5):
             fill(lock, lock_pin="0000")
@@ -162,7 +172,7 @@ async def test_another_staff_member_at_the_lock_starts_fresh_and_keeps_the_draft
     async with app.run_test(size=(80, 24)) as pilot:
         await open_rivera(pilot)
         await pilot.press("ctrl+l")
-        lock = await wait_screen(pilot, LockScreen)
+        lock = await locked(pilot)
         fill(lock, lock_staff=OTHER_ID, lock_pin=OTHER_PIN)
         lock.query_one("#lock-pin", Input).focus()
         await pilot.press("enter")
@@ -211,7 +221,7 @@ async def test_the_audit_trail_of_a_session_verifies_and_shows_an_edit(data_dir:
         await wait_for(pilot, lambda: "Wrong" in str(message.render()), "the wrong-PIN message")
         await open_rivera(pilot)
         await pilot.press("ctrl+l")
-        lock = await wait_screen(pilot, LockScreen)
+        lock = await locked(pilot)
         fill(lock, lock_pin=PIN)
         lock.query_one("#lock-pin", Input).focus()
         await pilot.press("enter")
@@ -253,7 +263,7 @@ async def test_a_failed_take_over_does_not_end_the_first_session(data_dir: Path)
     async with app.run_test(size=(80, 24)) as pilot:
         middle = await open_rivera(pilot)
         await pilot.press("ctrl+l")
-        lock = await wait_screen(pilot, LockScreen)
+        lock = await locked(pilot)
         message = lock.query_one("#lock-message", Static)
         fill(lock, lock_staff=OTHER_ID, lock_pin="0000")
         lock.query_one("#lock-pin", Input).focus()
@@ -280,5 +290,23 @@ async def test_the_configured_idle_time_locks_any_screen(
         await wait_screen(pilot, "PatientScreen")
         assert app.core is not None
         assert app.core.settings.idle_lock_seconds == 1
-        await wait_screen(pilot, LockScreen, timeout=10)  # nobody touched the patient list
+        await locked(pilot, timeout=10)  # nobody touched the patient list
         assert "RIVERA" not in frame_text(pilot)
+
+
+async def test_keys_in_flight_when_the_lock_appears_are_dropped(data_dir: Path) -> None:
+    """The MA types on as the idle lock appears: nothing lands in the PIN field and the Enter
+    counts no failed sign-in; keys typed once the lock is seen work as usual."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_rivera(pilot)
+        app.lock()  # the idle lock, at the moment the MA types a burst
+        await pilot.press(*"0000", "enter", *"12")
+        lock = await wait_screen(pilot, LockScreen)
+        pin = lock.query_one("#lock-pin", Input)
+        assert pin.value == ""
+        assert not [a for a in actions(data_dir) if a[0] == "failed-sign-in"]
+        lock = await locked(pilot)
+        pin.focus()
+        await pilot.press(*PIN)
+        assert pin.value == PIN  # typing at the lock once it is seen is read
