@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TextArea
@@ -30,6 +29,7 @@ from kiosk.screens.styled_once import size_classes as size_classes
 from kiosk.widgets.banner import PatientBanner, identity_line
 from kiosk.widgets.labelled import LabelledInput
 from kiosk.widgets.navbar import KeyLine, NavBar
+from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 
 if TYPE_CHECKING:  # the models, config and store stay off the first frame's import path
     from kiosk.config import Settings
@@ -85,6 +85,7 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
         Binding("ctrl+n", "next", "Next", show=False, priority=True, id="step.next"),
         Binding("ctrl+e", "leave", "Leave", show=False, priority=True, id="step.leave"),
         ENTER,
+        *SCROLL_KEYS,
     ]
 
     def __init__(self, draft: Encounter, ctx: StepContext, *, position: str = "") -> None:
@@ -100,7 +101,7 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
     def compose(self) -> ComposeResult:
         step = f"{self.TITLE}  {self.position}".strip()
         yield PatientBanner(self.draft.patient, step)
-        with VerticalScroll(id="step-body", can_focus=False):
+        with ScrollBody(id="step-body", can_focus=False):
             yield from self.compose_body()
         yield NavBar()
         yield KeyLine(id="keyline")
@@ -210,6 +211,11 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
         if action == "enter_field":  # elsewhere Enter keeps its meaning (select, button, box)
             return isinstance(self.focused, Input)
         return True
+
+    def action_scroll_body(self, how: ScrollHow) -> None:
+        """PgUp/PgDn, Home/End and the arrows scroll the body when the focus is outside it
+        (the Next/Sign button) or on a widget that does not use the key."""
+        scroll_body(self, how)
 
     def action_enter_field(self) -> None:
         """Enter: the next text field (selects and boxes are for Tab); on the last, Next."""

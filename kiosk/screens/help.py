@@ -11,15 +11,22 @@ from typing import ClassVar
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 
 KEYS: list[tuple[str, str, str]] = [
     # (where, key, what it does)
     ("Everywhere", "Tab / Shift+Tab", "Move to the next / previous field"),
     ("Everywhere", "Enter", "Next field; on the last field, go to the next step"),
     ("Everywhere", "F1  or  ?", "This help (? only when not typing in a field)"),
+    (
+        "Everywhere",
+        "PgUp / PgDn",
+        "Scroll a page; Home / End: top / bottom (in a text field they move the cursor); "
+        "Up / Down and the wheel also scroll. '▼ more below' means there is more",
+    ),
     ("Everywhere", "Ctrl+L", "Lock the screen now"),
     ("Everywhere", "Ctrl+O", "Sign out (asks first during an intake)"),
     ("Sign-in", "Ctrl+Q", "Quit the kiosk (only when nobody is signed in)"),
@@ -67,13 +74,17 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,question_mark,enter", "close", "Close", priority=True),
+        *SCROLL_KEYS,
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        with ScrollBody(id="help-body"):
             yield Label("Keys  —  every key also has a button on screen", id="help-title")
             yield Static(key_table(), id="help-keys")
         yield Button("Close  Esc", id="help-close", variant="primary", action="screen.close")
+
+    def action_scroll_body(self, how: ScrollHow) -> None:
+        scroll_body(self, how)
 
     def action_close(self) -> None:
         self.dismiss(None)

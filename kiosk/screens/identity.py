@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
@@ -20,6 +20,7 @@ from kiosk.screens.base import ENTER, advance, after_pending_keys, size_classes
 from kiosk.screens.patient import age_years
 from kiosk.screens.styled_once import StyledOnce
 from kiosk.validators.identity import check_birth_date
+from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 from kiosk.widgets.tick import Tick
 
 
@@ -32,6 +33,7 @@ class IdentityScreen(StyledOnce, Screen[bool]):
         Binding("escape,ctrl+b", "back", "Back", priority=True),
         Binding("ctrl+n", "confirm", "Continue", priority=True),
         ENTER,
+        *SCROLL_KEYS,
     ]
 
     def __init__(self, patient: Patient) -> None:
@@ -42,7 +44,7 @@ class IdentityScreen(StyledOnce, Screen[bool]):
     def compose(self) -> ComposeResult:
         p = self.patient
         yield Header(icon="")
-        with VerticalScroll(id="identity-body", can_focus=False):
+        with ScrollBody(id="identity-body", can_focus=False):
             yield Static(
                 "Ask the patient: “Please tell me your full name and date of birth.”",
                 classes="hint",
@@ -85,6 +87,9 @@ class IdentityScreen(StyledOnce, Screen[bool]):
         self.query_one("#identity-continue", Button).disabled = not self.confirmed
         if self.confirmed:
             self.query_one("#identity-message", Static).update("")
+
+    def action_scroll_body(self, how: ScrollHow) -> None:
+        scroll_body(self, how)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return isinstance(self.focused, Input) if action == "enter_field" else True

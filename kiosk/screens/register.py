@@ -12,7 +12,7 @@ from typing import Any, ClassVar, cast, get_args
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select
 
@@ -20,6 +20,7 @@ from kiosk.models import Patient, Sex
 from kiosk.screens.base import ENTER, advance, after_pending_keys, size_classes
 from kiosk.validators.identity import Checked, check_birth_date, check_name, check_phone
 from kiosk.widgets.labelled import LabelledInput
+from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 
 MrnCheck = Callable[[str], Checked[str]]
 
@@ -38,6 +39,7 @@ class RegisterScreen(Screen[Patient | None]):
         Binding("escape,ctrl+b", "back", "Back", priority=True),
         Binding("ctrl+n", "save", "Continue", priority=True),
         ENTER,
+        *SCROLL_KEYS,
     ]
 
     def __init__(self, check_mrn: MrnCheck, mrn_in_use: Callable[[str], bool]) -> None:
@@ -48,7 +50,7 @@ class RegisterScreen(Screen[Patient | None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        with VerticalScroll(id="register-body", can_focus=False), Vertical(classes="columns"):
+        with ScrollBody(id="register-body", can_focus=False), Vertical(classes="columns"):
             yield LabelledInput("Family name", id="register-family", required=True)
             yield LabelledInput("Given name", id="register-given", required=True)
             yield LabelledInput(
@@ -73,6 +75,9 @@ class RegisterScreen(Screen[Patient | None]):
 
     def field(self, name: str) -> LabelledInput:
         return self.query_one(f"#register-{name}-field", LabelledInput)
+
+    def action_scroll_body(self, how: ScrollHow) -> None:
+        scroll_body(self, how)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return isinstance(self.focused, Input) if action == "enter_field" else True

@@ -135,6 +135,9 @@ class ReviewScreen(StepScreen):
         nav_next = self.query_one("#nav-next", Button)
         nav_next.label = "Sign  Ctrl+G"
         nav_next.variant = "success"
+        # the record itself is a Tab stop: there the arrows scroll it (PgUp/PgDn, Home/End
+        # scroll it from anywhere on the screen)
+        self.query_one("#step-body").can_focus = True
         self._update_sign()
 
     # ------------------------------------------------------------------ signing
