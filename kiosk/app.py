@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.widgets import Checkbox, RadioButton
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, RadioButton
 from textual.worker import Worker, WorkerState
 
 from kiosk.screens.signin import SignInScreen
@@ -81,6 +82,10 @@ class KioskApp(App[None]):
 
         self.typeahead = TypeAhead(self)
         """Keys typed while one screen closes, for the next one (kiosk.typeahead)."""
+        from kiosk.screens.keys import KeyRules
+
+        self.key_rules = KeyRules()
+        """Letters on a button are no press; letters on a drop-down choose (kiosk.screens.keys)."""
         self.exit_on_ready = os.environ.get("KIOSK_EXIT_ON_READY", "")
         """Benchmarks only: "frame" exits after the first frame, "core" once the store is open."""
 
@@ -285,6 +290,8 @@ class KioskApp(App[None]):
         if isinstance(event, events.Key):
             if self.typeahead.take(event, signed_in=self.staff_id is not None):
                 return
+            if self.key_rules.drop(self, event):
+                return
             if self.focused is None:
                 self._focus_first_field()
         await super().on_event(event)
@@ -307,6 +314,8 @@ class KioskApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While locked, no help, sign-out or second lock gets past the lock screen."""
         if action == "toggle_focused":  # Space ticks a box now, before a Tab typed after it
+            if isinstance(self.focused, Button):  # and presses a button (not a question's:
+                return not isinstance(self.screen, ModalScreen)  # a typed name's space)
             return isinstance(self.focused, Checkbox | RadioButton)
         if action in {"sign_out", "lock"} and self.staff_id is None:
             return False  # nobody to sign out or lock: hidden from the footer
@@ -321,6 +330,8 @@ class KioskApp(App[None]):
     def action_toggle_focused(self) -> None:
         if isinstance(self.focused, Checkbox | RadioButton):
             self.focused.toggle()
+        elif isinstance(self.focused, Button):
+            self.focused.action_press()
 
     def action_nothing(self) -> None:
         """Ctrl+C does nothing: no copying patient data, no quitting."""

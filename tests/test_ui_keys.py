@@ -7,28 +7,47 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input
-from ui_helpers import fill, make_app, open_patient, wait_screen
+from textual.widgets import Button, Checkbox, Input, Select
+from ui_helpers import fill, make_app, open_patient, sign_in, wait_for, wait_screen
 
+from kiosk.screens.identity import IdentityScreen
+from kiosk.widgets.dipstick import ChoiceRow
 from kiosk.widgets.scroll import ScrollBody
 
 SIZE = (80, 24)
 
 
+def focused_id(app: App[Any]) -> str | None:
+    """The focused widget's id (a function: mypy narrows ``app.focused`` after an assert)."""
+    return app.focused.id if app.focused is not None else None
+
+
 async def reach_review(pilot: Pilot[Any], *, pulse: str = "72") -> Screen[Any]:
     """Sign in and walk every step with valid entries to the review."""
+    return await walk_to(pilot, "ReviewScreen", pulse=pulse)
+
+
+async def walk_to(pilot: Pilot[Any], step: str, *, pulse: str = "72") -> Screen[Any]:
+    """Sign in and walk the steps with valid entries up to ``step`` (a screen class name)."""
     demo = await open_patient(pilot)
+    if step == "DemographicsScreen":
+        return demo
     fill(demo, demographics_phone="(555) 010-2233")
     await pilot.press("ctrl+n")
     hist = await wait_screen(pilot, "HistoryScreen")
+    if step == "HistoryScreen":
+        return hist
     hist.query_one("#history-reviewed", Checkbox).value = True
     await pilot.press("ctrl+n")
     comp = await wait_screen(pilot, "ComplaintScreen")
     fill(comp, complaint_text="sore throat", complaint_onset="2 days ago", complaint_pain="4")
     await pilot.press("ctrl+n")
     vitals = await wait_screen(pilot, "VitalsScreen")
+    if step == "VitalsScreen":
+        return vitals
     for widget_id, text in {
         "vitals-bp-0": "128/82",
         "vitals-pulse": pulse,
@@ -41,7 +60,9 @@ async def reach_review(pilot: Pilot[Any], *, pulse: str = "72") -> Screen[Any]:
         vitals.query_one(f"#{widget_id}", Input).value = text
     await pilot.pause()
     await pilot.press("ctrl+n")
-    await wait_screen(pilot, "PocScreen")
+    poc = await wait_screen(pilot, "PocScreen")
+    if step == "PocScreen":
+        return poc
     await pilot.press("ctrl+n")
     return await wait_screen(pilot, "ReviewScreen")
 
@@ -138,3 +159,121 @@ async def test_the_help_scrolls_by_keys(data_dir: Path) -> None:
         assert body.max_scroll_y > 0
         pos = await scroll_positions(pilot, body, "pagedown", "end", "home")
         assert pos == [min(body.page, body.max_scroll_y), body.max_scroll_y, 0]
+
+
+# ---------------------------------------------------------------- 2. Space ticks, Enter moves on
+
+
+async def test_enter_on_a_tick_moves_on_and_space_ticks(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        patients = await wait_screen(pilot, "PatientScreen")
+        fill(patients, patient_search="rivera")
+        await wait_for(pilot, lambda: getattr(patients, "shown_query", None) == "rivera", "hits")
+        patients.query_one("#patient-search", Input).focus()
+        await pilot.press("enter")
+        identity = await wait_screen(pilot, "IdentityScreen")
+        name = identity.query_one("#identity-name", Checkbox)
+        dob = identity.query_one("#identity-dob", Checkbox)
+        assert app.focused is name
+        await pilot.press("enter")  # moves on, does not tick
+        assert (name.value, app.focused) == (False, dob)
+        await pilot.press("shift+tab", "space")  # Space ticks
+        assert name.value
+        await pilot.press("enter", "space")  # Enter to the next box, Space ticks it
+        assert dob.value
+        assert name.value  # Enter never unticked anything
+        await pilot.press("enter")  # to the typed date of birth
+        assert focused_id(app) == "identity-dob-typed"
+        await pilot.press("enter")  # the last field: Continue (both confirmed)
+        await wait_screen(pilot, "DemographicsScreen")
+
+
+async def test_enter_stops_on_the_drop_down_and_letters_choose(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await wait_screen(pilot, "PatientScreen")
+        await pilot.press("ctrl+r")
+        register = await wait_screen(pilot, "RegisterScreen")
+        sex = register.query_one("#register-sex", Select)
+        await pilot.press(*"Nguyen", "enter", *"Lan", "enter", *"04/05/1990", "enter")
+        assert app.focused is sex  # Enter stops on the drop-down, as Tab does
+        await pilot.press("f")  # the first letter chooses
+        assert sex.value == "female"
+        await pilot.press("m")  # "fm" matches nothing: a new search, "m"
+        assert sex.value == "male"
+        await pilot.press("f", "e")  # "fe" still female
+        assert sex.value == "female"
+        assert not sex.expanded
+        await pilot.press("enter")  # moves on, does not open the list
+        assert not sex.expanded
+        assert focused_id(app) == "register-mrn"
+        await pilot.press(*"MRN-7007", "enter", "enter")  # phone empty: the last field saves
+        identity = await wait_screen(pilot, "IdentityScreen")
+        assert isinstance(identity, IdentityScreen)
+        assert identity.patient.sex == "female"
+        assert identity.patient.birth_date.isoformat() == "1990-04-05"
+
+
+async def test_space_opens_a_drop_down_and_enter_chooses_in_its_list(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await wait_screen(pilot, "PatientScreen")
+        await pilot.press("ctrl+r")
+        register = await wait_screen(pilot, "RegisterScreen")
+        sex = register.query_one("#register-sex", Select)
+        sex.focus()
+        await pilot.press("space")
+        await wait_for(pilot, lambda: sex.expanded, "the list open")
+        await pilot.press("o", "enter")  # the open list's own search, then Enter chooses
+        await wait_for(pilot, lambda: not sex.expanded, "the list closed")
+        assert sex.value == "other"
+        assert app.focused is sex
+
+
+async def test_enter_on_a_dipstick_row_moves_on_and_space_or_arrows_choose(
+    data_dir: Path,
+) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        poc = await walk_to(pilot, "PocScreen")
+        glucose = poc.query_one("#poc-urine-glucose", ChoiceRow)
+        assert app.focused is glucose
+        await pilot.press("right")  # an arrow chooses ("negative")
+        assert glucose.value == "negative"
+        await pilot.press("enter")  # moves on, chooses nothing
+        assert glucose.value == "negative"
+        bilirubin = poc.query_one("#poc-urine-bilirubin", ChoiceRow)
+        assert app.focused is bilirubin
+        assert bilirubin.value is None
+        await pilot.press("enter")
+        assert bilirubin.value is None  # Enter did not choose the highlighted "not done"...
+        assert app.focused is not bilirubin  # ...it moved on
+
+
+async def test_letters_typed_on_a_button_do_not_press_it(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        vitals = await walk_to(pilot, "VitalsScreen")
+        repeat = vitals.query_one("#vitals-repeat-bp", Button)
+        repeat.focus()
+        await pilot.pause()
+        await pilot.press(*"72", "enter", "space")  # as if a field had the focus
+        await pilot.pause()
+        assert not vitals.query("#vitals-bp-1")  # no empty "BP repeat 1" row
+        assert app.focused is repeat
+        await pilot.press("tab", "shift+tab", "enter")  # a fresh Enter presses it
+        await wait_for(pilot, lambda: vitals.query("#vitals-bp-1"), "the repeat row")
+
+
+async def test_space_presses_a_focused_button(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        vitals = await walk_to(pilot, "VitalsScreen")
+        vitals.query_one("#vitals-repeat-bp", Button).focus()
+        await pilot.pause()
+        await pilot.press("space")
+        await wait_for(pilot, lambda: vitals.query("#vitals-bp-1"), "the repeat row")

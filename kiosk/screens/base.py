@@ -10,15 +10,16 @@ A step restores its fields from the draft's sections, then overrides them with t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, TextArea
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from kiosk.screens.keys import ENTER as ENTER  # re-exported: the screens import them here
@@ -65,6 +66,11 @@ class StepOutcome:
     """The draft with this step's section merged, or unchanged plus ``form_text`` on back/leave."""
 
 
+ENTER_CHOICE = Binding("enter", "enter_choice", "Next field", show=False, priority=True)
+"""Enter on a tick box, a choice row or a closed drop-down: the next field (priority, so the
+widget's own Enter, which would tick, choose or open, never sees it)."""
+
+
 COMPACT_BELOW = 40
 """Terminal rows under which form widgets drop their borders (1 row each). The app's
 VERTICAL_BREAKPOINTS put ``-short`` on the screen below this height, and kiosk.tcss styles
@@ -85,6 +91,7 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
         Binding("ctrl+n", "next", "Next", show=False, priority=True, id="step.next"),
         Binding("ctrl+e", "leave", "Leave", show=False, priority=True, id="step.leave"),
         ENTER,
+        ENTER_CHOICE,
         *SCROLL_KEYS,
     ]
 
@@ -208,8 +215,10 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
         self.app.push_screen(ConfirmModal.leave_intake(), answered)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "enter_field":  # elsewhere Enter keeps its meaning (select, button, box)
+        if action == "enter_field":  # Enter in a text field
             return isinstance(self.focused, Input)
+        if action == "enter_choice":  # Enter on a box, a choice row or a closed drop-down
+            return is_choice(self.focused)
         return True
 
     def action_scroll_body(self, how: ScrollHow) -> None:
@@ -218,21 +227,53 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
         scroll_body(self, how)
 
     def action_enter_field(self) -> None:
-        """Enter: the next text field (selects and boxes are for Tab); on the last, Next."""
-        inputs = [w for w in self.focus_chain if isinstance(w, Input)]
-        advance(self, inputs, self.action_next)
+        """Enter in a text field: the next field, as Tab (drop-downs and boxes included,
+        buttons skipped); on the last, Next."""
+        advance(self, form_fields(self), self.enter_on_last)
+
+    def action_enter_choice(self) -> None:
+        """Enter on a box, a choice row or a drop-down moves on, as in a text field: Space
+        ticks or chooses, Enter never does."""
+        next_field(self, self.enter_on_last)
+
+    def enter_on_last(self) -> None:
+        """Enter on the step's last field: Next (the review overrides: to the Sign button)."""
+        self.action_next()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves to the next text field (selects and boxes are for Tab); on the last
-        text field of the step it acts as Next."""
+        """Enter in a text field whose Enter the screen's binding did not take: the same rule."""
         event.stop()
-        inputs = [w for w in self.query("#step-body Input") if w.focusable]
-        if event.input not in inputs or event.input is inputs[-1]:
-            self.action_next()
+        fields = form_fields(self)
+        if event.input not in fields or event.input is fields[-1]:
+            self.enter_on_last()
             return
-        following = inputs[inputs.index(event.input) + 1]
+        following = fields[fields.index(event.input) + 1]
         following.focus()
         following.scroll_visible()
+
+
+def is_choice(widget: Widget | None) -> bool:
+    """A tick box, a radio group (a dipstick row) or a drop-down (closed: an open one's list
+    has the focus and Enter chooses there)."""
+    return isinstance(widget, Checkbox | RadioButton | RadioSet | Select)
+
+
+def form_fields(screen: Screen[Any]) -> list[Widget]:
+    """The fields Enter walks through, in Tab order: text fields, drop-downs, boxes and choice
+    rows shown on ``screen`` (buttons are skipped: Enter must not land on "Remove row")."""
+    return [w for w in screen.focus_chain if isinstance(w, Input) or is_choice(w)]
+
+
+def next_field(screen: Screen[Any], on_last: Callable[[], object]) -> None:
+    """Focus the field after the focused one (as Tab); on the last field, ``on_last``."""
+    fields = form_fields(screen)
+    current = screen.focused
+    if current not in fields or current is fields[-1]:
+        on_last()
+        return
+    following = fields[fields.index(current) + 1]
+    screen.set_focus(following)
+    following.scroll_visible()
 
 
 def widget_text(widget: Widget) -> str | None:

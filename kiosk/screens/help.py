@@ -19,7 +19,14 @@ from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 KEYS: list[tuple[str, str, str]] = [
     # (where, key, what it does)
     ("Everywhere", "Tab / Shift+Tab", "Move to the next / previous field"),
-    ("Everywhere", "Enter", "Next field; on the last field, go to the next step"),
+    (
+        "Everywhere",
+        "Enter",
+        "Next field, as Tab (drop-downs and tick boxes too, never ticks or opens); "
+        "on the last field, the next step",
+    ),
+    ("Everywhere", "Space", "Tick / untick a box; press a button; open a drop-down"),
+    ("Everywhere", "Letters", "On a drop-down: choose by the first letters (f: female)"),
     ("Everywhere", "F1  or  ?", "This help (? only when not typing in a field)"),
     (
         "Everywhere",
@@ -47,7 +54,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Vitals", "Ctrl+T", "Mark the focused reading not taken: refused, not done, unable"),
     ("Vitals", "Enter", "Next measurement (stays on a field with an error)"),
     ("Point-of-care", "Left / Right", "Choose a dipstick result"),
-    ("Point-of-care", "Up / Down", "Previous / next dipstick pad"),
+    ("Point-of-care", "Up / Down", "Previous / next dipstick pad (Enter: next pad too)"),
     ("Review", "Ctrl+K", "Provider notified of the critical values"),
     ("Review", "Ctrl+G", "Sign (also the Sign button)"),
     ("Questions", "Tab  or  Left / Right", "Move between the answers"),

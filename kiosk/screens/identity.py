@@ -16,7 +16,15 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
 from kiosk.models import Patient
-from kiosk.screens.base import ENTER, advance, after_pending_keys, size_classes
+from kiosk.screens.base import (
+    ENTER,
+    ENTER_CHOICE,
+    advance,
+    after_pending_keys,
+    is_choice,
+    next_field,
+    size_classes,
+)
 from kiosk.screens.patient import age_years
 from kiosk.screens.styled_once import StyledOnce
 from kiosk.validators.identity import check_birth_date
@@ -33,6 +41,7 @@ class IdentityScreen(StyledOnce, Screen[bool]):
         Binding("escape,ctrl+b", "back", "Back", priority=True),
         Binding("ctrl+n", "confirm", "Continue", priority=True),
         ENTER,
+        ENTER_CHOICE,
         *SCROLL_KEYS,
     ]
 
@@ -92,7 +101,15 @@ class IdentityScreen(StyledOnce, Screen[bool]):
         scroll_body(self, how)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return isinstance(self.focused, Input) if action == "enter_field" else True
+        if action == "enter_field":
+            return isinstance(self.focused, Input)
+        if action == "enter_choice":
+            return is_choice(self.focused)
+        return True
+
+    def action_enter_choice(self) -> None:
+        """Enter on a box moves on (Space ticks it): to the next box, then the typed date."""
+        next_field(self, self.action_confirm)
 
     def action_enter_field(self) -> None:
         """Enter after the typed date of birth: check it (once typed in full), then go on."""

@@ -163,6 +163,10 @@ class ReviewScreen(StepScreen):
         self.query_one("#review-status", Label).update("")
         self._update_sign()
 
+    def enter_on_last(self) -> None:
+        """Enter on the acknowledgement goes to the Sign button; it never signs by itself."""
+        self.query_one("#nav-next", Button).focus()
+
     def action_notified(self) -> None:
         """Toggle the acknowledgement (only present when a value is critical)."""
         found = self.query("#review-notified")
