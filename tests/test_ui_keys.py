@@ -43,6 +43,8 @@ async def walk_to(pilot: Pilot[Any], step: str, *, pulse: str = "72") -> Screen[
     hist.query_one("#history-reviewed", Checkbox).value = True
     await pilot.press("ctrl+n")
     comp = await wait_screen(pilot, "ComplaintScreen")
+    if step == "ComplaintScreen":
+        return comp
     fill(comp, complaint_text="sore throat", complaint_onset="2 days ago", complaint_pain="4")
     await pilot.press("ctrl+n")
     vitals = await wait_screen(pilot, "VitalsScreen")
@@ -277,3 +279,58 @@ async def test_space_presses_a_focused_button(data_dir: Path) -> None:
         await pilot.pause()
         await pilot.press("space")
         await wait_for(pilot, lambda: vitals.query("#vitals-bp-1"), "the repeat row")
+
+
+# ---------------------------------------------------------------- 3. focus after Stay and resume
+
+
+async def test_stay_after_esc_on_the_first_step_returns_to_the_field(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_patient(pilot)
+        await pilot.press("tab", "tab", "tab")
+        left = focused_id(app)
+        assert left is not None
+        assert left != "demographics-family"  # not the first field: a restore is visible
+        await pilot.press("escape")  # Back from the first step asks to leave
+        await wait_screen(pilot, "ConfirmModal")
+        await pilot.press("escape")  # Stay
+        await wait_screen(pilot, "DemographicsScreen")
+        await wait_for(pilot, lambda: focused_id(app) == left, f"the focus back on {left}")
+
+
+async def test_stay_after_ctrl_e_keeps_the_field(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_patient(pilot)
+        await pilot.press("tab", "tab")
+        left = focused_id(app)
+        await pilot.press("ctrl+e")
+        await wait_screen(pilot, "ConfirmModal")
+        await pilot.press("enter")  # the focused, safe button: Stay
+        await wait_screen(pilot, "DemographicsScreen")
+        assert focused_id(app) == left
+
+
+async def test_a_crash_resume_returns_to_the_field(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        comp = await walk_to(pilot, "ComplaintScreen")
+        fill(comp, complaint_text="cough")
+        comp.query_one("#complaint-location", Input).focus()
+        await pilot.pause()
+        app.save_open_step()  # what the 1-second autosave does
+    app = make_app(data_dir)  # a new kiosk process: the old one crashed
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await wait_screen(pilot, "ConfirmModal")
+        await pilot.click("#confirm-yes")  # Resume the intake
+        identity = await wait_screen(pilot, "IdentityScreen")
+        identity.query_one("#identity-name", Checkbox).value = True
+        identity.query_one("#identity-dob", Checkbox).value = True
+        await pilot.press("ctrl+n")
+        comp = await wait_screen(pilot, "ComplaintScreen")
+        assert comp.query_one("#complaint-text", Input).value == "cough"
+        assert focused_id(app) == "complaint-location"
+        await pilot.press(*"throat")
+        assert comp.query_one("#complaint-location", Input).value == "throat"

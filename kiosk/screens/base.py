@@ -71,6 +71,11 @@ ENTER_CHOICE = Binding("enter", "enter_choice", "Next field", show=False, priori
 widget's own Enter, which would tick, choose or open, never sees it)."""
 
 
+FOCUS_KEY = "@focus"
+"""The ``form_text`` entry naming the widget that had the focus when the step was saved (its
+id, which starts with the step's name). Not typed text: the review's "not yet checked" list
+skips it."""
+
 COMPACT_BELOW = 40
 """Terminal rows under which form widgets drop their borders (1 row each). The app's
 VERTICAL_BREAKPOINTS put ``-short`` on the screen below this height, and kiosk.tcss styles
@@ -121,6 +126,7 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
         self.sub_title = identity_line(self.draft.patient)
         self.restore()
         self.restore_form_text()
+        self.restore_focus()
 
     def on_resize(self, event: events.Resize) -> None:
         """Hook for steps that lay out by size (the density itself is pure CSS)."""
@@ -138,6 +144,24 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
             except Exception:  # a row that no longer exists
                 continue
             set_widget_text(widget, text)
+
+    def restore_focus(self) -> None:
+        """Back to the field the MA was in (kept in ``form_text`` under :data:`FOCUS_KEY`):
+        after "Stay" on the question asked by Esc on the first step (the step is shown
+        afresh) and after a crash-resume. The idle lock needs none of this: its screen goes
+        over this one, and Textual gives the focus back when it closes."""
+        widget_id = self.draft.form_text.get(FOCUS_KEY, "")
+        if not widget_id.startswith(f"{self.STEP}-"):
+            return
+        try:
+            widget = self.query_one(f"#{widget_id}")
+        except Exception:  # a row that no longer exists, an id from an older version
+            return
+        if widget.focusable:
+            self.set_focus(widget, scroll_visible=False)
+            # once laid out: the field with its label and message, not just the first row
+            shown = next((a for a in widget.ancestors if isinstance(a, LabelledInput)), widget)
+            self.call_after_refresh(shown.scroll_visible, animate=False)
 
     # ------------------------------------------------------------------ protocol
 
@@ -157,8 +181,15 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
 
     def snapshot(self) -> Encounter:
         """The draft plus the raw text typed so far (for Back, leave and autosave)."""
-        own = {k: v for k, v in self.draft.form_text.items() if not k.startswith(f"{self.STEP}-")}
+        own = {
+            k: v
+            for k, v in self.draft.form_text.items()
+            if not k.startswith(f"{self.STEP}-") and k != FOCUS_KEY
+        }
         texts = {**own, **{k: v[:500] for k, v in self.form_text().items()}}
+        focused = self.focused
+        if focused is not None and focused.id and focused.id.startswith(f"{self.STEP}-"):
+            texts[FOCUS_KEY] = focused.id
         return self.draft.model_copy(update={"form_text": texts, "draft_step": self.STEP})
 
     def focus_first_invalid(self) -> None:
