@@ -74,6 +74,8 @@ class KioskApp(App[None]):
         """Serialises draft writes and the discard after signing, so no late autosave revives
         a draft that was just discarded."""
         self._sign_out_pending = False
+        self._draft_kept_on_sign_out = False
+        """Ctrl+O left an intake: the sign-in screen says that its draft is kept."""
         self._next_staff: str | None = None
         self._locked = False
         self._last_input = time.monotonic()
@@ -168,6 +170,9 @@ class KioskApp(App[None]):
 
             await Intake(self, self.core, self.staff_id).run()
             self._record_sign_out()
+            if self._draft_kept_on_sign_out:
+                self._draft_kept_on_sign_out = False
+                self.notify("Signed out; the draft of the intake is kept.", timeout=8)
 
     def _record_sign_out(self) -> None:
         """Audit the sign-out and forget the staff member and every draft reference."""
@@ -356,9 +361,10 @@ class KioskApp(App[None]):
             def answered(leave: bool | None) -> None:
                 if leave:
                     self._sign_out_pending = True
+                    self._draft_kept_on_sign_out = True
                     screen.dismiss(StepOutcome("leave", screen.snapshot()))
 
-            self.push_screen(ConfirmModal.leave_intake(), answered)
+            self.push_screen(ConfirmModal.sign_out_intake(), answered)
             return
         self._sign_out_pending = True
         cancel = getattr(screen, "cancel", None)

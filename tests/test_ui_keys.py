@@ -10,10 +10,11 @@ from typing import Any
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Input, Select
-from ui_helpers import fill, make_app, open_patient, sign_in, wait_for, wait_screen
+from textual.widgets import Button, Checkbox, Input, Select, Static
+from ui_helpers import ROOM, STAFF_ID, fill, make_app, open_patient, sign_in, wait_for, wait_screen
 
 from kiosk.screens.identity import IdentityScreen
+from kiosk.store import EncounterStore
 from kiosk.widgets.dipstick import ChoiceRow
 from kiosk.widgets.scroll import ScrollBody
 
@@ -334,3 +335,41 @@ async def test_a_crash_resume_returns_to_the_field(data_dir: Path) -> None:
         assert focused_id(app) == "complaint-location"
         await pilot.press(*"throat")
         assert comp.query_one("#complaint-location", Input).value == "throat"
+
+
+# ---------------------------------------------------------------- 4. Ctrl+O says it signs out
+
+
+async def test_ctrl_o_mid_intake_says_it_signs_out_and_that_the_draft_is_kept(
+    data_dir: Path,
+) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        demo = await open_patient(pilot)
+        fill(demo, demographics_middle="Lucia")
+        await pilot.press("ctrl+o")
+        modal = await wait_screen(pilot, "ConfirmModal")
+        question = str(modal.query_one("#confirm-question", Static).render())
+        assert question.startswith("Sign out? The draft of this intake is kept")
+        assert str(modal.query_one("#confirm-yes", Button).label) == "Sign out"
+        assert str(modal.query_one("#confirm-no", Button).label).startswith("Stay")
+        await pilot.press("escape")  # Stay: still in the intake, nothing said
+        await wait_screen(pilot, "DemographicsScreen")
+        assert app.staff_id is not None
+        await pilot.press("ctrl+o")
+        await wait_screen(pilot, "ConfirmModal")
+        await pilot.click("#confirm-yes")
+        await wait_screen(pilot, "SignInScreen")
+        assert app.staff_id is None
+        await wait_for(
+            pilot,
+            lambda: any("Signed out; the draft" in n.message for n in app._notifications),
+            "the sign-out notice",
+        )
+    store = EncounterStore(data_dir)
+    try:
+        draft = store.load_draft(STAFF_ID, ROOM)
+    finally:
+        store.close()
+    assert draft is not None
+    assert draft.form_text["demographics-middle"] == "Lucia"  # kept as typed

@@ -35,7 +35,7 @@ KEYS: list[tuple[str, str, str]] = [
         "Up / Down and the wheel also scroll. '▼ more below' means there is more",
     ),
     ("Everywhere", "Ctrl+L", "Lock the screen now"),
-    ("Everywhere", "Ctrl+O", "Sign out (asks first during an intake)"),
+    ("Everywhere", "Ctrl+O", "Sign out (asks first during an intake; its draft is kept)"),
     ("Sign-in", "Ctrl+Q", "Quit the kiosk (only when nobody is signed in)"),
     ("Patient list", "Ctrl+F", "Search by name, date of birth or MRN"),
     ("Patient list", "Ctrl+R", "Register a new patient"),
