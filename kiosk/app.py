@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.widgets import Checkbox, RadioButton
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, RadioButton
 from textual.worker import Worker, WorkerState
 
 from kiosk.screens.signin import SignInScreen
@@ -80,6 +81,8 @@ class KioskApp(App[None]):
         """Serialises draft writes, closes and discards, so no late autosave revives a draft
         that was just signed, discarded or handed back."""
         self._sign_out_pending = False
+        self._draft_kept_on_sign_out = False
+        """Ctrl+O left an intake: the sign-in screen says that its draft is kept."""
         self._next_staff: str | None = None
         self._locked = False
         self._lock_settle_until = 0.0
@@ -89,6 +92,10 @@ class KioskApp(App[None]):
 
         self.typeahead = TypeAhead(self)
         """Keys typed while one screen closes, for the next one (kiosk.typeahead)."""
+        from kiosk.screens.keys import KeyRules
+
+        self.key_rules = KeyRules()
+        """Letters on a button are no press; letters on a drop-down choose (kiosk.screens.keys)."""
         self.exit_on_ready = os.environ.get("KIOSK_EXIT_ON_READY", "")
         """Benchmarks only: "frame" exits after the first frame, "core" once the store is open."""
 
@@ -171,6 +178,9 @@ class KioskApp(App[None]):
 
             await Intake(self, self.core, self.staff_id).run()
             self._record_sign_out()
+            if self._draft_kept_on_sign_out:
+                self._draft_kept_on_sign_out = False
+                self.notify("Signed out; the draft of the intake is kept.", timeout=8)
 
     def _record_sign_out(self) -> None:
         """Audit the sign-out and forget the staff member and every draft reference."""
@@ -327,6 +337,8 @@ class KioskApp(App[None]):
                 return  # typed before the lock could be seen: not a PIN, not a sign-in try
             if self.typeahead.take(event, signed_in=self.staff_id is not None):
                 return
+            if self.key_rules.drop(self, event):
+                return
             if self.focused is None:
                 self._focus_first_field()
         await super().on_event(event)
@@ -349,6 +361,8 @@ class KioskApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While locked, no help, sign-out or second lock gets past the lock screen."""
         if action == "toggle_focused":  # Space ticks a box now, before a Tab typed after it
+            if isinstance(self.focused, Button):  # and presses a button (not a question's:
+                return not isinstance(self.screen, ModalScreen)  # a typed name's space)
             return isinstance(self.focused, Checkbox | RadioButton)
         if action in {"sign_out", "lock"} and self.staff_id is None:
             return False  # nobody to sign out or lock: hidden from the footer
@@ -363,6 +377,8 @@ class KioskApp(App[None]):
     def action_toggle_focused(self) -> None:
         if isinstance(self.focused, Checkbox | RadioButton):
             self.focused.toggle()
+        elif isinstance(self.focused, Button):
+            self.focused.action_press()
 
     def action_nothing(self) -> None:
         """Ctrl+C does nothing: no copying patient data, no quitting."""
@@ -387,9 +403,10 @@ class KioskApp(App[None]):
             def answered(leave: bool | None) -> None:
                 if leave:
                     self._sign_out_pending = True
+                    self._draft_kept_on_sign_out = True
                     screen.dismiss(StepOutcome("leave", screen.snapshot()))
 
-            self.push_screen(ConfirmModal.leave_intake(), answered)
+            self.push_screen(ConfirmModal.sign_out_intake(), answered)
             return
         self._sign_out_pending = True
         cancel = getattr(screen, "cancel", None)

@@ -92,7 +92,9 @@ def test_a_whole_intake_by_keystrokes_is_signed_and_stored(tmux: Tmux, tmp_path:
 
     tmux.keys("C-r")
     tmux.wait_for("Family name")
-    tmux.keys("Okonkwo", "Enter", "Ada", "Enter", "07/04/1981", "Enter", "E2E-0042", "Enter")
+    # Enter stops on the Sex drop-down as Tab does; its first letter chooses
+    tmux.keys("Okonkwo", "Enter", "Ada", "Enter", "07/04/1981", "Enter", "f", "Enter")
+    tmux.keys("E2E-0042", "Enter")
     tmux.keys("5550104242", "Enter")
     screen = tmux.wait_for("Born July 4, 1981")
     assert "OKONKWO, Ada" in screen, screen
@@ -146,6 +148,7 @@ def test_a_whole_intake_by_keystrokes_is_signed_and_stored(tmux: Tmux, tmp_path:
     assert encounter.room == "exam-3"
     assert encounter.identity_confirmed
     assert (encounter.patient.family_name, encounter.patient.given_name) == ("Okonkwo", "Ada")
+    assert encounter.patient.sex == "female"
     assert encounter.patient.phone == "(555) 010-4242"
     assert encounter.insurance.self_pay
     assert encounter.history.no_known_allergies

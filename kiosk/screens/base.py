@@ -10,16 +10,16 @@ A step restores its fields from the draft's sections, then overrides them with t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, TextArea
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from kiosk.screens.keys import ENTER as ENTER  # re-exported: the screens import them here
@@ -30,6 +30,7 @@ from kiosk.screens.styled_once import size_classes as size_classes
 from kiosk.widgets.banner import PatientBanner, identity_line
 from kiosk.widgets.labelled import LabelledInput
 from kiosk.widgets.navbar import KeyLine, NavBar
+from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 
 if TYPE_CHECKING:  # the models, config and store stay off the first frame's import path
     from kiosk.config import Settings
@@ -65,6 +66,16 @@ class StepOutcome:
     """The draft with this step's section merged, or unchanged plus ``form_text`` on back/leave."""
 
 
+ENTER_CHOICE = Binding("enter", "enter_choice", "Next field", show=False, priority=True)
+"""Enter on a tick box, a choice row or a closed drop-down: the next field (priority, so the
+widget's own Enter, which would tick, choose or open, never sees it)."""
+
+
+FOCUS_KEY = "@focus"
+"""The ``form_text`` entry naming the widget that had the focus when the step was saved (its
+id, which starts with the step's name). Not typed text: the review's "not yet checked" list
+skips it."""
+
 COMPACT_BELOW = 40
 """Terminal rows under which form widgets drop their borders (1 row each). The app's
 VERTICAL_BREAKPOINTS put ``-short`` on the screen below this height, and kiosk.tcss styles
@@ -85,6 +96,8 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
         Binding("ctrl+n", "next", "Next", show=False, priority=True, id="step.next"),
         Binding("ctrl+e", "leave", "Leave", show=False, priority=True, id="step.leave"),
         ENTER,
+        ENTER_CHOICE,
+        *SCROLL_KEYS,
     ]
 
     def __init__(self, draft: Encounter, ctx: StepContext, *, position: str = "") -> None:
@@ -100,7 +113,7 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
     def compose(self) -> ComposeResult:
         step = f"{self.TITLE}  {self.position}".strip()
         yield PatientBanner(self.draft.patient, step)
-        with VerticalScroll(id="step-body", can_focus=False):
+        with ScrollBody(id="step-body", can_focus=False):
             yield from self.compose_body()
         yield NavBar()
         yield KeyLine(id="keyline")
@@ -113,6 +126,7 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
         self.sub_title = identity_line(self.draft.patient)
         self.restore()
         self.restore_form_text()
+        self.restore_focus()
 
     def on_resize(self, event: events.Resize) -> None:
         """Hook for steps that lay out by size (the density itself is pure CSS)."""
@@ -130,6 +144,24 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
             except Exception:  # a row that no longer exists
                 continue
             set_widget_text(widget, text)
+
+    def restore_focus(self) -> None:
+        """Back to the field the MA was in (kept in ``form_text`` under :data:`FOCUS_KEY`):
+        after "Stay" on the question asked by Esc on the first step (the step is shown
+        afresh) and after a crash-resume. The idle lock needs none of this: its screen goes
+        over this one, and Textual gives the focus back when it closes."""
+        widget_id = self.draft.form_text.get(FOCUS_KEY, "")
+        if not widget_id.startswith(f"{self.STEP}-"):
+            return
+        try:
+            widget = self.query_one(f"#{widget_id}")
+        except Exception:  # a row that no longer exists, an id from an older version
+            return
+        if widget.focusable:
+            self.set_focus(widget, scroll_visible=False)
+            # once laid out: the field with its label and message, not just the first row
+            shown = next((a for a in widget.ancestors if isinstance(a, LabelledInput)), widget)
+            self.call_after_refresh(shown.scroll_visible, animate=False)
 
     # ------------------------------------------------------------------ protocol
 
@@ -149,8 +181,15 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
 
     def snapshot(self) -> Encounter:
         """The draft plus the raw text typed so far (for Back, leave and autosave)."""
-        own = {k: v for k, v in self.draft.form_text.items() if not k.startswith(f"{self.STEP}-")}
+        own = {
+            k: v
+            for k, v in self.draft.form_text.items()
+            if not k.startswith(f"{self.STEP}-") and k != FOCUS_KEY
+        }
         texts = {**own, **{k: v[:500] for k, v in self.form_text().items()}}
+        focused = self.focused
+        if focused is not None and focused.id and focused.id.startswith(f"{self.STEP}-"):
+            texts[FOCUS_KEY] = focused.id
         return self.draft.model_copy(update={"form_text": texts, "draft_step": self.STEP})
 
     def focus_first_invalid(self) -> None:
@@ -207,26 +246,65 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
         self.app.push_screen(ConfirmModal.leave_intake(), answered)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "enter_field":  # elsewhere Enter keeps its meaning (select, button, box)
+        if action == "enter_field":  # Enter in a text field
             return isinstance(self.focused, Input)
+        if action == "enter_choice":  # Enter on a box, a choice row or a closed drop-down
+            return is_choice(self.focused)
         return True
 
+    def action_scroll_body(self, how: ScrollHow) -> None:
+        """PgUp/PgDn, Home/End and the arrows scroll the body when the focus is outside it
+        (the Next/Sign button) or on a widget that does not use the key."""
+        scroll_body(self, how)
+
     def action_enter_field(self) -> None:
-        """Enter: the next text field (selects and boxes are for Tab); on the last, Next."""
-        inputs = [w for w in self.focus_chain if isinstance(w, Input)]
-        advance(self, inputs, self.action_next)
+        """Enter in a text field: the next field, as Tab (drop-downs and boxes included,
+        buttons skipped); on the last, Next."""
+        advance(self, form_fields(self), self.enter_on_last)
+
+    def action_enter_choice(self) -> None:
+        """Enter on a box, a choice row or a drop-down moves on, as in a text field: Space
+        ticks or chooses, Enter never does."""
+        next_field(self, self.enter_on_last)
+
+    def enter_on_last(self) -> None:
+        """Enter on the step's last field: Next (the review overrides: to the Sign button)."""
+        self.action_next()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves to the next text field (selects and boxes are for Tab); on the last
-        text field of the step it acts as Next."""
+        """Enter in a text field whose Enter the screen's binding did not take: the same rule."""
         event.stop()
-        inputs = [w for w in self.query("#step-body Input") if w.focusable]
-        if event.input not in inputs or event.input is inputs[-1]:
-            self.action_next()
+        fields = form_fields(self)
+        if event.input not in fields or event.input is fields[-1]:
+            self.enter_on_last()
             return
-        following = inputs[inputs.index(event.input) + 1]
+        following = fields[fields.index(event.input) + 1]
         following.focus()
         following.scroll_visible()
+
+
+def is_choice(widget: Widget | None) -> bool:
+    """A tick box, a radio group (a dipstick row) or a drop-down (closed: an open one's list
+    has the focus and Enter chooses there)."""
+    return isinstance(widget, Checkbox | RadioButton | RadioSet | Select)
+
+
+def form_fields(screen: Screen[Any]) -> list[Widget]:
+    """The fields Enter walks through, in Tab order: text fields, drop-downs, boxes and choice
+    rows shown on ``screen`` (buttons are skipped: Enter must not land on "Remove row")."""
+    return [w for w in screen.focus_chain if isinstance(w, Input) or is_choice(w)]
+
+
+def next_field(screen: Screen[Any], on_last: Callable[[], object]) -> None:
+    """Focus the field after the focused one (as Tab); on the last field, ``on_last``."""
+    fields = form_fields(screen)
+    current = screen.focused
+    if current not in fields or current is fields[-1]:
+        on_last()
+        return
+    following = fields[fields.index(current) + 1]
+    screen.set_focus(following)
+    following.scroll_visible()
 
 
 def widget_text(widget: Widget) -> str | None:

@@ -11,17 +11,31 @@ from typing import ClassVar
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 
 KEYS: list[tuple[str, str, str]] = [
     # (where, key, what it does)
     ("Everywhere", "Tab / Shift+Tab", "Move to the next / previous field"),
-    ("Everywhere", "Enter", "Next field; on the last field, go to the next step"),
+    (
+        "Everywhere",
+        "Enter",
+        "Next field, as Tab (drop-downs and tick boxes too, never ticks or opens); "
+        "on the last field, the next step",
+    ),
+    ("Everywhere", "Space", "Tick / untick a box; press a button; open a drop-down"),
+    ("Everywhere", "Letters", "On a drop-down: choose by the first letters (f: female)"),
     ("Everywhere", "F1  or  ?", "This help (? only when not typing in a field)"),
+    (
+        "Everywhere",
+        "PgUp / PgDn",
+        "Scroll a page; Home / End: top / bottom (in a text field they move the cursor); "
+        "Up / Down and the wheel also scroll. '▼ more below' means there is more",
+    ),
     ("Everywhere", "Ctrl+L", "Lock the screen now"),
-    ("Everywhere", "Ctrl+O", "Sign out (asks first during an intake)"),
+    ("Everywhere", "Ctrl+O", "Sign out (asks first during an intake; its draft is kept)"),
     ("Sign-in", "Ctrl+Q", "Quit the kiosk (only when nobody is signed in)"),
     ("Patient list", "Ctrl+F", "Search by name, date of birth or MRN"),
     ("Patient list", "Ctrl+R", "Register a new patient"),
@@ -40,7 +54,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Vitals", "Ctrl+T", "Mark the focused reading not taken: refused, not done, unable"),
     ("Vitals", "Enter", "Next measurement (stays on a field with an error)"),
     ("Point-of-care", "Left / Right", "Choose a dipstick result"),
-    ("Point-of-care", "Up / Down", "Previous / next dipstick pad"),
+    ("Point-of-care", "Up / Down", "Previous / next dipstick pad (Enter: next pad too)"),
     ("Review", "Ctrl+K", "Provider notified of the critical values"),
     ("Review", "Ctrl+G", "Sign (also the Sign button)"),
     ("Questions", "Tab  or  Left / Right", "Move between the answers"),
@@ -67,13 +81,17 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,question_mark,enter", "close", "Close", priority=True),
+        *SCROLL_KEYS,
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        with ScrollBody(id="help-body"):
             yield Label("Keys  —  every key also has a button on screen", id="help-title")
             yield Static(key_table(), id="help-keys")
         yield Button("Close  Esc", id="help-close", variant="primary", action="screen.close")
+
+    def action_scroll_body(self, how: ScrollHow) -> None:
+        scroll_body(self, how)
 
     def action_close(self) -> None:
         self.dismiss(None)

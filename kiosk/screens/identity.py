@@ -11,15 +11,24 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
 from kiosk.models import Patient
-from kiosk.screens.base import ENTER, advance, after_pending_keys, size_classes
+from kiosk.screens.base import (
+    ENTER,
+    ENTER_CHOICE,
+    advance,
+    after_pending_keys,
+    is_choice,
+    next_field,
+    size_classes,
+)
 from kiosk.screens.patient import age_years
 from kiosk.screens.styled_once import StyledOnce
 from kiosk.validators.identity import check_birth_date
+from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 from kiosk.widgets.tick import Tick
 
 
@@ -32,6 +41,8 @@ class IdentityScreen(StyledOnce, Screen[bool]):
         Binding("escape,ctrl+b", "back", "Back", priority=True),
         Binding("ctrl+n", "confirm", "Continue", priority=True),
         ENTER,
+        ENTER_CHOICE,
+        *SCROLL_KEYS,
     ]
 
     def __init__(self, patient: Patient) -> None:
@@ -42,7 +53,7 @@ class IdentityScreen(StyledOnce, Screen[bool]):
     def compose(self) -> ComposeResult:
         p = self.patient
         yield Header(icon="")
-        with VerticalScroll(id="identity-body", can_focus=False):
+        with ScrollBody(id="identity-body", can_focus=False):
             yield Static(
                 "Ask the patient: “Please tell me your full name and date of birth.”",
                 classes="hint",
@@ -86,8 +97,19 @@ class IdentityScreen(StyledOnce, Screen[bool]):
         if self.confirmed:
             self.query_one("#identity-message", Static).update("")
 
+    def action_scroll_body(self, how: ScrollHow) -> None:
+        scroll_body(self, how)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return isinstance(self.focused, Input) if action == "enter_field" else True
+        if action == "enter_field":
+            return isinstance(self.focused, Input)
+        if action == "enter_choice":
+            return is_choice(self.focused)
+        return True
+
+    def action_enter_choice(self) -> None:
+        """Enter on a box moves on (Space ticks it): to the next box, then the typed date."""
+        next_field(self, self.action_confirm)
 
     def action_enter_field(self) -> None:
         """Enter after the typed date of birth: check it (once typed in full), then go on."""

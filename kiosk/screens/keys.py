@@ -7,20 +7,26 @@ the first frame. ``kiosk.screens.base`` re-exports these names.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 ENTER = Binding("enter", "enter_field", "Next field", show=False, priority=True)
 """Enter handled by the screen while the app reads the key, not by the Input afterwards."""
 
 
-def advance(screen: Screen[Any], inputs: Sequence[Input], on_last: Callable[[], object]) -> None:
-    """Enter in a text field: focus the next one now; on the last, ``on_last`` once the field
-    has taken every key typed before Enter.
+def advance(screen: Screen[Any], inputs: Sequence[Widget], on_last: Callable[[], object]) -> None:
+    """Enter in a text field: focus the next of ``inputs`` (the fields in Tab order) now; on
+    the last, ``on_last`` once the field has taken every key typed before Enter.
 
     Keys arrive in bursts over SSH ("demo⏎1234⏎" in one read). The app routes each key to the
     widget focused when it reads it, so the focus must move while the app handles Enter (a
@@ -58,3 +64,61 @@ def after_pending_keys(screen: Screen[Any], callback: Callable[[], object]) -> N
             typeahead.release()
 
     target.call_later(run)
+
+
+class KeyRules:
+    """Rules applied as the app reads a key, before it is dispatched (see KioskApp.on_event).
+
+    - Letters typed on a focused button are not a press: the MA thinks a field has the focus
+      ("72⏎" on Repeat BP made an empty "BP repeat 1" row). They are dropped with a bell and a
+      note, and from then on that button ignores Enter and Space until the focus leaves it.
+      Only an Enter or Space typed before any letter presses it.
+    - Letters typed on a closed drop-down choose its option (:mod:`kiosk.widgets.choose`).
+    """
+
+    def __init__(self) -> None:
+        self._typed_on: Widget | None = None
+        self._letters = ""
+
+    def drop(self, app: App[Any], event: events.Key) -> bool:
+        """True when ``event`` is used up here and must not be dispatched."""
+        from textual.widgets import Button
+
+        focused = app.focused
+        printable = event.is_printable and event.key != "space"
+        if focused is not self._typed_on:
+            self._typed_on, self._letters = None, ""
+        if isinstance(focused, Button):
+            if printable:
+                if self._typed_on is None:
+                    app.bell()
+                    label = str(focused.label).split("  ")[0]
+                    app.notify(f"'{label}' is a button: Tab to a field to type.", timeout=4)
+                self._typed_on = focused
+                return True
+            # after letters, Enter and Space are typing too, not a press
+            return event.key in ("enter", "space") and self._typed_on is focused
+        if printable and event.character and type(focused).__name__ != "SelectOverlay":
+            return self._type_on_select(app, focused, event.character)
+        if not printable:
+            self._typed_on, self._letters = None, ""
+        return False
+
+    def _type_on_select(self, app: App[Any], focused: Widget | None, character: str) -> bool:
+        select_module = sys.modules.get("textual.widgets._select")
+        if select_module is None or not isinstance(focused, select_module.Select):
+            return False  # no drop-down was ever built (sign-in): nothing to choose
+        if focused.expanded:
+            return False  # the open list searches by itself
+        from kiosk.widgets.choose import choose_by_letters
+
+        letters = choose_by_letters(
+            focused, self._letters if self._typed_on is focused else "", character
+        )
+        self._typed_on = focused
+        if letters is None:
+            app.bell()
+            self._letters = ""
+        else:
+            self._letters = letters
+        return True

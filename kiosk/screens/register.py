@@ -12,14 +12,24 @@ from typing import Any, ClassVar, cast, get_args
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select
 
 from kiosk.models import Patient, Sex
-from kiosk.screens.base import ENTER, advance, after_pending_keys, size_classes
+from kiosk.screens.base import (
+    ENTER,
+    ENTER_CHOICE,
+    advance,
+    after_pending_keys,
+    form_fields,
+    is_choice,
+    next_field,
+    size_classes,
+)
 from kiosk.validators.identity import Checked, check_birth_date, check_name, check_phone
 from kiosk.widgets.labelled import LabelledInput
+from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 
 MrnCheck = Callable[[str], Checked[str]]
 
@@ -38,6 +48,8 @@ class RegisterScreen(Screen[Patient | None]):
         Binding("escape,ctrl+b", "back", "Back", priority=True),
         Binding("ctrl+n", "save", "Continue", priority=True),
         ENTER,
+        ENTER_CHOICE,
+        *SCROLL_KEYS,
     ]
 
     def __init__(self, check_mrn: MrnCheck, mrn_in_use: Callable[[str], bool]) -> None:
@@ -48,7 +60,7 @@ class RegisterScreen(Screen[Patient | None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        with VerticalScroll(id="register-body", can_focus=False), Vertical(classes="columns"):
+        with ScrollBody(id="register-body", can_focus=False), Vertical(classes="columns"):
             yield LabelledInput("Family name", id="register-family", required=True)
             yield LabelledInput("Given name", id="register-given", required=True)
             yield LabelledInput(
@@ -74,20 +86,32 @@ class RegisterScreen(Screen[Patient | None]):
     def field(self, name: str) -> LabelledInput:
         return self.query_one(f"#register-{name}-field", LabelledInput)
 
+    def action_scroll_body(self, how: ScrollHow) -> None:
+        scroll_body(self, how)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return isinstance(self.focused, Input) if action == "enter_field" else True
+        if action == "enter_field":
+            return isinstance(self.focused, Input)
+        if action == "enter_choice":
+            return is_choice(self.focused)
+        return True
 
     def action_enter_field(self) -> None:
-        """The next text field (the sex select is reached with Tab); on the last, Continue."""
-        advance(self, list(self.query(Input).results(Input)), self.action_save)
+        """The next field as Tab (the sex drop-down too: type its first letter there); on
+        the last, Continue."""
+        advance(self, form_fields(self), self.action_save)
+
+    def action_enter_choice(self) -> None:
+        """Enter on the sex drop-down moves on (Space or Down opens it)."""
+        next_field(self, self.action_save)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        inputs = list(self.query(Input))
-        if event.input is inputs[-1]:
+        fields = form_fields(self)
+        if event.input not in fields or event.input is fields[-1]:
             self.action_save()
-        else:  # the next text field; the sex select is reached with Tab
-            inputs[inputs.index(event.input) + 1].focus()
+        else:
+            fields[fields.index(event.input) + 1].focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Re-check a field while it is flagged, so the flag clears as soon as it is right."""

@@ -135,6 +135,9 @@ class ReviewScreen(StepScreen):
         nav_next = self.query_one("#nav-next", Button)
         nav_next.label = "Sign  Ctrl+G"
         nav_next.variant = "success"
+        # the record itself is a Tab stop: there the arrows scroll it (PgUp/PgDn, Home/End
+        # scroll it from anywhere on the screen)
+        self.query_one("#step-body").can_focus = True
         self._update_sign()
 
     # ------------------------------------------------------------------ signing
@@ -159,6 +162,10 @@ class ReviewScreen(StepScreen):
         self.query_one("#review-notified", Checkbox).remove_class("-invalid")
         self.query_one("#review-status", Label).update("")
         self._update_sign()
+
+    def enter_on_last(self) -> None:
+        """Enter on the acknowledgement goes to the Sign button; it never signs by itself."""
+        self.query_one("#nav-next", Button).focus()
 
     def action_notified(self) -> None:
         """Toggle the acknowledgement (only present when a value is critical)."""

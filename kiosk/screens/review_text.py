@@ -100,7 +100,7 @@ def blockers(encounter: Encounter, required: tuple[str, ...]) -> list[str]:
     unchecked: dict[str, list[str]] = {}
     for widget_id, text in encounter.form_text.items():
         step = widget_id.split("-", 1)[0]
-        if step == "review" or not text.strip():
+        if step == "review" or widget_id.startswith("@") or not text.strip():  # "@focus"
             continue
         unchecked.setdefault(STEP_NAMES.get(step, step), []).append(text.strip())
     for step, texts in unchecked.items():

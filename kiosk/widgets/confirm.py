@@ -73,6 +73,15 @@ class ConfirmModal(ModalScreen[bool | None]):
             no="Stay  (Esc)",
         )
 
+    @classmethod
+    def sign_out_intake(cls) -> ConfirmModal:
+        """The question asked by Ctrl+O during an intake: it says that it signs out."""
+        return cls(
+            "Sign out? The draft of this intake is kept and can be resumed after signing in.",
+            yes="Sign out",
+            no="Stay  (Esc)",
+        )
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._question, id="confirm-question")
