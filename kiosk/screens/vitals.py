@@ -337,7 +337,13 @@ class VitalsScreen(VitalsForm):
     def collect(self) -> Encounter | None:
         updated = super().collect()
         unconfirmed = self.unconfirmed_changes()
-        return None if unconfirmed else updated
+        if not unconfirmed:
+            return updated
+        # held: the first change to confirm gets the focus (Space ticks it), in view
+        tick = self._change_tick(unconfirmed[0])
+        self.set_focus(tick)
+        self.call_after_refresh(tick.scroll_visible, animate=False)
+        return None
 
     @on(Select.Changed, "#vitals-spo2-o2")
     def _on_oxygen(self) -> None:
