@@ -7,6 +7,8 @@ Pilot tests at 80x24 on a seeded store. What is "on screen" is checked in the re
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 import time
 from functools import partial
 from pathlib import Path
@@ -73,8 +75,13 @@ async def locked(pilot: Pilot[Any], timeout: float = 10.0) -> Any:  # noqa: ASYN
 
 
 def frame_text(pilot: Pilot[Any]) -> str:
-    """Everything drawn on the terminal right now (the SVG keeps the characters)."""
-    return pilot.app.export_screenshot()
+    """Everything drawn on the terminal right now: the SVG's characters without its tags.
+
+    A word may be split over several <text> elements where the widgets beneath it change (a
+    toast over the button bar), so the raw SVG would hide it from a "not in the frame" check.
+    """
+    svg = pilot.app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
 def texts_in_memory(pilot: Pilot[Any]) -> str:

@@ -11,11 +11,13 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets._footer import FooterKey
 from ui_helpers import STAFF_ID, fill, make_app, open_patient, sign_in, wait_for, wait_screen
 
 from kiosk.screens.identity import IdentityScreen
 from kiosk.store import EncounterStore
 from kiosk.widgets.dipstick import ChoiceRow
+from kiosk.widgets.navbar import KeyLine
 from kiosk.widgets.scroll import ScrollBody
 
 SIZE = (80, 24)
@@ -373,3 +375,94 @@ async def test_ctrl_o_mid_intake_says_it_signs_out_and_that_the_draft_is_kept(
         store.close()
     assert draft is not None
     assert draft.form_text["demographics-middle"] == "Lucia"  # kept as typed
+
+
+# ---------------------------------------------------------------- 5. buttons, key line, sizes
+
+
+async def test_lock_and_sign_out_buttons_on_every_step_fit_80_columns(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        review = await reach_review(pilot)
+        buttons = list(review.query("#navbar Button").results(Button))
+        assert [b.id for b in buttons] == [
+            "nav-back",
+            "nav-help",
+            "nav-leave",
+            "nav-lock",
+            "nav-sign-out",
+            "nav-next",
+        ]
+        for button in buttons:  # every label whole at 80 columns
+            assert button.content_region.width >= len(str(button.label)), button.id
+        assert str(review.query_one("#nav-lock", Button).label) == "Lock  ^L"
+        await pilot.click("#nav-lock")
+        await wait_screen(pilot, "LockScreen")
+
+
+async def test_the_sign_out_button_asks_first(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        demo = await open_patient(pilot)
+        sign_out = demo.query_one("#nav-sign-out", Button)
+        assert str(sign_out.label) == "Sign out  Ctrl+O"  # wide: the key spelt out
+        await pilot.click("#nav-sign-out")
+        modal = await wait_screen(pilot, "ConfirmModal")
+        assert "Sign out?" in str(modal.query_one("#confirm-question", Static).render())
+
+
+def key_offset(line: Static, text: str) -> tuple[int, int]:
+    """Where ``text`` is drawn on the key line (its padding is one column)."""
+    plain = str(line.render())
+    assert text in plain, plain
+    return (1 + plain.index(text) + 1, 0)
+
+
+async def test_the_key_line_is_clickable(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        demo = await open_patient(pilot)
+        line = demo.query_one("#keyline", KeyLine)
+        await pilot.click(line, offset=key_offset(line, "F1 Help"))
+        await wait_screen(pilot, "HelpScreen")
+        await pilot.press("escape")
+        await wait_screen(pilot, "DemographicsScreen")
+        await pilot.click(line, offset=key_offset(line, "Ctrl+L Lock"))
+        await wait_screen(pilot, "LockScreen")
+
+
+async def test_the_footer_of_the_patient_list_is_clickable(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        patients = await wait_screen(pilot, "PatientScreen")
+        lock = next(k for k in patients.query(FooterKey) if k.key == "ctrl+l")
+        await pilot.click(lock)
+        await wait_screen(pilot, "LockScreen")
+
+
+async def test_ticks_and_dipstick_choices_are_three_rows_on_a_tall_terminal(
+    data_dir: Path,
+) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 40)) as pilot:
+        poc = await walk_to(pilot, "PocScreen")
+        choices = list(poc.query("#poc-urine-glucose RadioButton"))
+        assert choices
+        assert {c.outer_size.height for c in choices} == {3}
+        await pilot.press("ctrl+b")
+        await wait_screen(pilot, "VitalsScreen")
+        await pilot.press("ctrl+b")
+        await wait_screen(pilot, "ComplaintScreen")
+        await pilot.press("ctrl+b")
+        history = await wait_screen(pilot, "HistoryScreen")
+        assert history.query_one("#history-reviewed", Checkbox).outer_size.height == 3
+
+
+async def test_ticks_and_dipstick_choices_are_one_row_at_80x24(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        poc = await walk_to(pilot, "PocScreen")
+        body = poc.query_one("#step-body", ScrollBody)
+        assert {c.outer_size.height for c in poc.query("#poc-urine-glucose RadioButton")} == {1}
+        assert body.max_scroll_y == 0  # the dipstick still fits on one screen
