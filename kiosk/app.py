@@ -369,10 +369,10 @@ class KioskApp(App[None]):
         return not (self._locked and action in {"help", "sign_out", "lock"})
 
     def action_help(self) -> None:
-        from kiosk.screens.help import HelpScreen
+        from kiosk.screens.help import HelpScreen, section_for
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(section_for(self.screen)))
 
     def action_toggle_focused(self) -> None:
         if isinstance(self.focused, Checkbox | RadioButton):

@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.widgets._footer import FooterKey
 from ui_helpers import STAFF_ID, fill, make_app, open_patient, sign_in, wait_for, wait_screen
 
+from kiosk.screens.help import SECTION_OF_SCREEN, HelpScreen, sections
 from kiosk.screens.identity import IdentityScreen
 from kiosk.store import EncounterStore
 from kiosk.widgets.dipstick import ChoiceRow
@@ -162,8 +163,8 @@ async def test_the_help_scrolls_by_keys(data_dir: Path) -> None:
         help_screen = await wait_screen(pilot, "HelpScreen")
         body = help_screen.query_one("#help-body", ScrollBody)
         assert body.max_scroll_y > 0
-        pos = await scroll_positions(pilot, body, "pagedown", "end", "home")
-        assert pos == [min(body.page, body.max_scroll_y), body.max_scroll_y, 0]
+        pos = await scroll_positions(pilot, body, "home", "pagedown", "end", "home")
+        assert pos == [0, min(body.page, body.max_scroll_y), body.max_scroll_y, 0]
 
 
 # ---------------------------------------------------------------- 2. Space ticks, Enter moves on
@@ -466,3 +467,46 @@ async def test_ticks_and_dipstick_choices_are_one_row_at_80x24(data_dir: Path) -
         body = poc.query_one("#step-body", ScrollBody)
         assert {c.outer_size.height for c in poc.query("#poc-urine-glucose RadioButton")} == {1}
         assert body.max_scroll_y == 0  # the dipstick still fits on one screen
+
+
+# ---------------------------------------------------------------- 6. help at the step
+
+
+async def test_help_opens_at_the_steps_section_and_says_space_enter_and_scrolling(
+    data_dir: Path,
+) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to(pilot, "VitalsScreen")
+        await pilot.press("f1")
+        help_screen = await wait_screen(pilot, "HelpScreen")
+        body = help_screen.query_one("#help-body", ScrollBody)
+        vitals = help_screen.query_one("#help-vitals", Static)
+        await wait_for(pilot, lambda: body.scroll_y > 0, "the help scrolled to Vitals")
+        # the Vitals section is the first thing under the title, not "Everywhere"
+        assert vitals.region.y == body.content_region.y
+        hint = str(help_screen.query_one("#help-hint", Static).render())
+        assert "Space ticks" in hint
+        assert "Enter moves on" in hint
+        assert "PgUp / PgDn" in hint
+        assert "wheel" in hint
+        await pilot.press("home")  # the keys of every screen are above
+        assert body.scroll_y == 0
+
+
+async def test_help_on_a_question_opens_at_questions(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_patient(pilot)
+        await pilot.press("ctrl+e")
+        await wait_screen(pilot, "ConfirmModal")
+        await pilot.press("f1")
+        help_screen = await wait_screen(pilot, "HelpScreen")
+        assert isinstance(help_screen, HelpScreen)
+        assert help_screen.section == "Questions"
+        body = help_screen.query_one("#help-body", ScrollBody)
+        await wait_for(pilot, lambda: body.scroll_y > 0, "scrolled to Questions")
+
+
+def test_every_screen_opens_the_help_at_a_section_that_exists() -> None:
+    assert set(SECTION_OF_SCREEN.values()) <= set(sections())

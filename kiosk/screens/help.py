@@ -11,7 +11,8 @@ from typing import ClassVar
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
 from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
@@ -42,6 +43,9 @@ KEYS: list[tuple[str, str, str]] = [
     ("Patient list", "Down", "From the search box to the list, on its first row (marked ▶)"),
     ("Patient list", "Enter", "In the list: open the patient marked ▶"),
     ("Patient list", "Enter", "In the search box: one match opens; several go to the list"),
+    ("Registration", "Enter", "Next field, the Sex drop-down too; on the last, Continue"),
+    ("Registration", "Letters", "On Sex: f female, m male, o other, u unknown"),
+    ("Registration", "Ctrl+N", "Continue (checks every field first)"),
     ("Confirm identity", "Ctrl+N", "Continue once name and date of birth are confirmed"),
     ("Every step", "Ctrl+N", "Next step (checks every field first)"),
     ("Every step", "Esc  or  Ctrl+B", "Back; everything typed is kept"),
@@ -63,32 +67,105 @@ KEYS: list[tuple[str, str, str]] = [
 ]
 
 
-def key_table() -> Table:
-    """KEYS as a table whose last column wraps, so nothing is cut off at 80 columns."""
-    table = Table(box=None, expand=True, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Where", no_wrap=True, style="dim")
-    table.add_column("Key", no_wrap=True, style="bold")
+WHERE_WIDTH = max(len(where) for where, _, _ in KEYS)
+KEY_WIDTH = max(len(key) for _, key, _ in KEYS)
+
+
+def sections() -> list[str]:
+    """The "where" names of KEYS, in order, each once."""
+    return list(dict.fromkeys(where for where, _, _ in KEYS))
+
+
+def key_table(section: str | None = None, *, header: bool = True) -> Table:
+    """KEYS (or one section of them) as a table whose last column wraps, so nothing is cut
+    off at 80 columns. Fixed widths for the first two columns: the sections line up."""
+    table = Table(
+        box=None,
+        expand=True,
+        show_edge=False,
+        pad_edge=False,
+        header_style="bold",
+        show_header=header,
+    )
+    table.add_column("Where", no_wrap=True, style="dim", width=WHERE_WIDTH)
+    table.add_column("Key", no_wrap=True, style="bold", width=KEY_WIDTH)
     table.add_column("What it does", ratio=1)
     previous = ""
     for where, key, what in KEYS:
+        if section is not None and where != section:
+            continue
         table.add_row(where if where != previous else "", key, what)
         previous = where
     return table
 
 
+HINT = (
+    "Space ticks a box or presses a button · Enter moves on to the next field · "
+    "PgUp / PgDn, Home / End, the arrows or the wheel scroll this list"
+)
+"""Always in view above the list, whichever section the help opens at."""
+
+SECTION_OF_SCREEN: dict[str, str] = {
+    "SignInScreen": "Sign-in",
+    "PatientScreen": "Patient list",
+    "RegisterScreen": "Registration",
+    "IdentityScreen": "Confirm identity",
+    "DemographicsScreen": "Demographics",
+    "HistoryScreen": "History",
+    "VitalsScreen": "Vitals",
+    "PocScreen": "Point-of-care",
+    "ReviewScreen": "Review",
+    "ConfirmModal": "Questions",
+}
+"""Where the help opens, by the screen it was asked from; other steps open at "Every step"."""
+
+
+def section_for(screen: Screen[object]) -> str:
+    name = type(screen).__name__
+    if name in SECTION_OF_SCREEN:
+        return SECTION_OF_SCREEN[name]
+    return "Every step" if hasattr(screen, "STEP") else "Everywhere"
+
+
+def section_id(section: str) -> str:
+    return "help-" + "".join(c if c.isalnum() else "-" for c in section.lower())
+
+
 class HelpScreen(ModalScreen[None]):
-    """Lists KEYS; Esc, F1, ? or the Close button return to where the MA was."""
+    """Lists KEYS, opened at the section of the screen it was asked from (the keys that work
+    everywhere are one PgUp or Home away); Esc, F1, ? or the Close button return to where
+    the MA was."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,question_mark,enter", "close", "Close", priority=True),
         *SCROLL_KEYS,
     ]
 
+    def __init__(self, section: str = "Everywhere") -> None:
+        super().__init__()
+        self.section = section if section in sections() else "Everywhere"
+
     def compose(self) -> ComposeResult:
+        yield Static(HINT, id="help-hint")
         with ScrollBody(id="help-body"):
             yield Label("Keys  —  every key also has a button on screen", id="help-title")
-            yield Static(key_table(), id="help-keys")
+            with Vertical(id="help-keys"):
+                for index, section in enumerate(sections()):
+                    yield Static(
+                        key_table(section, header=index == 0),
+                        id=section_id(section),
+                        classes="help-section",
+                    )
         yield Button("Close  Esc", id="help-close", variant="primary", action="screen.close")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._open_at_section)
+
+    def _open_at_section(self) -> None:
+        if self.section == sections()[0]:
+            return  # the top already
+        shown = self.query_one(f"#{section_id(self.section)}")
+        self.query_one("#help-body", ScrollBody).scroll_to_widget(shown, top=True, animate=False)
 
     def action_scroll_body(self, how: ScrollHow) -> None:
         scroll_body(self, how)
