@@ -18,7 +18,8 @@ from kiosk.models import Measurement, Vitals
 pytestmark = pytest.mark.slow
 
 
-def seed_with_vitals(data: Path) -> None:
+def seed_with_vitals(data: Path) -> str:
+    """Staff ma1 and Rivera with a last visit of 81.6 kg and 170 cm; that visit's day."""
     import argon2
 
     from kiosk.staff import StaffDirectory
@@ -54,6 +55,7 @@ def seed_with_vitals(data: Path) -> None:
     store = EncounterStore(data, staff_id="test")
     store.save(last)
     store.close()
+    return last.day.isoformat()
 
 
 def test_vitals_show_both_bp_flags_clinic_units_and_ask_about_changes(
@@ -61,7 +63,7 @@ def test_vitals_show_both_bp_flags_clinic_units_and_ask_about_changes(
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "kiosk-data"
-    seed_with_vitals(data)
+    day = seed_with_vitals(data)
     env = {
         "KIOSK_DATA_DIR": str(data),
         "KIOSK_ROOM": ROOM,
@@ -90,11 +92,17 @@ def test_vitals_show_both_bp_flags_clinic_units_and_ask_about_changes(
     screen = tmux.wait_for("Height 3.4 in taller than last visit (66.9 in")
     assert "last 179.9 lb" in screen, screen  # 81.6 kg, shown in lb on a US kiosk
     assert "last 66.9 in" in screen, screen
-    tmux.keys("C-n")  # held: the changes need the MA's tick
-    screen = tmux.wait_for("Change from last visit confirmed")
+    tmux.keys("C-n")  # held: the changes need the MA's tick; the focus on the first
+    screen = tmux.wait_for("Confirm or correct: Height 3.4 in taller")
     assert "Fingerstick glucose" not in screen
-    tmux.keys("Space", "C-n")  # the height tick, then Next: held again for the weight
-    screen = tmux.wait_for("Weight 15 lb less than last visit (179.9 lb")
+    tmux.keys("Space")  # the height tick
+    screen = tmux.wait_for("▐X▌ Change from last visit confirmed")  # ticked
+    assert "Confirm or correct: Height" not in screen, screen
+    tmux.keys("C-n")  # held again, now for the weight
+    screen = tmux.wait_for("Confirm or correct: Weight 15 lb less than last visit")
     assert "Fingerstick glucose" not in screen
-    tmux.keys("Space", "C-n")
+    tmux.keys("Space")  # the weight tick; then Next (not in the same burst: a tick's Space
+    # binding runs when the key bubbles back to the app, after Ctrl+N has read the form)
+    tmux.wait_for(f"               Weight 15 lb less than last visit (179.9 lb, {day})")
+    tmux.keys("C-n")
     tmux.wait_for("Fingerstick glucose")

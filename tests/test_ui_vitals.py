@@ -549,10 +549,13 @@ async def test_a_15_lb_drop_and_an_adult_8_6_cm_taller_ask_for_confirmation(
         await wait_for(pilot, lambda: screen.focused is tick, "focus on the first tick")
         assert tick.has_class("-flagged")
         assert screen.query_one("#vitals-weight-change-ok").has_class("-flagged")
+        assert change_row(screen, "height").startswith("Confirm or correct: Height 3.4 in")
+        assert change_row(screen, "weight").startswith("Confirm or correct: Weight 15 lb")
         assert app.outcomes == []
         assert screen.query_one("#vitals-weight", Input).value == "165"  # the value is kept
         await pilot.press("space")
         await wait_for(pilot, lambda: tick.value, "height confirmed")
+        assert change_row(screen, "height").startswith("Height 3.4 in")  # said, not asked
         await pilot.press("ctrl+n")
         weight_tick = screen.query_one("#vitals-weight-change-ok", Checkbox)
         await wait_for(pilot, lambda: screen.focused is weight_tick, "focus on the weight tick")

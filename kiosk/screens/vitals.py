@@ -46,6 +46,8 @@ from kiosk.widgets.reading import NOT_TAKEN_OPTIONS
 from kiosk.widgets.tick import Tick
 
 _BP_ID = re.compile(r"^vitals-bp-(\d+)$")
+UNCONFIRMED = "Confirm or correct: "
+"""Before a change's words once Next was refused for it (the red box is not the only sign)."""
 
 
 class VitalsScreen(VitalsForm):
@@ -297,15 +299,17 @@ class VitalsScreen(VitalsForm):
         row = self.query_one(f"#vitals-{name}-change")
         tick = self._change_tick(name)
         flagged = change is not None and change.flagged
-        if change is not None and flagged:
-            text = change_message(change, self.system, self._last[name][1])
-            row.query_one(".vitals-change-text", Label).update(text)
         if change is None or not flagged or self._confirmed.get(name) != change.now:
             self._confirmed.pop(name, None)
             with tick.prevent(Checkbox.Changed):
                 tick.value = False
         if not flagged or tick.value:
             tick.remove_class("-flagged")
+        if change is not None and flagged:
+            text = change_message(change, self.system, self._last[name][1])
+            if tick.has_class("-flagged"):  # Next was refused for it: say so in words
+                text = f"{UNCONFIRMED}{text}"
+            row.query_one(".vitals-change-text", Label).update(text)
         appears = flagged and row.has_class("-hidden")
         row.set_class(not flagged, "-hidden")
         field = self.field(name)
@@ -321,6 +325,7 @@ class VitalsScreen(VitalsForm):
             event.checkbox.remove_class("-flagged")
         else:
             self._confirmed.pop(name, None)
+        self._update_change(name)
 
     def unconfirmed_changes(self) -> list[str]:
         """Flag every shown change not yet confirmed (for Next); their names."""
@@ -332,6 +337,7 @@ class VitalsScreen(VitalsForm):
             tick.set_class(needed, "-flagged")
             if needed:
                 names.append(name)
+                self._update_change(name)
         return names
 
     def collect(self) -> Encounter | None:

@@ -305,8 +305,10 @@ class MeasurementField(Widget):
             return
         if bool(detail) != bool(self._shown_detail[0]):
             self.set_class(bool(detail), "-has-detail")  # a line more or less: a layout
+        width = self._detail.content_region.width
+        wraps = max(len(detail), len(self._shown_detail[0])) > width  # a line more or less?
         self._shown_detail = (detail, level)
-        self._detail.update(detail)  # may wrap at 80 columns: let it lay out
+        self._detail.update(detail, layout=wraps)  # else a repaint, per keystroke
         for name in ("error", "warning", "normal"):
             self._detail.set_class(level == name, name)
 
