@@ -80,6 +80,11 @@ class KioskApp(App[None]):
         self._draft_lock = threading.Lock()
         """Serialises draft writes, closes and discards, so no late autosave revives a draft
         that was just signed, discarded or handed back."""
+        self._drafts_taken = 0
+        self._draft_written: dict[str, int] = {}
+        """Snapshots are numbered when taken; a write older than the last one written for the
+        same draft is skipped (an autosave thread that runs late must not undo a newer save,
+        such as the one before a lock)."""
         self._sign_out_pending = False
         self._draft_kept_on_sign_out = False
         """Ctrl+O left an intake: the sign-in screen says that its draft is kept."""
@@ -241,8 +246,9 @@ class KioskApp(App[None]):
         snapshot = self._open_step_snapshot()
         if snapshot is not None and snapshot != self._saved_draft:
             self._saved_draft = snapshot
+            order = self._draft_order()
             self.run_worker(
-                lambda: self._write_draft(snapshot),
+                lambda: self._write_draft(snapshot, order=order),
                 thread=True,
                 exit_on_error=False,
                 name="autosave",
@@ -266,24 +272,36 @@ class KioskApp(App[None]):
         """Write the open step's draft now (before a lock or sign-out), on this thread."""
         snapshot = self._open_step_snapshot()
         if snapshot is not None:
-            self._write_draft(snapshot, from_thread=False)
+            self._write_draft(snapshot, order=self._draft_order(), from_thread=False)
 
     def autosave(self, draft: Encounter) -> None:
         """Save ``draft`` in a thread (after a step outcome); a failure is shown, never fatal."""
         self._saved_draft = draft
-        self.run_worker(lambda: self._write_draft(draft), thread=True, exit_on_error=False)
+        order = self._draft_order()
+        self.run_worker(
+            lambda: self._write_draft(draft, order=order), thread=True, exit_on_error=False
+        )
 
     def write_draft_now(self, draft: Encounter) -> None:
         """Save ``draft`` before returning (leaving an intake), from a worker thread."""
         self._saved_draft = draft
-        self._write_draft(draft)
+        self._write_draft(draft, order=self._draft_order())
 
-    def _write_draft(self, draft: Encounter, *, from_thread: bool = True) -> None:
+    def _draft_order(self) -> int:
+        """A number for a draft snapshot, taken when the snapshot is (see ``_write_draft``)."""
+        with self._draft_lock:
+            self._drafts_taken += 1
+            return self._drafts_taken
+
+    def _write_draft(self, draft: Encounter, *, order: int, from_thread: bool = True) -> None:
         assert self.core is not None
         try:
             with self._draft_lock:
                 if draft.id not in self._open:
                     return  # left, signed or discarded meanwhile
+                if order < self._draft_written.get(draft.id, 0):
+                    return  # an autosave thread ran late: a newer snapshot is on disk
+                self._draft_written[draft.id] = order
                 self.core.store.save_draft(draft)
         except Exception as error:
             message = f"The draft could not be saved: {_plain_error(error)}"

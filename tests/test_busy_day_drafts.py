@@ -153,3 +153,22 @@ async def test_a_draft_open_on_another_terminal_is_not_taken(data_dir: Path) -> 
             assert "RIVERA, Ana" in question(offer)
     finally:
         other.close()
+
+
+async def test_a_late_autosave_never_overwrites_a_newer_save(data_dir: Path) -> None:
+    """An autosave thread that runs after a newer save (the one before a lock) is skipped."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        demo = await open_patient(pilot)
+        fill(demo, demographics_middle="Old")
+        await pilot.pause()
+        old = app._open_step_snapshot()
+        assert old is not None
+        old_order = app._draft_order()  # taken by the tick, its thread not yet run
+        fill(demo, demographics_middle="Newer")
+        await pilot.pause()
+        app.save_open_step()  # before a lock: written on the spot
+        app._write_draft(old, order=old_order)  # the tick's thread, late
+        saved = drafts(data_dir)[old.patient.id].model_dump_json()
+        assert "Newer" in saved
+        assert "Old" not in saved
