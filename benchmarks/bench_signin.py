@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kiosk.staff import StaffDirectory, kiosk_hasher
+from kiosk.store.staff import StaffDirectory, kiosk_hasher
 
 
 def main(rounds: int = 20) -> None:

@@ -31,9 +31,9 @@ import orjson
 
 from kiosk.demo.patients import demo_patients, sample_encounter_for
 from kiosk.demo.seeding import fill_demo_data
-from kiosk.storage import write_atomic
 from kiosk.store import EncounterStore
-from kiosk.store_recovery import current_boot
+from kiosk.store.files import write_atomic
+from kiosk.store.recovery import current_boot
 
 SAVES = 200
 
@@ -152,7 +152,7 @@ import resource, sys
 from datetime import UTC, datetime
 from kiosk.demo.patients import demo_patients, sample_encounter_for
 from kiosk.store import EncounterStore
-from kiosk.store_recovery import current_boot
+from kiosk.store.recovery import current_boot
 store = EncounterStore(sys.argv[1], staff_id="bench")
 today = datetime.now(UTC).date()
 for n, patient in enumerate(demo_patients(100, 1)):

@@ -108,8 +108,8 @@ def bench_keystroke() -> None:
 
 def _seed(data: Path) -> None:
     from kiosk.models import Allergy, Coverage, Encounter, History, Insurance, Patient
-    from kiosk.staff import StaffDirectory
     from kiosk.store import EncounterStore
+    from kiosk.store.staff import StaffDirectory
 
     StaffDirectory(data).add("ma1", "Bench Assistant", "4321", "ma", by="bench")
     patient = Patient(

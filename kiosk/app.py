@@ -2,7 +2,7 @@
 
 The app owns the signed-in staff member, the encounter draft and the store; screens receive
 what they need and hand results back. One worker (:meth:`KioskApp._session`) signs someone in
-and runs :class:`kiosk.flow.Intake` (patient -> identity -> steps -> sign -> patient list).
+and runs :class:`kiosk.screens.flow.Intake` (patient -> identity -> steps -> sign -> patient list).
 
 The sign-in screen is drawn before the core (settings, store, pint) is imported; a thread
 worker loads it after the first frame, and a failure is shown on screen, not as a traceback.
@@ -31,10 +31,10 @@ from kiosk.screens.signin import SignInScreen
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from kiosk.loader import Core
     from kiosk.models import Encounter
     from kiosk.privacy import SignalGuard
     from kiosk.screens.base import StepContext
+    from kiosk.services import Core
 
 
 LOCK_SETTLE_SECONDS = 0.75
@@ -93,10 +93,10 @@ class KioskApp(App[None]):
         self._lock_settle_until = 0.0
         self._last_input = time.monotonic()
         self._signin: SignInScreen | None = None
-        from kiosk.typeahead import TypeAhead
+        from kiosk.screens.typeahead import TypeAhead
 
         self.typeahead = TypeAhead(self)
-        """Keys typed while one screen closes, for the next one (kiosk.typeahead)."""
+        """Keys typed while one screen closes, for the next one (kiosk.screens.typeahead)."""
         from kiosk.screens.keys import KeyRules
 
         self.key_rules = KeyRules()
@@ -120,7 +120,7 @@ class KioskApp(App[None]):
         self.set_interval(1.0, self._tick)
 
     def _load_core(self) -> Core:
-        from kiosk.loader import load_core
+        from kiosk.services import load_core
 
         return load_core(self.args)
 
@@ -179,7 +179,9 @@ class KioskApp(App[None]):
             self._sign_out_pending = False
             self._last_input = time.monotonic()
             assert self.core is not None
-            from kiosk.flow import Intake  # the models (pydantic): never before the first frame
+            from kiosk.screens.flow import (
+                Intake,  # the models (pydantic): never before the first frame
+            )
 
             await Intake(self, self.core, self.staff_id).run()
             self._record_sign_out()
@@ -460,7 +462,7 @@ class KioskApp(App[None]):
 
         Only a successful sign-in ends it: a stranger's wrong PIN leaves it intact.
         """
-        from kiosk.staff import normalise_id
+        from kiosk.store.staff import normalise_id
 
         assert self.core is not None
         same = self.staff_id is not None and normalise_id(staff_id) == self.staff_id

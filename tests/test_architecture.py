@@ -27,11 +27,11 @@ CORE = (
     "kiosk.scoring",
     "kiosk.config",
     "kiosk.store",
-    "kiosk.audit",
-    "kiosk.fhir",
+    "kiosk.store.audit",
+    "kiosk.export.fhir",
     "kiosk.demo",
     "kiosk.errors",
-    "kiosk.staff",
+    "kiosk.store.staff",
     "kiosk.export",
 )
 """Core modules named in the design; those not written yet are skipped by :func:`core_modules`."""
@@ -46,7 +46,7 @@ ALWAYS_PRESENT = {
     "kiosk.demo",
     "kiosk.errors",
 }
-FACE_ONLY = {"kiosk.validators.textual"}
+FACE_ONLY = {"kiosk.widgets.validation"}
 
 
 def _exists(name: str) -> bool:

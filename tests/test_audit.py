@@ -11,8 +11,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from kiosk.audit import AuditTrail
 from kiosk.cli import main
+from kiosk.store.audit import AuditTrail
 
 ENTRIES = 8
 
@@ -111,7 +111,7 @@ def test_entries_filter_by_patient(trail: AuditTrail) -> None:
 
 APPENDER = """
 import sys
-from kiosk.audit import AuditTrail
+from kiosk.store.audit import AuditTrail
 trail = AuditTrail(sys.argv[1])
 for n in range(int(sys.argv[3])):
     trail.append("view", staff=sys.argv[2], patient_id=f"MRN{n}")

@@ -9,7 +9,7 @@ from pathlib import Path
 from store_child import child_encounter
 
 from kiosk.store import EncounterStore
-from kiosk.store_check import check_store
+from kiosk.store.check import check_store
 
 CHILD = str(Path(__file__).with_name("store_child.py"))
 WORKERS, SAVES = 4, 50

@@ -19,7 +19,7 @@ import pytest
 from store_child import child_encounter
 
 from kiosk.store import EncounterStore
-from kiosk.store_check import check_store
+from kiosk.store.check import check_store
 
 CHILD = str(Path(__file__).with_name("store_child.py"))
 KILLS = 20

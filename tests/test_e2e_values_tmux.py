@@ -22,8 +22,8 @@ def seed_with_vitals(data: Path) -> str:
     """Staff ma1 and Rivera with a last visit of 81.6 kg and 170 cm; that visit's day."""
     import argon2
 
-    from kiosk.staff import StaffDirectory
     from kiosk.store import EncounterStore
+    from kiosk.store.staff import StaffDirectory
 
     hasher = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     StaffDirectory(data, hasher=hasher).add(STAFF_ID, "Test Assistant", PIN, "ma", by="test")

@@ -19,8 +19,7 @@ import pytest
 from export_samples import full_encounter, minimal_encounter
 from fhir.resources.R4B.bundle import Bundle
 
-import kiosk.export
-from kiosk.audit import AuditTrail
+import kiosk.export.writers
 from kiosk.cli import main
 from kiosk.errors import StoreError
 from kiosk.export import (
@@ -32,6 +31,7 @@ from kiosk.export import (
     write_documents,
 )
 from kiosk.store import EncounterStore
+from kiosk.store.audit import AuditTrail
 
 
 def day(n: int) -> datetime:
@@ -287,7 +287,7 @@ def test_stdout_export_has_no_progress_output_when_stderr_is_not_a_terminal(
 def test_progress_reports_every_few_documents(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kiosk.export, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(kiosk.export.writers, "PROGRESS_EVERY", 2)
     seen: list[int] = []
     assert write_documents(stored(data_dir), "fhir", io.BytesIO(), progress=seen.append) == 3
     assert seen == [2, 3]
@@ -421,8 +421,8 @@ def test_large_export_hints_writeback_and_keeps_every_byte(
 ) -> None:
     """Past ``WRITEBACK_EVERY`` bytes the file asks the kernel to write out and drop what it
     has; the file still ends up whole, in order, and mode 0600."""
-    monkeypatch.setattr(kiosk.export, "WRITE_BUFFER", 8192)
-    monkeypatch.setattr(kiosk.export, "WRITEBACK_EVERY", 32768)
+    monkeypatch.setattr(kiosk.export.writers, "WRITE_BUFFER", 8192)
+    monkeypatch.setattr(kiosk.export.writers, "WRITEBACK_EVERY", 32768)
     hints: list[tuple[int, int, int, int]] = []
     real = os.posix_fadvise
 

@@ -1,4 +1,4 @@
-"""kiosk.fhir: bundles validate as FHIR R4B, with the right codes, units and numbers."""
+"""kiosk.export.fhir: bundles validate as FHIR R4B, with the right codes, units and numbers."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from fhir.resources.R4B.bundle import Bundle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.fhir import bundle_for, encounter_bundle
-from kiosk.fhir_observations import NAMESPACE, Context
+from kiosk.export.fhir import bundle_for, encounter_bundle
+from kiosk.export.observations import NAMESPACE, Context
 from kiosk.models import Encounter, GlucoseTest, History, Measurement, PocTests, Vitals
 from kiosk.scoring import bmi
 

@@ -22,11 +22,11 @@ from textual.widgets import Checkbox, DataTable, Input, Static
 from ui_helpers import PIN, ROOM, STAFF_ID, fill, make_app, seed, sign_in, wait_for, wait_screen
 
 from kiosk.app import KioskApp
-from kiosk.audit import AuditTrail
 from kiosk.cli import main as cli_main
 from kiosk.screens.lock import LockScreen
-from kiosk.staff import StaffDirectory
 from kiosk.store import EncounterStore
+from kiosk.store.audit import AuditTrail
+from kiosk.store.staff import StaffDirectory
 
 OTHER_ID, OTHER_PIN = "ma2", "8642"
 TYPED = "Zebulon"

@@ -19,9 +19,9 @@ import pytest
 from privacy_tmux import Pane, open_patient_and_type, shell_command
 from ui_helpers import PIN, ROOM, STAFF_ID, seed
 
-from kiosk.audit import AuditTrail
 from kiosk.privacy import LOG_NAME
 from kiosk.store import EncounterStore
+from kiosk.store.audit import AuditTrail
 
 REPO = Path(__file__).resolve().parent.parent
 TYPED = "Zebulon"

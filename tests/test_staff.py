@@ -11,9 +11,9 @@ from pathlib import Path
 import argon2
 import pytest
 
-from kiosk.audit import AuditTrail
 from kiosk.errors import StoreError
-from kiosk.staff import AuthError, StaffDirectory, StaffError, check_pin
+from kiosk.store.audit import AuditTrail
+from kiosk.store.staff import AuthError, StaffDirectory, StaffError, check_pin
 
 CHEAP = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
@@ -245,7 +245,7 @@ def test_kiosks_adding_staff_at_once_lose_no_account(tmp_path: Path) -> None:
 
     code = (
         "import sys, argon2\n"
-        "from kiosk.staff import StaffDirectory\n"
+        "from kiosk.store.staff import StaffDirectory\n"
         "cheap = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)\n"
         "d = StaffDirectory(sys.argv[1], hasher=cheap)\n"
         "for i in range(8):\n"

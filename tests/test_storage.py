@@ -12,7 +12,7 @@ import pytest
 from tinydb import TinyDB
 
 from kiosk.errors import StoreError
-from kiosk.storage import (
+from kiosk.store.files import (
     AtomicJSONStorage,
     DamagedFileError,
     ProcessLock,

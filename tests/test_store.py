@@ -235,7 +235,7 @@ def test_a_busy_day_splits_into_small_segments(store: EncounterStore) -> None:
 def test_segments_are_plain_tinydb_files(store: EncounterStore) -> None:
     from tinydb import TinyDB
 
-    from kiosk.storage import AtomicJSONStorage
+    from kiosk.store.files import AtomicJSONStorage
 
     encounter = make_encounter(20, day=date(2024, 1, 21))
     store.save(encounter)

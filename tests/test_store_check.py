@@ -15,7 +15,7 @@ from store_child import make_encounter
 from kiosk.cli import main
 from kiosk.models import Encounter
 from kiosk.store import EncounterStore
-from kiosk.store_index import Entry, shard_of
+from kiosk.store.index import Entry, shard_of
 
 DAY = date(2026, 3, 4)
 

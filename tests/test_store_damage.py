@@ -178,7 +178,7 @@ def test_an_unwritable_folder_gives_a_plain_store_error(
 def test_a_save_whose_audit_entry_failed_is_kept_and_audited_later(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kiosk.audit import AuditTrail
+    from kiosk.store.audit import AuditTrail
 
     folder = tmp_path / "data"
     with EncounterStore(folder, staff_id="ma1") as store:

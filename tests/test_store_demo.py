@@ -12,7 +12,7 @@ from kiosk.demo.seeding import ensure_demo_data, fill_demo_data
 from kiosk.errors import StoreError
 from kiosk.models import Encounter
 from kiosk.store import EncounterStore
-from kiosk.store_check import check_store
+from kiosk.store.check import check_store
 
 TODAY = datetime.now(UTC).date()
 

@@ -18,7 +18,7 @@ from store_child import make_encounter
 
 from kiosk.models import Encounter
 from kiosk.store import EncounterStore
-from kiosk.store_drafts import DraftInUseError
+from kiosk.store.drafts import DraftInUseError
 
 TODAY = datetime.now(UTC).date()
 

@@ -12,8 +12,8 @@ from store_child import make_encounter
 
 from kiosk.models import Encounter
 from kiosk.store import EncounterStore
-from kiosk.store_check import check_store
-from kiosk.store_recovery import WINDOW_S, current_boot
+from kiosk.store.check import check_store
+from kiosk.store.recovery import WINDOW_S, current_boot
 
 DAY = date(2026, 4, 5)
 

@@ -17,7 +17,7 @@ from ui_helpers import make_app, wait_for, wait_screen
 
 from kiosk.cli import main as cli_main
 from kiosk.errors import ConfigError
-from kiosk.loader import load_core
+from kiosk.services import load_core
 from kiosk.validators import check_vital
 from kiosk.validators.ranges import reset_default_table
 

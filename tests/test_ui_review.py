@@ -11,7 +11,6 @@ import pytest
 from textual.widgets import Button, Checkbox, Label
 from ui_vitals_harness import StepHarness, adult, make_context, step_screen, wait_for
 
-from kiosk.flow import signed
 from kiosk.models import (
     BloodPressure,
     ChiefComplaint,
@@ -25,6 +24,7 @@ from kiosk.models import (
     Vitals,
 )
 from kiosk.screens.base import StepContext
+from kiosk.screens.flow import signed
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.review_text import blockers, flags, score_lines
 from kiosk.validators import check_blood_pressure, check_vital, to_measurement

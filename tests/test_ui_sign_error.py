@@ -13,9 +13,9 @@ import pytest
 from pydantic import ValidationError
 from ui_helpers import STAFF_ID, make_app, open_patient
 
-import kiosk.flow
-from kiosk.flow import Intake, not_saved_reason
+import kiosk.screens.flow
 from kiosk.models import Encounter, Patient
+from kiosk.screens.flow import Intake, not_saved_reason
 
 SECRET = "Zebulon-Quartz"
 
@@ -41,7 +41,7 @@ def test_the_reason_names_fields_only() -> None:
 async def test_a_failed_signing_toast_quotes_no_value(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(kiosk.flow, "signed", invalid_patient)
+    monkeypatch.setattr(kiosk.screens.flow, "signed", invalid_patient)
     caplog.set_level(logging.DEBUG)
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.validators.textual import BloodPressureValidator, VitalValidator
 from kiosk.widgets.trend import sparkline
+from kiosk.widgets.validation import BloodPressureValidator, VitalValidator
 
 
 def test_us_temperature_echoes_the_unit_it_was_read_in() -> None:

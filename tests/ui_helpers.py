@@ -78,17 +78,17 @@ def cheap_hasher() -> Any:
 
 def use_cheap_hashing(monkeypatch: Any) -> None:
     """Keep the app from re-hashing the PIN with production cost at every sign-in (~1 s)."""
-    import kiosk.staff
+    import kiosk.store.staff
 
-    monkeypatch.setattr(kiosk.staff, "kiosk_hasher", cheap_hasher)
+    monkeypatch.setattr(kiosk.store.staff, "kiosk_hasher", cheap_hasher)
 
 
 def seed(data_dir: Path, *, with_previous: bool = True) -> list[Patient]:
     """A store with staff ma1/4321 (cheap hashing) and two patients, one with a prior visit."""
     import argon2
 
-    from kiosk.staff import StaffDirectory
     from kiosk.store import EncounterStore
+    from kiosk.store.staff import StaffDirectory
 
     staff = StaffDirectory(
         data_dir, hasher=argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)

@@ -22,9 +22,9 @@ def register(subparsers: Any, root: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from kiosk.audit import AuditTrail
     from kiosk.config import settings_from_args
     from kiosk.errors import StoreError
+    from kiosk.store.audit import AuditTrail
 
     data_dir = Path(settings_from_args(args).active_data_dir)
     trail = AuditTrail(data_dir)

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     from kiosk.config import settings_from_args
     from kiosk.errors import ConfigError, StoreError
-    from kiosk.store_check import check_store
+    from kiosk.store.check import check_store
     from kiosk.validators.ranges import default_path, use_ranges
 
     settings = settings_from_args(args)

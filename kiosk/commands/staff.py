@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from kiosk.config import settings_from_args
-    from kiosk.staff import StaffDirectory
+    from kiosk.store.staff import StaffDirectory
 
     directory = StaffDirectory(settings_from_args(args).active_data_dir)
     by = _operator()

@@ -8,7 +8,40 @@ The face of the package; names load on first use (PEP 562) so importing it costs
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names as mypy and editors see them
+    from kiosk.demo.patients import (
+        DEMO_PATIENT_COUNT as DEMO_PATIENT_COUNT,
+    )
+    from kiosk.demo.patients import (
+        demo_patient as demo_patient,
+    )
+    from kiosk.demo.patients import (
+        demo_patients as demo_patients,
+    )
+    from kiosk.demo.patients import (
+        sample_encounter as sample_encounter,
+    )
+    from kiosk.demo.patients import (
+        sample_encounter_for as sample_encounter_for,
+    )
+    from kiosk.demo.seeding import (
+        MARKER as MARKER,
+    )
+    from kiosk.demo.seeding import (
+        STAFF as STAFF,
+    )
+    from kiosk.demo.seeding import (
+        demo_documents as demo_documents,
+    )
+    from kiosk.demo.seeding import (
+        ensure_demo_data as ensure_demo_data,
+    )
+    from kiosk.demo.seeding import (
+        fill_demo_data as fill_demo_data,
+    )
+
 
 _WHERE = {
     "demo_patient": "patients",

@@ -32,9 +32,9 @@ def fill_demo_data(
 ) -> int:
     """Add ``count`` synthetic encounters to ``data_dir`` (refuses a folder with real data)."""
     from kiosk.errors import StoreError
-    from kiosk.storage import make_private_dir, write_atomic
-    from kiosk.store import EncounterStore
-    from kiosk.store_bulk import bulk_save
+    from kiosk.store.bulk import bulk_save
+    from kiosk.store.encounters import EncounterStore
+    from kiosk.store.files import make_private_dir, write_atomic
 
     data_dir = Path(data_dir)
     marker = data_dir / MARKER
@@ -94,7 +94,7 @@ def _moved(raw: bytes, base: date, day: date, rng: random.Random) -> dict[str, A
 def ensure_demo_data(data_dir: Path | str, count: int = 300, *, seed: int = 0) -> None:
     """Seed a demo folder once (idempotent, ~1 s): ``count`` encounters over the past year for
     150 patients, and today's appointment list of 8 patients last seen on earlier days."""
-    from kiosk.store import EncounterStore
+    from kiosk.store.encounters import EncounterStore
 
     data_dir = Path(data_dir)
     today = datetime.now(UTC).date()

@@ -22,7 +22,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 from kiosk.models import Patient
 from kiosk.screens.base import ENTER, advance, after_pending_keys
 from kiosk.screens.styled_once import StyledOnce, size_classes
-from kiosk.store_queries import Visit
+from kiosk.store.queries import Visit
 
 PatientChoice = Patient | Literal["register"] | None
 Lookup = Callable[[str], Sequence[Patient]]

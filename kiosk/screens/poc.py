@@ -20,7 +20,6 @@ from textual.widgets import Input, Label, Select
 from kiosk.models import Encounter, GlucoseTest, PocTests, UrineDipstick
 from kiosk.screens.base import StepScreen
 from kiosk.validators import to_measurement
-from kiosk.validators.textual import VitalValidator
 from kiosk.widgets.dipstick import (
     LEVELS,
     NITRITE,
@@ -31,6 +30,7 @@ from kiosk.widgets.dipstick import (
 )
 from kiosk.widgets.field_input import fit_density
 from kiosk.widgets.measurement import MeasurementField
+from kiosk.widgets.validation import VitalValidator
 
 FASTING: list[tuple[str, str]] = [("fasting?", ""), ("fasting", "yes"), ("not fasting", "no")]
 FASTED = {True: "yes", False: "no"}

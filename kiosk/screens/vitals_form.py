@@ -20,9 +20,9 @@ from kiosk.validators import check_blood_pressure, to_measurement
 from kiosk.validators.change import CHANGE_KINDS
 from kiosk.validators.cross import CrossCheck, check_weight_height
 from kiosk.validators.ranges import KINDS
-from kiosk.validators.textual import BloodPressureValidator, VitalValidator
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import last_reading, past_encounters
+from kiosk.widgets.validation import BloodPressureValidator, VitalValidator
 
 
 class VitalsForm(StepScreen):

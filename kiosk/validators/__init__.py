@@ -1,7 +1,7 @@
 """Pure validators of the core: vital signs, range tables, identity and cross-field checks.
 
 Import from here: ``from kiosk.validators import check_vital``. The Textual adapters live in
-``kiosk.validators.textual`` (the face) and are deliberately not imported by this package.
+``kiosk.widgets.validation`` (the face) and are deliberately not imported by this package.
 """
 
 from kiosk.validators.blood_pressure import check_blood_pressure

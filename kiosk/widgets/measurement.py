@@ -1,7 +1,7 @@
 """One measurement field: label, compact input, extras, "not taken", echo, flag, last value, trend.
 
 The field is the unit of the vitals and point-of-care screens. It knows nothing clinical: a
-:class:`ReadingValidator` (see ``kiosk.validators.textual``) turns the typed text into a
+:class:`ReadingValidator` (see ``kiosk.widgets.validation``) turns the typed text into a
 :class:`Reading` — canonical echo, range status, message — and the field shows it.
 
 Two speeds, on purpose (STYLE.md, issue 4):

@@ -1,6 +1,6 @@
 """What a measurement field shows for its text: the Reading, its flag words, "not taken".
 
-Shared by the field widget and the validator adapters (``kiosk.validators.textual``), which
+Shared by the field widget and the validator adapters (``kiosk.widgets.validation``), which
 turn the core's check into a :class:`Reading`.
 """
 

@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from kiosk.storage import write_atomic
-from kiosk.store_index import Entry
+from kiosk.store.files import write_atomic
+from kiosk.store.index import Entry
 
 if TYPE_CHECKING:
-    from kiosk.store import EncounterStore
+    from kiosk.store.encounters import EncounterStore
 
 BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")
 WINDOW_S = 600.0

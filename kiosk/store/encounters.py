@@ -2,19 +2,19 @@
 
 Layout of a data directory (0700; every file 0600)::
 
-    encounters/<day>/<NNNN>.json   TinyDB segment files (kiosk.partitions)
+    encounters/<day>/<NNNN>.json   TinyDB segment files (kiosk.store.partitions)
     index/                         shard logs: id -> partition, patient -> encounters,
-                                   amendments, patient directory (kiosk.store_index)
+                                   amendments, patient directory (kiosk.store.index)
     drafts/<key>.json              one autosaved draft per (staff, room)
     schedule/<day>.json            the day's appointment list (patient ids)
-    audit.jsonl                    the hash-chained audit trail (kiosk.audit)
+    audit.jsonl                    the hash-chained audit trail (kiosk.store.audit)
     pending.json                   the save in flight, for recovery after a kill
 
 A save, under the folder lock: index lines first (appended, not fsynced), then the segment
 (atomic replace: 2 fsyncs), then the audit entry (1 fsync). Everything in a segment is
 therefore indexed after a kill; an index entry whose save was cut short points at nothing and
 is voided by the next writer (``pending.json`` says which). Index appends are not fsynced:
-after a power cut the first open re-indexes the recent segments (kiosk.store_recovery).
+after a power cut the first open re-indexes the recent segments (kiosk.store.recovery).
 
 Who is acting: ``EncounterStore(data_dir, staff_id="ma1")`` or ``store.actor = "ma1"`` on
 sign-in; every audited method also takes ``staff=`` to override it. ``save`` falls back to the
@@ -36,22 +36,22 @@ from typing import Any
 
 import orjson
 
-from kiosk.audit import AuditTrail
 from kiosk.errors import StoreError
 from kiosk.models import Encounter
-from kiosk.partitions import Docs, Partitions
-from kiosk.storage import (
+from kiosk.store.audit import AuditTrail
+from kiosk.store.drafts import DraftsMixin
+from kiosk.store.files import (
     DIR_MODE,
     DamagedFileError,
     ProcessLock,
     make_private_dir,
     os_error_message,
 )
-from kiosk.store_drafts import DraftsMixin
-from kiosk.store_index import Index
-from kiosk.store_queries import QueriesMixin
-from kiosk.store_recovery import RebootRecovery
-from kiosk.store_writes import EXPORTABLE, WritesMixin
+from kiosk.store.index import Index
+from kiosk.store.partitions import Docs, Partitions
+from kiosk.store.queries import QueriesMixin
+from kiosk.store.recovery import RebootRecovery
+from kiosk.store.writes import EXPORTABLE, WritesMixin
 
 log = logging.getLogger("kiosk.store")
 

@@ -32,12 +32,12 @@ import orjson
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter
-from kiosk.storage import FILE_MODE, fsync_dir, make_private_dir, os_error_message, write_atomic
+from kiosk.store.files import FILE_MODE, fsync_dir, make_private_dir, os_error_message, write_atomic
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from kiosk.partitions import Partitions
+    from kiosk.store.partitions import Partitions
 
 
 class DraftInUseError(StoreError):

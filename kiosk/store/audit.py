@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from kiosk.errors import StoreError
-from kiosk.storage import FILE_MODE, ProcessLock, make_private_dir, os_error_message
+from kiosk.store.files import FILE_MODE, ProcessLock, make_private_dir, os_error_message
 
 ACTIONS = frozenset(
     {

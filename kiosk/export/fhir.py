@@ -30,16 +30,16 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from kiosk.fhir_codes import (
+from kiosk.export.codes import (
     ENCOUNTER_SYSTEM,
     MRN_SYSTEM,
     STAFF_SYSTEM,
     VERSION_SYSTEM,
     concept,
 )
-from kiosk.fhir_history import add_history
-from kiosk.fhir_lab import add_poc
-from kiosk.fhir_observations import Context, add_complaint, add_vitals
+from kiosk.export.history import add_history
+from kiosk.export.lab import add_poc
+from kiosk.export.observations import Context, add_complaint, add_vitals
 
 if TYPE_CHECKING:
     from kiosk.models import Encounter

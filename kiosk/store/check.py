@@ -18,10 +18,10 @@ from typing import Any
 
 import orjson
 
-from kiosk.partitions import TABLE
-from kiosk.storage import DIR_MODE, FILE_MODE, AtomicJSONStorage, DamagedFileError, write_atomic
-from kiosk.store import EncounterStore
-from kiosk.store_index import Entry, _lines
+from kiosk.store.encounters import EncounterStore
+from kiosk.store.files import DIR_MODE, FILE_MODE, AtomicJSONStorage, DamagedFileError, write_atomic
+from kiosk.store.index import Entry, _lines
+from kiosk.store.partitions import TABLE
 
 
 @dataclass

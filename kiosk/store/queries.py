@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 from kiosk.models import Encounter, Patient
-from kiosk.storage import make_private_dir, write_atomic
+from kiosk.store.files import make_private_dir, write_atomic
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from kiosk.audit import AuditTrail
-    from kiosk.partitions import Docs, Partitions
-    from kiosk.store_drafts import DraftInfo
-    from kiosk.store_index import Entry, Index
+    from kiosk.store.audit import AuditTrail
+    from kiosk.store.drafts import DraftInfo
+    from kiosk.store.index import Entry, Index
+    from kiosk.store.partitions import Docs, Partitions
 
 VisitState = Literal["waiting", "draft", "open-elsewhere", "signed"]
 

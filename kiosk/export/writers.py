@@ -28,8 +28,8 @@ from typing import IO, Any
 import orjson
 
 from kiosk.errors import KioskError
-from kiosk.fhir import encounter_bundle
-from kiosk.fhir_observations import adult_bmi, latest_taken
+from kiosk.export.fhir import encounter_bundle
+from kiosk.export.observations import adult_bmi, latest_taken
 
 Json = dict[str, Any]
 FORMATS = ("fhir", "json", "csv")
@@ -82,7 +82,7 @@ def chain_roots(amendments: Mapping[str, str]) -> dict[str, str]:
     """For every amending version's id, the id of the chain's first version.
 
     ``amendments`` maps an old version's id to the id of the version amending it (the store's
-    index), so resource ids stay the same across versions (see ``kiosk.fhir``).
+    index), so resource ids stay the same across versions (see ``kiosk.export.fhir``).
     """
     backward = {new: old for old, new in amendments.items()}
     roots: dict[str, str] = {}

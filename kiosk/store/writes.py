@@ -4,7 +4,7 @@ Why a separate module: this is the part that must be right under kills, full dis
 processes, so it is kept small enough to read in one sitting. A save, under the folder lock:
 
 1. ``pending.json`` names the save in flight (a pwrite, no fsync);
-2. index lines are appended (not fsynced: see kiosk.store_recovery);
+2. index lines are appended (not fsynced: see kiosk.store.recovery);
 3. the day's segment is replaced atomically (temp file, fsync, rename, folder fsync);
 4. the audit entry is appended and fsynced; ``pending.json`` is cleared.
 
@@ -25,13 +25,13 @@ import orjson
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter, Patient, new_id, utcnow
-from kiosk.partitions import SEGMENT_SIZE, Docs, Partitions
-from kiosk.storage import ProcessLock, os_error_message
-from kiosk.store_index import Entry, Index
+from kiosk.store.files import ProcessLock, os_error_message
+from kiosk.store.index import Entry, Index
+from kiosk.store.partitions import SEGMENT_SIZE, Docs, Partitions
 
 if TYPE_CHECKING:
-    from kiosk.audit import AuditTrail
-    from kiosk.store_recovery import RebootRecovery
+    from kiosk.store.audit import AuditTrail
+    from kiosk.store.recovery import RebootRecovery
 
 log = logging.getLogger("kiosk.store")
 

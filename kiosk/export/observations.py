@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from kiosk.fhir_codes import (
+from kiosk.export.codes import (
     ABSENT_REASONS,
     BMI,
     BODY_POSITION_URL,

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk.models import Encounter, Patient, utcnow
 from kiosk.screens.base import StepContext, StepScreen
-from kiosk.store_drafts import DraftInUseError
+from kiosk.store.drafts import DraftInUseError
 from kiosk.validators.identity import Checked, check_mrn
 from kiosk.widgets.confirm import ConfirmModal
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
-    from kiosk.loader import Core
-    from kiosk.store_queries import Visit
+    from kiosk.services import Core
+    from kiosk.store.queries import Visit
 
 
 def step_classes() -> list[type[StepScreen]]:
@@ -106,7 +106,7 @@ class Intake:
 
     def _today(self) -> list[Visit]:
         """Today's appointments, patients seen today and every unfinished intake of this MA,
-        in a stable order, each with its visit's state (kiosk.store_queries.today_visits)."""
+        in a stable order, each with its visit's state (kiosk.store.queries.today_visits)."""
         return self.store.today_visits(self.staff_id)
 
     def _check_mrn(self, text: str) -> Checked[str]:

@@ -4,7 +4,7 @@ Why append-only shard logs: a single index file would be the O(n) rewrite we are
 Each index is 256 shard files chosen by a hash prefix of the key, and a save appends one JSON
 line to one shard of each, so a save's index cost does not grow with the clinic's history and a
 lookup reads one shard (~400 lines at 100,000 encounters). Appends are not fsynced one by one:
-``kiosk.store_recovery`` re-adds what a power cut lost.
+``kiosk.store.recovery`` re-adds what a power cut lost.
 
 Lines: ``["+", id, partition, patient_id]`` in ``ids/``; ``["+", patient_id, id, started_at,
 version, status, partition]`` in ``patients/``; ``["-", key, id]`` voids an entry whose save
@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from kiosk.storage import append_durable, make_private_dir, write_atomic
+from kiosk.store.files import append_durable, make_private_dir, write_atomic
 
 
 def shard_of(key: str) -> str:
@@ -170,7 +170,7 @@ class Index:
     # ------------------------------------------------------------------ writes
 
     def add(self, entry: Entry) -> None:
-        """Record one version: two appends, not fsynced (see kiosk.store_recovery)."""
+        """Record one version: two appends, not fsynced (see kiosk.store.recovery)."""
         self.add_id_line(entry)
         self.add_patient_line(entry)
 

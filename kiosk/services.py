@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kiosk.config import Settings
-    from kiosk.staff import StaffDirectory
     from kiosk.store import EncounterStore
+    from kiosk.store.staff import StaffDirectory
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ def load_core(args: argparse.Namespace) -> Core:
     Raises KioskError (ConfigError, StoreError) with a message for a person.
     """
     from kiosk.config import settings_from_args
-    from kiosk.staff import StaffDirectory
     from kiosk.store import EncounterStore
+    from kiosk.store.staff import StaffDirectory
 
     settings = settings_from_args(args)
     apply_ranges(settings)
@@ -74,7 +74,7 @@ def _warm_imports() -> None:
     for name in (
         "kiosk.validators",
         "kiosk.scoring",
-        "kiosk.flow",
+        "kiosk.screens.flow",
         "kiosk.screens.patient",
         "kiosk.screens.identity",
         "kiosk.screens.register",

@@ -2,12 +2,12 @@
 
 Glucose goes in the unit the meter showed (41653-7 mg/dL, or 14743-9 when read in mmol/L); the
 dipstick is a 24357-6 panel whose members are the analytes read, each an ordinal answer coded
-in SNOMED CT (see ``kiosk.fhir_codes`` for the choice and sources of the codes).
+in SNOMED CT (see ``kiosk.export.codes`` for the choice and sources of the codes).
 """
 
 from __future__ import annotations
 
-from kiosk.fhir_codes import (
+from kiosk.export.codes import (
     ABSENT_REASONS,
     GLUCOSE_MASS,
     GLUCOSE_MOLES,
@@ -19,7 +19,7 @@ from kiosk.fhir_codes import (
     URINE_PANEL,
     quantity,
 )
-from kiosk.fhir_observations import Context, Json, observation, reading
+from kiosk.export.observations import Context, Json, observation, reading
 from kiosk.models import UrineDipstick
 
 

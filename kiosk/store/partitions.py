@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from kiosk.storage import (
+from kiosk.store.files import (
     AtomicJSONStorage,
     DamagedFileError,
     fsync_dir,

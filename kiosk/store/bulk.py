@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import StoreError
-from kiosk.partitions import SEGMENT_SIZE, encode
-from kiosk.storage import fsync_dir, make_private_dir, os_error_message, write_atomic
-from kiosk.store_index import Entry
+from kiosk.store.files import fsync_dir, make_private_dir, os_error_message, write_atomic
+from kiosk.store.index import Entry
+from kiosk.store.partitions import SEGMENT_SIZE, encode
 
 if TYPE_CHECKING:
-    from kiosk.store import EncounterStore
+    from kiosk.store.encounters import EncounterStore
 
 BATCH = 2_000
 

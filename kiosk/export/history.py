@@ -7,8 +7,8 @@ are problem-list Conditions, active or inactive. Free text only: the kiosk does 
 
 from __future__ import annotations
 
-from kiosk.fhir_codes import SNOMED, concept
-from kiosk.fhir_observations import Context, Json
+from kiosk.export.codes import SNOMED, concept
+from kiosk.export.observations import Context, Json
 
 ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
 ALLERGY_VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification"

@@ -59,7 +59,7 @@ class StaffError(KioskError):
 
 
 class AuditSink(Protocol):
-    """What staff.py needs from the audit trail (kiosk.audit.AuditTrail fits)."""
+    """What staff.py needs from the audit trail (kiosk.store.audit.AuditTrail fits)."""
 
     def append(
         self, action: str, *, staff: str, patient_id: str | None = None, detail: str = ""
@@ -157,7 +157,7 @@ class StaffDirectory:
     @property
     def audit(self) -> AuditSink:
         if self._audit is None:
-            from kiosk.audit import AuditTrail
+            from kiosk.store.audit import AuditTrail
 
             self._audit = AuditTrail(self.data_dir)
         return self._audit

@@ -1,0 +1,74 @@
+"""The encounter store and everything kept in the data folder (docs/ARCHITECTURE.md, "Data folder").
+
+The face of the package; names load on first use (PEP 562), so importing one part does not
+import the rest. ``encounters`` (``EncounterStore``), ``drafts``, ``queries``, ``writes``,
+``recovery`` (power cuts), ``bulk`` (imports), ``check`` (``kiosk check``), ``index``,
+``partitions`` (segment files), ``files`` (atomic writes, fsync, the cross-process lock),
+``audit`` (the hash-chained trail) and ``staff`` (accounts and PINs).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names as mypy and editors see them
+    from kiosk.store.audit import AuditEntry as AuditEntry
+    from kiosk.store.audit import AuditTrail as AuditTrail
+    from kiosk.store.bulk import bulk_save as bulk_save
+    from kiosk.store.check import CheckReport as CheckReport
+    from kiosk.store.check import check_store as check_store
+    from kiosk.store.drafts import DraftInfo as DraftInfo
+    from kiosk.store.drafts import DraftInUseError as DraftInUseError
+    from kiosk.store.encounters import EncounterStore as EncounterStore
+    from kiosk.store.files import (
+        DamagedFileError as DamagedFileError,
+    )
+    from kiosk.store.files import (
+        ProcessLock as ProcessLock,
+    )
+    from kiosk.store.files import (
+        write_atomic as write_atomic,
+    )
+    from kiosk.store.queries import Visit as Visit
+    from kiosk.store.recovery import RebootRecovery as RebootRecovery
+    from kiosk.store.recovery import current_boot as current_boot
+    from kiosk.store.staff import (
+        AuthError as AuthError,
+    )
+    from kiosk.store.staff import (
+        StaffDirectory as StaffDirectory,
+    )
+    from kiosk.store.staff import (
+        StaffError as StaffError,
+    )
+
+
+_WHERE = {
+    "EncounterStore": "encounters",
+    "DraftInUseError": "drafts",
+    "DraftInfo": "drafts",
+    "Visit": "queries",
+    "CheckReport": "check",
+    "check_store": "check",
+    "bulk_save": "bulk",
+    "current_boot": "recovery",
+    "RebootRecovery": "recovery",
+    "AuditTrail": "audit",
+    "AuditEntry": "audit",
+    "StaffDirectory": "staff",
+    "AuthError": "staff",
+    "StaffError": "staff",
+    "DamagedFileError": "files",
+    "ProcessLock": "files",
+    "write_atomic": "files",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{where}"), name)
