@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
-from typing import Any
 
 import pytest
 from textual import events
@@ -15,7 +13,6 @@ from ui_vitals_harness import (
     StepHarness,
     adult,
     infant,
-    make_context,
     past_visit,
     step_screen,
     wait_for,
@@ -27,21 +24,6 @@ from kiosk.screens.vitals import VitalsScreen
 from kiosk.widgets.measurement import MeasurementField
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def context(tmp_path: Path) -> Iterator[Callable[..., StepContext]]:
-    made: list[StepContext] = []
-
-    def make(**kwargs: Any) -> StepContext:
-        kwargs.setdefault("required_fields", ())
-        ctx = make_context(tmp_path / f"data{len(made)}", **kwargs)
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.store.close()
 
 
 def harness(draft: Encounter, ctx: StepContext) -> StepHarness:

@@ -339,6 +339,6 @@ def test_the_editable_copies_in_config_match_the_shipped_defaults() -> None:
     """config/ is what a clinic copies and edits; the package ships the same files."""
     from kiosk.data import packaged
 
-    repo = Path(__file__).resolve().parent.parent / "config"
+    repo = Path(__file__).resolve().parents[2] / "config"
     for name in ("kiosk.toml", "ranges.toml"):
         assert (repo / name).read_bytes() == packaged(name).read_bytes(), name

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from textual.widgets import Input, Label, Select
-from ui_vitals_harness import StepHarness, adult, make_context, step_screen, wait_for
+from ui_vitals_harness import StepHarness, adult, step_screen, wait_for
 
 from kiosk.models import Encounter
 from kiosk.screens.base import StepContext
@@ -17,21 +15,6 @@ from kiosk.widgets.dipstick import ChoiceRow
 from kiosk.widgets.measurement import MeasurementField
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def context(tmp_path: Path) -> Iterator[Callable[..., StepContext]]:
-    made: list[StepContext] = []
-
-    def make(**kwargs: Any) -> StepContext:
-        kwargs.setdefault("required_fields", ())
-        ctx = make_context(tmp_path / f"data{len(made)}", **kwargs)
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.store.close()
 
 
 def harness(ctx: StepContext, draft: Encounter | None = None) -> StepHarness:

@@ -21,11 +21,6 @@ DAY = date(2026, 3, 4)
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def saved(folder: Path) -> list[Encounter]:
     encounters = [make_encounter(n, day=DAY) for n in range(6)]
     with EncounterStore(folder, staff_id="ma1") as store:

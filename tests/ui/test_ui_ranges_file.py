@@ -21,7 +21,7 @@ from kiosk.services import load_core
 from kiosk.validators import check_vital
 from kiosk.validators.ranges import reset_default_table
 
-PACKAGED = Path(__file__).resolve().parent.parent / "kiosk" / "data" / "ranges.toml"
+PACKAGED = Path(__file__).resolve().parents[2] / "kiosk" / "data" / "ranges.toml"
 
 
 @pytest.fixture(autouse=True)

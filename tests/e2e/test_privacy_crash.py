@@ -23,7 +23,7 @@ from kiosk.privacy import LOG_NAME
 from kiosk.store import EncounterStore
 from kiosk.store.audit import AuditTrail
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TYPED = "Zebulon"
 SECRETS = ("Rivera", "RIVERA", TYPED, "1984-03-07", "03/07/1984")
 

@@ -3,14 +3,12 @@ the dipstick show their state as a character, not only as colour."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-from test_ui_review import known_encounter
+from review_samples import known_encounter
 from textual.widgets import Checkbox, Label
-from ui_vitals_harness import StepHarness, adult, make_context, step_screen, wait_for
+from ui_vitals_harness import StepHarness, adult, step_screen, wait_for
 
 from kiosk.models import Encounter, PocTests, UrineDipstick, Vitals
 from kiosk.scoring import news2_missing
@@ -22,21 +20,6 @@ from kiosk.widgets.dipstick import ChoiceRow
 from kiosk.widgets.tick import Tick
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def context(tmp_path: Path) -> Iterator[Callable[..., StepContext]]:
-    made: list[StepContext] = []
-
-    def make(**kwargs: Any) -> StepContext:
-        kwargs.setdefault("required_fields", ())
-        ctx = make_context(tmp_path / f"data{len(made)}", **kwargs)
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.store.close()
 
 
 def without(**empty: list[Any]) -> Any:

@@ -29,11 +29,6 @@ def draft_of(seed: int, patient: int, staff: str = "ma3") -> Encounter:
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def store(folder: Path) -> Iterator[EncounterStore]:
     with EncounterStore(folder, staff_id="ma3") as opened:
         yield opened

@@ -1,8 +1,8 @@
 """Encounters for the store tests, and a child process that saves them (crash/concurrency tests).
 
-``python tests/store_child.py DATA_DIR WORKER COUNT`` saves COUNT encounters and prints each id
-(flushed) only after ``save`` returned, so the parent knows which saves were acknowledged.
-COUNT 0 means "until killed".
+``python tests/support/store_child.py DATA_DIR WORKER COUNT`` saves COUNT encounters and
+prints each id (flushed) only after ``save`` returned, so the parent knows which saves were
+acknowledged. COUNT 0 means "until killed".
 """
 
 from __future__ import annotations

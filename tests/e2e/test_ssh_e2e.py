@@ -36,7 +36,7 @@ from ui_helpers import PIN, ROOM, STAFF_ID, seed
 from kiosk.store import EncounterStore
 from kiosk.store.audit import AuditTrail
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 FRAGMENT = REPO / "deploy" / "sshd_kiosk.conf"
 WRAPPER = REPO / "deploy" / "kiosk-login"
 TYPED = "Zebulon"

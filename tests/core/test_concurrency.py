@@ -11,7 +11,7 @@ from store_child import child_encounter
 from kiosk.store import EncounterStore
 from kiosk.store.check import check_store
 
-CHILD = str(Path(__file__).with_name("store_child.py"))
+CHILD = str(Path(__file__).parents[1] / "support" / "store_child.py")
 WORKERS, SAVES = 4, 50
 
 

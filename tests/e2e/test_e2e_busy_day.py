@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_e2e_tmux import KIOSK, Tmux
+from tmux_session import KIOSK, Tmux
 
 from kiosk.store import EncounterStore
 

@@ -1,6 +1,6 @@
 """Kill a saving process with SIGKILL at random moments: every acknowledged save survives.
 
-The child (tests/store_child.py) prints an id only after ``save`` returned. After every kill
+The child (tests/support/store_child.py) prints an id only after ``save`` returned. After every kill
 the next child opens the same folder (finishing or cancelling the interrupted save); at the
 end every printed id must read back intact, the indexes must agree with the files and the
 audit chain must verify.
@@ -21,7 +21,7 @@ from store_child import child_encounter
 from kiosk.store import EncounterStore
 from kiosk.store.check import check_store
 
-CHILD = str(Path(__file__).with_name("store_child.py"))
+CHILD = str(Path(__file__).parents[1] / "support" / "store_child.py")
 KILLS = 20
 
 

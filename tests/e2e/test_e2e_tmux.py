@@ -8,75 +8,15 @@ the store. Keys go in bursts as over SSH; every wait polls the screen until a de
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tmux_session import KIOSK, Tmux
 
 from kiosk.store import EncounterStore
 
 pytestmark = pytest.mark.slow  # an end-to-end test: the real command in a real terminal
-
-KIOSK = Path(sys.executable).with_name("kiosk")
-
-
-class Tmux:
-    """One private tmux server (its own socket) running one command at 80x24."""
-
-    def __init__(self) -> None:
-        self.socket = f"kiosk-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
-        )
-        return done.stdout
-
-    def start(self, command: str, env: dict[str, str]) -> None:
-        exports = [arg for name, value in env.items() for arg in ("-e", f"{name}={value}")]
-        self.run("new-session", "-d", "-x", "80", "-y", "24", *exports, command)
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", *keys)
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p")
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        """Poll the pane until ``text`` shows (the kiosk redraws within milliseconds)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
-            time.sleep(0.05)
-
-    def alive(self) -> bool:
-        return (
-            subprocess.run(
-                ["tmux", "-L", self.socket, "has-session"], capture_output=True
-            ).returncode
-            == 0
-        )
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    session = Tmux()
-    try:
-        yield session
-    finally:
-        session.kill()
 
 
 def test_a_whole_intake_by_keystrokes_is_signed_and_stored(tmux: Tmux, tmp_path: Path) -> None:

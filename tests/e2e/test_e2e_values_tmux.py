@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_e2e_tmux import KIOSK, Tmux, tmux  # noqa: F401 (tmux is the fixture)
+from tmux_session import KIOSK, Tmux
 from ui_helpers import PIN, ROOM, STAFF_ID, patient, previous_encounter
 
 from kiosk.models import Measurement, Vitals
@@ -59,7 +59,7 @@ def seed_with_vitals(data: Path) -> str:
 
 
 def test_vitals_show_both_bp_flags_clinic_units_and_ask_about_changes(
-    tmux: Tmux,  # noqa: F811 (the fixture)
+    tmux: Tmux,
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "kiosk-data"
