@@ -24,3 +24,15 @@ class ConfigError(KioskError):
 
 class StoreError(KioskError):
     """The encounter store could not read or write (full disk, I/O error, damaged file)."""
+
+
+def plain_error(error: BaseException | None) -> str:
+    """A one-line message for a person: KioskError text as is, others by kind, no traceback
+    (an exception's own text may quote patient data)."""
+    if error is None:
+        return "unknown error"
+    if isinstance(error, KioskError):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"{error.strerror or type(error).__name__} ({Path(str(error.filename or '')).name})"
+    return type(error).__name__

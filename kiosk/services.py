@@ -1,4 +1,5 @@
-"""Open the core (settings, store, staff accounts) off the first frame's path.
+"""Open the core (settings, store, staff accounts) off the first frame's path, and keep the
+drafts this terminal holds open (:class:`OpenDrafts`).
 
 The kiosk face imports this module in a thread worker after the sign-in screen is drawn, so
 pydantic-settings, pint, TinyDB and Argon2 never delay the first frame. No Textual here.
@@ -7,6 +8,7 @@ pydantic-settings, pint, TinyDB and Argon2 never delay the first frame. No Textu
 from __future__ import annotations
 
 import argparse
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kiosk.config import Settings
+    from kiosk.models import Encounter
     from kiosk.store import EncounterStore
     from kiosk.store.staff import StaffDirectory
 
@@ -67,25 +70,82 @@ def _seed_demo(data_dir: Path) -> None:
 
 
 def _warm_imports() -> None:
-    """Import the validators (pint), the models and the step screens now, in the background,
-    so neither the first keystroke nor the first step waits for them."""
-    import importlib
+    """Import the validators (pint) and the scores now, in the background, so the first
+    keystroke in a vital sign does not wait for them (the face warms its own screens)."""
+    import kiosk.scoring
+    import kiosk.validators  # noqa: F401
 
-    for name in (
-        "kiosk.validators",
-        "kiosk.scoring",
-        "kiosk.screens.flow",
-        "kiosk.screens.patient",
-        "kiosk.screens.identity",
-        "kiosk.screens.register",
-        "kiosk.screens.demographics",
-        "kiosk.screens.history",
-        "kiosk.screens.complaint",
-        "kiosk.screens.vitals",
-        "kiosk.screens.poc",
-        "kiosk.screens.review",
-    ):
-        try:
-            importlib.import_module(name)
-        except ImportError:  # the validators may not be installed in a partial checkout
-            continue
+
+class OpenDrafts:
+    """The drafts this terminal holds open: the one owner of draft bookkeeping.
+
+    A draft is claimed in the store when opened (no other terminal may resume, overwrite or
+    discard it), written while it is open, handed back when left and deleted when signed or
+    discarded. Writes come from threads (autosave) and from the app's own thread (before a lock
+    or sign-out), so every operation holds one lock, and snapshots are numbered when taken: a
+    write older than the last one written for the same draft is skipped (an autosave thread
+    that runs late must not undo a newer save). Thread-safe; no Textual.
+    """
+
+    def __init__(self, store: EncounterStore) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._open: set[str] = set()
+        self._taken = 0
+        self._written: dict[str, int] = {}
+        self.current: Encounter | None = None
+        """The draft the intake has open (its step's typed text is autosaved)."""
+        self.saved: Encounter | None = None
+        """The last snapshot handed over for writing (an unchanged one is not written again)."""
+
+    def ticket(self, snapshot: Encounter) -> int:
+        """Number ``snapshot`` now, when it is taken (see :meth:`write`)."""
+        with self._lock:
+            self.saved = snapshot
+            self._taken += 1
+            return self._taken
+
+    def write(self, draft: Encounter, ticket: int) -> None:
+        """Save ``draft`` unless it was closed meanwhile or a newer snapshot is on disk.
+
+        Raises StoreError (or OSError) when the store cannot write it."""
+        with self._lock:
+            if draft.id not in self._open:
+                return  # left, signed or discarded meanwhile
+            if ticket < self._written.get(draft.id, 0):
+                return  # an autosave thread ran late: a newer snapshot is on disk
+            self._written[draft.id] = ticket
+            self._store.save_draft(draft)
+
+    def open(self, draft: Encounter) -> bool:
+        """Hold ``draft`` for this terminal; False if another terminal holds it."""
+        with self._lock:
+            if not self._store.claim_draft(draft.staff_id, draft.patient.id):
+                return False
+            self._open.add(draft.id)
+            return True
+
+    def close(self, draft: Encounter) -> None:
+        """Stop writing ``draft`` and let another terminal resume it (leaving the intake)."""
+        with self._lock:
+            self._forget(draft)
+            self._store.release_draft(draft.staff_id, draft.patient.id)
+
+    def discard(self, draft: Encounter) -> None:
+        """Close ``draft`` and delete it (signed, or started over; audited by the store)."""
+        with self._lock:
+            self._forget(draft)
+            self.saved = None
+            self._store.discard_draft(draft.staff_id, draft.patient.id)
+
+    def close_all(self) -> None:
+        """Sign-out, take-over, exit: every draft held here can be resumed elsewhere."""
+        with self._lock:
+            self._open.clear()
+            self.current = self.saved = None
+            self._store.release_drafts()
+
+    def _forget(self, draft: Encounter) -> None:
+        self._open.discard(draft.id)
+        if self.current is not None and self.current.id == draft.id:
+            self.current = None

@@ -1,46 +1,60 @@
 """One signed-in session: pick a patient, confirm identity, walk the steps, sign, repeat.
 
 Kept out of app.py so the app stays a thin router. The flow runs inside the app's session
-worker and only uses ``push_screen_wait``; it owns the draft while a patient is open and hands
-it to the app for autosave. Screens are dismissed (freed) after each step, and after signing
-nothing of the patient stays on screen.
+worker and talks to it through :class:`IntakeHost` only; it owns the draft while a patient is
+open and hands it to the app for autosave. Screens are dismissed (freed) after each step, and
+after signing nothing of the patient stays on screen.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
+from kiosk.errors import plain_error
 from kiosk.models import Encounter, Patient, utcnow
-from kiosk.screens.base import StepContext, StepScreen
+from kiosk.screens.base import StepContext
+from kiosk.screens.steps import STEPS
 from kiosk.store.drafts import DraftInUseError
 from kiosk.validators.identity import Checked, check_mrn
 from kiosk.widgets.confirm import ConfirmModal
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
+
+    from kiosk.screens.autosave import DraftSaver
     from kiosk.services import Core
     from kiosk.store.queries import Visit
 
+T = TypeVar("T")
 
-def step_classes() -> list[type[StepScreen]]:
-    """The intake steps in order; steps whose module is not installed yet are skipped."""
-    import importlib
 
-    steps: list[type[StepScreen]] = []
-    for module, name in (
-        ("demographics", "DemographicsScreen"),
-        ("history", "HistoryScreen"),
-        ("complaint", "ComplaintScreen"),
-        ("vitals", "VitalsScreen"),
-        ("poc", "PocScreen"),
-        ("review", "ReviewScreen"),
-    ):
-        try:
-            steps.append(getattr(importlib.import_module(f"kiosk.screens.{module}"), name))
-        except (ImportError, AttributeError):
-            continue
-    return steps
+class IntakeHost(Protocol):
+    """What the intake needs of the app that runs it (kiosk.app.KioskApp is one)."""
+
+    @property
+    def sign_out_pending(self) -> bool:
+        """Ctrl+O was pressed: finish the step in hand, then end the session."""
+
+    @property
+    def drafts(self) -> DraftSaver:
+        """Open, autosave, close and discard the intake's drafts."""
+
+    async def push_screen_wait(self, screen: Screen[T], *, mode: str | None = None) -> T: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def step_context(self, previous: Encounter | None, history: list[Encounter]) -> StepContext:
+        """What every step screen receives (settings, store, staff, the last visit)."""
 
 
 def new_draft(patient: Patient, staff_id: str, room: str, previous: Encounter | None) -> Encounter:
@@ -71,20 +85,18 @@ def not_saved_reason(error: BaseException) -> str:
             path = ".".join(str(part) for part in problem["loc"] if not isinstance(part, int))
             names[path.replace("_", " ") or "the encounter as a whole"] = None
         return f"these entries are not valid: {', '.join(names)}. Go back and check them."
-    from kiosk.app import _plain_error
-
-    return _plain_error(error)
+    return plain_error(error)
 
 
 class Intake:
     """The loop of one signed-in staff member."""
 
-    def __init__(self, app: KioskApp, core: Core, staff_id: str) -> None:
+    def __init__(self, app: IntakeHost, core: Core, staff_id: str) -> None:
         self.app = app
         self.core = core
         self.store = core.store
         self.staff_id = staff_id
-        self.steps = step_classes()
+        self.steps = STEPS
 
     async def run(self) -> None:
         self.store.actor = self.staff_id
@@ -98,7 +110,7 @@ class Intake:
                 await self._walk(draft)
                 draft = None
         finally:
-            self.app.set_draft(None)
+            self.app.drafts.set_current(None)
             if self.store.actor == self.staff_id:
                 self.store.actor = None
 
@@ -167,7 +179,7 @@ class Intake:
 
     async def _claim(self, draft: Encounter) -> bool:
         """Hold the draft for this terminal; False (said on screen) if another one holds it."""
-        if await asyncio.to_thread(self.app.open_draft, draft):
+        if await asyncio.to_thread(self.app.drafts.open, draft):
             return True
         self.app.notify(str(DraftInUseError()), severity="warning", timeout=10)
         return False
@@ -235,7 +247,7 @@ class Intake:
         if not await self.app.push_screen_wait(sure):
             return "cancel"
         try:
-            await asyncio.to_thread(self.app.discard_draft, draft)
+            await asyncio.to_thread(self.app.drafts.discard, draft)
         except DraftInUseError as error:
             self.app.notify(str(error), severity="warning", timeout=10)
             return "cancel"
@@ -252,7 +264,7 @@ class Intake:
         try:
             await self._steps(draft, ctx)
         finally:
-            await asyncio.to_thread(self.app.close_draft, draft)
+            await asyncio.to_thread(self.app.drafts.close, draft)
 
     async def _steps(self, draft: Encounter, ctx: StepContext) -> None:
         names = [s.STEP for s in self.steps]
@@ -260,18 +272,18 @@ class Intake:
         while True:
             step = self.steps[index]
             draft = draft.model_copy(update={"draft_step": step.STEP})
-            self.app.set_draft(draft)
+            self.app.drafts.set_current(draft)
             screen = step(draft, ctx)
             screen.position = f"{index + 1}/{len(self.steps)}"
             outcome = await self.app.push_screen_wait(screen)
             draft = outcome.encounter
             if outcome.action == "leave":
-                await asyncio.to_thread(self.app.write_draft_now, draft)
+                await asyncio.to_thread(self.app.drafts.write_now, draft)
                 return
             if outcome.action == "back":
                 if index == 0:
                     if await self.app.push_screen_wait(ConfirmModal.leave_intake()):
-                        await asyncio.to_thread(self.app.write_draft_now, draft)
+                        await asyncio.to_thread(self.app.drafts.write_now, draft)
                         return
                     continue
                 index -= 1
@@ -281,7 +293,9 @@ class Intake:
                     if await self._sign(draft):
                         return
                     index -= 1
-            self.app.autosave(draft.model_copy(update={"draft_step": self.steps[index].STEP}))
+            self.app.drafts.autosave(
+                draft.model_copy(update={"draft_step": self.steps[index].STEP})
+            )
 
     async def _sign(self, draft: Encounter) -> bool:
         """Save the signed encounter; discard the draft. False (stay on review) on failure."""
@@ -291,6 +305,6 @@ class Intake:
         except Exception as error:
             self.app.notify(f"Not saved: {not_saved_reason(error)}", severity="error", timeout=10)
             return False
-        await asyncio.to_thread(self.app.discard_draft, draft)
+        await asyncio.to_thread(self.app.drafts.discard, draft)
         self.app.notify("Signed and saved. The screen is cleared for the next patient.")
         return True

@@ -104,6 +104,41 @@ class KeyRules:
             self._typed_on, self._letters = None, ""
         return False
 
+    def focus_first_field(self, app: App[Any]) -> None:
+        """A key typed the instant a screen appears goes to its first field, not nowhere.
+
+        Textual sets AUTO_FOCUS when the screen resumes, which can come after its first
+        frame; a burst typed on seeing that frame would lose its first characters.
+        """
+        screen = app.screen
+        selector = screen.AUTO_FOCUS if screen.AUTO_FOCUS is not None else app.AUTO_FOCUS
+        if app.focused is not None or not selector or not screen.is_mounted:
+            return
+        for widget in screen.query(selector):
+            if widget.focusable:
+                screen.set_focus(widget)
+                return
+
+    @staticmethod
+    def space_acts(app: App[Any]) -> bool:
+        """Space ticks a box or presses a button at once (before a Tab typed after it);
+        in a question (a modal) a button's Space is typing, not a press."""
+        from textual.screen import ModalScreen
+        from textual.widgets import Button, Checkbox, RadioButton
+
+        if isinstance(app.focused, Button):
+            return not isinstance(app.screen, ModalScreen)
+        return isinstance(app.focused, Checkbox | RadioButton)
+
+    @staticmethod
+    def press_space(app: App[Any]) -> None:
+        from textual.widgets import Button, Checkbox, RadioButton
+
+        if isinstance(app.focused, Checkbox | RadioButton):
+            app.focused.toggle()
+        elif isinstance(app.focused, Button):
+            app.focused.action_press()
+
     def _type_on_select(self, app: App[Any], focused: Widget | None, character: str) -> bool:
         select_module = sys.modules.get("textual.widgets._select")
         if select_module is None or not isinstance(focused, select_module.Select):

@@ -13,9 +13,11 @@ screen only collects text and shows the answer; checking the PIN is the app's jo
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import work
 from textual.app import ComposeResult
@@ -23,6 +25,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+
+LOCK_SETTLE_SECONDS = 0.75
+"""Keys typed until this long after the lock appears are dropped: they were meant for the
+field the MA was typing in, not for the PIN (and an Enter must not count a failed sign-in)."""
 
 Unlock = Callable[[str, str], Awaitable[str]]
 """(staff id, PIN) -> the signed-in staff id; raises an exception whose str is the message."""
@@ -128,3 +137,70 @@ class LockScreen(Screen[str]):
         label = self.query_one("#lock-message", Static)
         label.update(message)
         label.set_class(error, "error")
+
+
+class IdleLock:
+    """The app's lock: when to lock, locking (draft saved, audited, screen hidden), unlocking.
+
+    The same person's PIN returns to the exact field; someone else signing in ends the first
+    session (its draft kept for its owner) and starts theirs.
+    """
+
+    def __init__(self, app: KioskApp) -> None:
+        self.app = app
+        self.locked = False
+        self.settles_at = 0.0
+        """Monotonic time from which keys typed at the lock screen are read."""
+        self._last_input = time.monotonic()
+
+    def touched(self) -> None:
+        """A key or a touch: the idle time starts again."""
+        self._last_input = time.monotonic()
+
+    def idle_for(self) -> float:
+        return time.monotonic() - self._last_input
+
+    def drops_keys(self) -> bool:
+        """Keys typed before the lock could be seen are dropped."""
+        return self.locked and time.monotonic() < self.settles_at
+
+    def lock(self) -> None:
+        """Save the draft, then hide everything behind the lock until someone signs in."""
+        app = self.app
+        if app.staff_id is None or self.locked or app.core is None:
+            return
+        self.locked = True
+        self.settles_at = time.monotonic() + LOCK_SETTLE_SECONDS
+        app.save_open_step()
+        try:
+            app.core.staff.record("lock", app.staff_id)
+        except Exception:
+            app.notify("Could not record the lock in the audit trail.", severity="error")
+        app.clear_notifications()  # a toast would stay visible on the lock screen
+        app.push_screen(LockScreen(app.staff_id, self._unlock, clinic=app.title), self._unlocked)
+
+    async def _unlock(self, staff_id: str, pin: str) -> str:
+        """The same person unlocks; someone else, once signed in, ends the first session.
+
+        Only a successful sign-in ends it: a stranger's wrong PIN leaves it intact.
+        """
+        from kiosk.store.staff import normalise_id
+
+        app = self.app
+        assert app.core is not None
+        same = app.staff_id is not None and normalise_id(staff_id) == app.staff_id
+        purpose: Literal["unlock", "sign-in"] = "unlock" if same else "sign-in"
+        member = await asyncio.to_thread(
+            app.core.staff.authenticate, staff_id, pin, purpose=purpose
+        )
+        if not same and app.staff_id is not None:
+            app.save_open_step()
+            app.record_sign_out()
+        return member.staff_id
+
+    def _unlocked(self, staff_id: str | None) -> None:
+        self.locked = False
+        self.settles_at = 0.0
+        self.touched()
+        if staff_id is not None and staff_id != self.app.staff_id:
+            self.app.end_session(record=False, next_staff=staff_id)

@@ -1,10 +1,10 @@
 """In a real terminal: a crash or a signal never puts patient data on the terminal, and the
 draft survives.
 
-The kiosk runs in tmux (80x24) on a seeded store. ``KIOSK_TEST_CRASH_KEY`` is a test-only hook:
-that key raises inside an app handler whose frame holds the patient, while the patient's name is
-on screen. Textual would print a traceback with locals; the kiosk must print one sentence and
-keep the traceback, without values, in its private log.
+The kiosk runs in tmux (80x24) on a seeded store. For the crash, tests/support/crashing_kiosk.py
+runs it with a planted bug: F12 raises inside an app handler whose frame holds the patient,
+while the patient's name is on screen. Textual would print a traceback with locals; the kiosk
+must print one sentence and keep the traceback, without values, in its private log.
 """
 
 from __future__ import annotations
@@ -30,11 +30,15 @@ SECRETS = ("Rivera", "RIVERA", TYPED, "1984-03-07", "03/07/1984")
 pytestmark = pytest.mark.slow
 
 
-def start_kiosk(tmp_path: Path, **extra_env: str) -> tuple[Pane, Path]:
+CRASHING = Path(__file__).parents[1] / "support" / "crashing_kiosk.py"
+
+
+def start_kiosk(tmp_path: Path, *, crashing: bool = False) -> tuple[Pane, Path]:
     data = tmp_path / "data"
     seed(data)
-    env = {"KIOSK_DATA_DIR": str(data), "KIOSK_ROOM": ROOM, "TERM": "xterm-256color", **extra_env}
-    pane = Pane(tmp_path, shell_command([sys.executable, "-m", "kiosk"]), env=env, cwd=REPO)
+    env = {"KIOSK_DATA_DIR": str(data), "KIOSK_ROOM": ROOM, "TERM": "xterm-256color"}
+    command = [sys.executable, str(CRASHING)] if crashing else [sys.executable, "-m", "kiosk"]
+    pane = Pane(tmp_path, shell_command(command), env=env, cwd=REPO)
     open_patient_and_type(
         pane,
         staff=STAFF_ID,
@@ -57,7 +61,7 @@ def saved_draft_text(data: Path) -> dict[str, str]:
 
 
 def test_a_crash_prints_one_sentence_and_logs_no_values(tmp_path: Path) -> None:
-    pane, data = start_kiosk(tmp_path, KIOSK_TEST_CRASH_KEY="f12")
+    pane, data = start_kiosk(tmp_path, crashing=True)
     try:
         assert "RIVERA" in pane.screen()
         pane.send("F12")

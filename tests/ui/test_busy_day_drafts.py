@@ -162,13 +162,13 @@ async def test_a_late_autosave_never_overwrites_a_newer_save(data_dir: Path) -> 
         demo = await open_patient(pilot)
         fill(demo, demographics_middle="Old")
         await pilot.pause()
-        old = app._open_step_snapshot()
+        old = app.drafts.snapshot()
         assert old is not None
-        old_order = app._draft_order()  # taken by the tick, its thread not yet run
+        old_ticket = app.drafts.drafts.ticket(old)  # taken by the tick, its thread not yet run
         fill(demo, demographics_middle="Newer")
         await pilot.pause()
         app.save_open_step()  # before a lock: written on the spot
-        app._write_draft(old, order=old_order)  # the tick's thread, late
+        app.drafts.drafts.write(old, old_ticket)  # the tick's thread, late
         saved = drafts(data_dir)[old.patient.id].model_dump_json()
         assert "Newer" in saved
         assert "Old" not in saved

@@ -70,7 +70,7 @@ async def locked(pilot: Pilot[Any], timeout: float = 10.0) -> Any:  # noqa: ASYN
     lock = await wait_screen(pilot, LockScreen, timeout=timeout)
     app = pilot.app
     assert isinstance(app, KioskApp)
-    await wait_for(pilot, lambda: time.monotonic() >= app.lock_settles_at, "the lock to settle")
+    await wait_for(pilot, lambda: time.monotonic() >= app.idle.settles_at, "the lock to settle")
     return lock
 
 
@@ -307,7 +307,7 @@ async def test_keys_in_flight_when_the_lock_appears_are_dropped(data_dir: Path) 
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_rivera(pilot)
-        app.lock()  # the idle lock, at the moment the MA types a burst
+        app.idle.lock()  # the idle lock, at the moment the MA types a burst
         await pilot.press(*"0000", "enter", *"12")
         lock = await wait_screen(pilot, LockScreen)
         pin = lock.query_one("#lock-pin", Input)
