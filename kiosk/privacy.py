@@ -1,10 +1,10 @@
 """Keeping patient data off the terminal, out of logs and safe when the session ends abruptly.
 
 - Crashes: Textual prints a rich traceback *with local variables* when an app dies, and locals
-  hold the encounter being typed. :func:`report_crash` replaces that: the terminal gets one
-  short sentence; the traceback goes to ``kiosk-errors.log`` (0600) in the data folder, with
-  frames and source lines but no locals and no exception messages (a message such as pydantic's
-  ``input_value='Smith'`` can quote a field). Only the exception's type is kept.
+  hold the encounter being typed. ``kiosk.widgets.private_app`` replaces that: the terminal
+  gets one short sentence; the traceback goes to ``kiosk-errors.log`` (0600) in the data
+  folder, with frames and source lines but no locals and no exception messages (a message such
+  as pydantic's ``input_value='Smith'`` can quote a field). Only the exception's type is kept.
 - Logging: :func:`configure_logging` sends warnings to the same private file through a filter
   that drops a record's arguments (where values would go) and formats tracebacks the same way.
 - Environment: :func:`harden_process` sets umask 077 and removes ``TEXTUAL_LOG`` and Textual's
@@ -33,10 +33,6 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from textual.app import App
 
 LOG_NAME = "kiosk-errors.log"
 CRASH_MESSAGE = (
@@ -165,31 +161,6 @@ def fallback_data_dir() -> Path:
         import tempfile
 
         return Path(tempfile.gettempdir()) / f"kiosk-{os.getuid()}"
-
-
-def report_crash(app: App[Any], error: Exception, data_dir: Path | None) -> None:
-    """Replacement for ``App._handle_exception``: a short message, a private log, exit.
-
-    Keeps Textual's bookkeeping (``_return_code``, ``_exception`` for ``run_test``) and asks
-    the app to save the draft first when it can (``emergency_save``).
-    """
-    app._return_code = 1
-    if app._exception is None:
-        app._exception = error
-        app._exception_event.set()
-    save = getattr(app, "emergency_save", None)
-    if callable(save):
-        with suppress(Exception):  # the crash may be the store itself; still write the log
-            save()
-    try:
-        log: str = str(write_crash_log(data_dir or fallback_data_dir(), error))
-    except OSError:
-        log = "no log (the data folder cannot be written)"
-    from rich.text import Text  # plain text: a "[" in the log path is not markup
-
-    app._exit_renderables.clear()
-    app._exit_renderables.append(Text(CRASH_MESSAGE.format(log=log)))
-    app._close_messages_no_wait()
 
 
 def install_excepthook(data_dir: Callable[[], Path | None]) -> None:

@@ -1,15 +1,15 @@
 """One signed-in session: pick a patient, confirm identity, walk the steps, sign, repeat.
 
-Kept out of app.py so the app stays a thin router. The flow runs inside the app's session
-worker and talks to it through :class:`IntakeHost` only; it owns the draft while a patient is
-open and hands it to the app for autosave. Screens are dismissed (freed) after each step, and
+The flow runs inside the app's session worker and talks to it through
+:class:`kiosk.screens.host.IntakeHost` only; it owns the draft while a patient is open and
+hands it to the app for autosave. Screens are dismissed (freed) after each step, and
 after signing nothing of the patient stays on screen.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk.errors import plain_error
 from kiosk.models import Encounter, Patient, utcnow
@@ -20,41 +20,9 @@ from kiosk.validators.identity import Checked, check_mrn
 from kiosk.widgets.confirm import ConfirmModal
 
 if TYPE_CHECKING:
-    from textual.notifications import SeverityLevel
-    from textual.screen import Screen
-
-    from kiosk.screens.autosave import DraftSaver
+    from kiosk.screens.host import IntakeHost
     from kiosk.services import Core
     from kiosk.store.queries import Visit
-
-T = TypeVar("T")
-
-
-class IntakeHost(Protocol):
-    """What the intake needs of the app that runs it (kiosk.app.KioskApp is one)."""
-
-    @property
-    def sign_out_pending(self) -> bool:
-        """Ctrl+O was pressed: finish the step in hand, then end the session."""
-
-    @property
-    def drafts(self) -> DraftSaver:
-        """Open, autosave, close and discard the intake's drafts."""
-
-    async def push_screen_wait(self, screen: Screen[T], *, mode: str | None = None) -> T: ...
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None: ...
-
-    def step_context(self, previous: Encounter | None, history: list[Encounter]) -> StepContext:
-        """What every step screen receives (settings, store, staff, the last visit)."""
 
 
 def new_draft(patient: Patient, staff_id: str, room: str, previous: Encounter | None) -> Encounter:

@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+    from kiosk.screens.host import KioskHost
 
 LOCK_SETTLE_SECONDS = 0.75
 """Keys typed until this long after the lock appears are dropped: they were meant for the
@@ -146,7 +146,7 @@ class IdleLock:
     session (its draft kept for its owner) and starts theirs.
     """
 
-    def __init__(self, app: KioskApp) -> None:
+    def __init__(self, app: KioskHost) -> None:
         self.app = app
         self.locked = False
         self.settles_at = 0.0

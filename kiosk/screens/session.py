@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from kiosk.screens.signin import SignInScreen
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+    from kiosk.screens.host import KioskHost
 
 
 class Session:
     """Who is signed in, and the loop that signs people in and out."""
 
-    def __init__(self, app: KioskApp) -> None:
+    def __init__(self, app: KioskHost) -> None:
         self.app = app
         self.staff_id: str | None = None
         self.sign_out_pending = False
@@ -78,10 +78,9 @@ class Session:
             self.record_sign_out()
         app.close_all_drafts()
         self.staff_id, self._next_staff = None, next_staff
-        app.workers.cancel_group(app, "session")
         while len(app.screen_stack) > 1:
             app.pop_screen()
-        app.start_session()
+        app.start_session()  # an exclusive worker: the running session is cancelled
 
     def ask_sign_out(self) -> None:
         """Ctrl+O: during an intake ask first (the draft is kept); elsewhere leave at once."""

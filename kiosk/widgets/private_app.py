@@ -3,7 +3,7 @@
 :class:`PrivateApp` is the base of :class:`kiosk.app.KioskApp`. It closes the ways patient
 data could leave the screen: no screenshots (action or file), no clipboard, Ctrl+C does
 nothing, a crash prints one sentence (the traceback goes, without values, to the private log:
-:func:`kiosk.privacy.report_crash`), and a dropped SSH session or a stop signal saves the
+:func:`kiosk.privacy.write_crash_log`), and a dropped SSH session or a stop signal saves the
 draft and exits (:class:`kiosk.privacy.SignalGuard`). The subclass says how to save and where
 the private log lives (:meth:`save_open_step`, :meth:`end_abruptly`, :meth:`private_log_dir`).
 """
@@ -86,18 +86,30 @@ class PrivateApp(App[None]):
         connection often shows up here before SIGHUP): save the draft, print no details."""
         self._on_signal("terminal lost")
 
-    def emergency_save(self) -> None:
-        """Called by :func:`kiosk.privacy.report_crash` before the app exits."""
-        self.save_open_step()
-
     def _handle_exception(self, error: Exception) -> None:
         """A crash: one sentence on the terminal, the traceback without values in the log.
 
-        Textual's own handler prints a traceback with local variables, which hold patient data.
+        Replaces Textual's handler, which prints a traceback with local variables (they hold
+        patient data); keeps its bookkeeping (``_return_code``, ``_exception`` for
+        ``run_test``) and saves the draft first when it can.
         """
-        from kiosk.privacy import report_crash
+        from rich.text import Text  # plain text: a "[" in the log path is not markup
 
-        report_crash(self, error, self.private_log_dir())
+        from kiosk.privacy import CRASH_MESSAGE, fallback_data_dir, write_crash_log
+
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        with suppress(Exception):  # the crash may be the store itself; still write the log
+            self.save_open_step()
+        try:
+            log = str(write_crash_log(self.private_log_dir() or fallback_data_dir(), error))
+        except OSError:
+            log = "no log (the data folder cannot be written)"
+        self._exit_renderables.clear()
+        self._exit_renderables.append(Text(CRASH_MESSAGE.format(log=log)))
+        self._close_messages_no_wait()
 
     def action_nothing(self) -> None:
         """Ctrl+C does nothing: no copying patient data, no quitting."""
