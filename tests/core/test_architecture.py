@@ -20,9 +20,15 @@ import kiosk
 PACKAGE_DIR = Path(kiosk.__file__).resolve().parent
 REPO = PACKAGE_DIR.parent
 
-CORE_PACKAGES = ("kiosk.validators", "kiosk.store", "kiosk.export", "kiosk.demo", "kiosk.data")
-CORE = (
+CORE_PACKAGES = (
     "kiosk.models",
+    "kiosk.validators",
+    "kiosk.store",
+    "kiosk.export",
+    "kiosk.demo",
+    "kiosk.data",
+)
+CORE = (
     "kiosk.units",
     "kiosk.scoring",
     "kiosk.config",

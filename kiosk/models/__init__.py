@@ -1,0 +1,88 @@
+"""The encounter document: pydantic models for one visit's intake.
+
+Every model here round-trips losslessly through ``model_dump(mode="json")`` and
+``model_validate``; that JSON is what the store writes, one document per encounter. The face
+of the package (import from ``kiosk.models``): ``base`` (bounded text, statuses, the model
+base), ``patient`` (demographics, insurance), ``history`` (history, chief complaint),
+``readings`` (measurements, vital signs, point-of-care tests), ``encounter`` (the visit).
+"""
+
+from kiosk.models.base import (
+    CRITICAL_STATUSES,
+    RECORDABLE_STATUSES,
+    DipstickLevel,
+    EncounterStatus,
+    KioskModel,
+    LongText,
+    NotTakenReason,
+    Relationship,
+    Severity,
+    Sex,
+    Status,
+    Text,
+    VitalKind,
+    new_id,
+    utcnow,
+)
+from kiosk.models.encounter import Encounter
+from kiosk.models.history import (
+    Allergy,
+    ChiefComplaint,
+    FamilyHistoryItem,
+    History,
+    Medication,
+    Problem,
+    SocialHistory,
+    Surgery,
+)
+from kiosk.models.patient import Address, Coverage, EmergencyContact, Insurance, Patient
+from kiosk.models.readings import (
+    BloodPressure,
+    GlucoseTest,
+    Measurement,
+    PocTests,
+    SpO2,
+    Temperature,
+    UrineDipstick,
+    Vitals,
+)
+
+__all__ = [
+    "CRITICAL_STATUSES",
+    "RECORDABLE_STATUSES",
+    "Address",
+    "Allergy",
+    "BloodPressure",
+    "ChiefComplaint",
+    "Coverage",
+    "DipstickLevel",
+    "EmergencyContact",
+    "Encounter",
+    "EncounterStatus",
+    "FamilyHistoryItem",
+    "GlucoseTest",
+    "History",
+    "Insurance",
+    "KioskModel",
+    "LongText",
+    "Measurement",
+    "Medication",
+    "NotTakenReason",
+    "Patient",
+    "PocTests",
+    "Problem",
+    "Relationship",
+    "Severity",
+    "Sex",
+    "SocialHistory",
+    "SpO2",
+    "Status",
+    "Surgery",
+    "Temperature",
+    "Text",
+    "UrineDipstick",
+    "VitalKind",
+    "Vitals",
+    "new_id",
+    "utcnow",
+]
