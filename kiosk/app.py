@@ -12,14 +12,13 @@ import argparse
 import asyncio
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual import events, work
-from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
 from kiosk.errors import plain_error
-from kiosk.screens.keys import KeyRules
+from kiosk.screens.keys import APP_BINDINGS, KeyRules
 from kiosk.screens.lock import IdleLock
 from kiosk.screens.session import Session
 from kiosk.screens.typeahead import TypeAhead
@@ -39,18 +38,7 @@ class KioskApp(PrivateApp):
     TITLE = "Exam-room intake"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012 (App's type)
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]  # noqa: RUF012
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit_kiosk", "Quit", show=False, priority=True, id="app.quit"),
-        # priority: the focus moves while the app reads Tab, so keys typed right after it
-        # (a burst over SSH) land in the next field, not in the one being left
-        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next"),
-        Binding("shift+tab", "focus_previous", "Back", show=False, priority=True, id="app.back"),
-        Binding("space", "toggle_focused", "Tick", show=False, priority=True, id="app.tick"),
-        Binding("f1", "help", "Help", priority=True, id="app.help"),
-        Binding("question_mark", "help", "Help", show=False, id="app.help_question"),
-        Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock"),
-        Binding("ctrl+o", "sign_out", "Sign out", priority=True, id="app.sign_out"),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(self, args: argparse.Namespace | None = None) -> None:
         super().__init__()

@@ -66,7 +66,17 @@ class StepOutcome:
     """The draft with this step's section merged, or unchanged plus ``form_text`` on back/leave."""
 
 
-ENTER_CHOICE = Binding("enter", "enter_choice", "Next field", show=False, priority=True)
+BACK = "Back; everything typed is kept"
+
+ENTER_CHOICE = Binding(
+    "enter",
+    "enter_choice",
+    "Next field",
+    show=False,
+    priority=True,
+    id="step.enter_choice",
+    tooltip="On a tick box or drop-down too: the next field (never ticks or opens)",
+)
 """Enter on a tick box, a choice row or a closed drop-down: the next field (priority, so the
 widget's own Enter, which would tick, choose or open, never sees it)."""
 
@@ -91,10 +101,28 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
 
     # the NavBar shows these as buttons with their keys, so the footer does not repeat them
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
-        Binding("escape", "back", "Back", show=False, priority=True, id="step.back"),
-        Binding("ctrl+b", "back", "Back", show=False, priority=True),
-        Binding("ctrl+n", "next", "Next", show=False, priority=True, id="step.next"),
-        Binding("ctrl+e", "leave", "Leave", show=False, priority=True, id="step.leave"),
+        Binding("escape", "back", "Back", show=False, priority=True, id="step.back", tooltip=BACK),
+        Binding(
+            "ctrl+b", "back", "Back", show=False, priority=True, id="step.back_b", tooltip=BACK
+        ),
+        Binding(
+            "ctrl+n",
+            "next",
+            "Next",
+            show=False,
+            priority=True,
+            id="step.next",
+            tooltip="Next step (checks every field first)",
+        ),
+        Binding(
+            "ctrl+e",
+            "leave",
+            "Leave",
+            show=False,
+            priority=True,
+            id="step.leave",
+            tooltip="Leave the intake (asks; the draft is kept)",
+        ),
         ENTER,
         ENTER_CHOICE,
         *SCROLL_KEYS,

@@ -81,7 +81,14 @@ class DemographicsScreen(StepScreen):
     STEP: ClassVar[str] = "demographics"
     TITLE: ClassVar[str] = "Demographics"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+p", "self_pay", "Self-pay", priority=True),
+        Binding(
+            "ctrl+p",
+            "self_pay",
+            "Self-pay",
+            priority=True,
+            id="demographics.self_pay",
+            tooltip="Mark the visit self-pay",
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:

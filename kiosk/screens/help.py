@@ -1,70 +1,125 @@
-"""The help screen: every key the kiosk knows, in one list.
+"""The help screen: every key the kiosk knows, in one list, made from the bindings.
 
-KEYS is the single list of keys; each engineer adds the lines for their own step here, so the
-help screen and the footer never disagree.
+Each binding carries an ``id`` and a ``tooltip`` (what it does, for this list); :data:`SECTIONS`
+names whose bindings each section shows, so the help lists exactly what is bound and cannot
+drift from the keys. A step adds its bindings with tooltips and one line here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
+from kiosk.screens.base import ENTER_CHOICE, StepScreen
+from kiosk.screens.demographics import DemographicsScreen
+from kiosk.screens.history import HistoryScreen
+from kiosk.screens.identity import IdentityScreen
+from kiosk.screens.keys import APP_BINDINGS, ENTER
+from kiosk.screens.patient import PatientScreen
+from kiosk.screens.poc import PocScreen
+from kiosk.screens.register import RegisterScreen
+from kiosk.screens.review import ReviewScreen
+from kiosk.screens.signin import SignInScreen
+from kiosk.screens.vitals import VitalsScreen
+from kiosk.widgets.confirm import ConfirmModal
+from kiosk.widgets.dipstick import ChoiceRow
 from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 
-KEYS: list[tuple[str, str, str]] = [
-    # (where, key, what it does)
-    ("Everywhere", "Tab / Shift+Tab", "Move to the next / previous field"),
+KeyOwner = type[DOMNode] | Sequence[BindingType]
+"""A class whose own BINDINGS, or a list of bindings, a section shows."""
+
+ENTER_ON_A_FIELD = (
+    "Enter",
+    "Next field (drop-downs and tick boxes too); on the last, the next step",
+)
+SECTIONS: list[tuple[str, list[KeyOwner], list[tuple[str, str]]]] = [
+    # (where, whose bindings, keys handled by widgets rather than bindings: (key, what))
     (
         "Everywhere",
-        "Enter",
-        "Next field, as Tab (drop-downs and tick boxes too, never ticks or opens); "
-        "on the last field, the next step",
+        [APP_BINDINGS, [ENTER, ENTER_CHOICE], SCROLL_KEYS],
+        [("Letters", "On a drop-down: choose by the first letters (f: female)")],
     ),
-    ("Everywhere", "Space", "Tick / untick a box; press a button; open a drop-down"),
-    ("Everywhere", "Letters", "On a drop-down: choose by the first letters (f: female)"),
-    ("Everywhere", "F1  or  ?", "This help (? only when not typing in a field)"),
+    ("Sign-in", [SignInScreen], []),
     (
-        "Everywhere",
-        "PgUp / PgDn",
-        "Scroll a page; Home / End: top / bottom (in a text field they move the cursor); "
-        "Up / Down and the wheel also scroll. '▼ more below' means there is more",
+        "Patient list",
+        [PatientScreen],
+        [
+            ("Enter", "In the list: open the patient marked ▶"),
+            ("Enter", "In the search box: one match opens; several go to the list"),
+        ],
     ),
-    ("Everywhere", "Ctrl+L", "Lock the screen now"),
-    ("Everywhere", "Ctrl+O", "Sign out (asks first during an intake; its draft is kept)"),
-    ("Sign-in", "Ctrl+Q", "Quit the kiosk (only when nobody is signed in)"),
-    ("Patient list", "Ctrl+F", "Search by name, date of birth or MRN"),
-    ("Patient list", "Ctrl+R", "Register a new patient"),
-    ("Patient list", "Down", "From the search box to the list, on its first row (marked ▶)"),
-    ("Patient list", "Enter", "In the list: open the patient marked ▶"),
-    ("Patient list", "Enter", "In the search box: one match opens; several go to the list"),
-    ("Registration", "Enter", "Next field, the Sex drop-down too; on the last, Continue"),
-    ("Registration", "Letters", "On Sex: f female, m male, o other, u unknown"),
-    ("Registration", "Ctrl+N", "Continue (checks every field first)"),
-    ("Confirm identity", "Ctrl+N", "Continue once name and date of birth are confirmed"),
-    ("Every step", "Ctrl+N", "Next step (checks every field first)"),
-    ("Every step", "Esc  or  Ctrl+B", "Back; everything typed is kept"),
-    ("Every step", "Ctrl+E", "Leave the intake (asks; the draft is kept)"),
-    ("Demographics", "Ctrl+P", "Mark the visit self-pay"),
-    ("History", "Ctrl+A", "Add a row to the focused list"),
-    ("History", "Ctrl+D", "Remove the focused row"),
-    ("History", "Ctrl+K", "Mark the history reviewed"),
-    ("Vitals", "Ctrl+R", "Repeat blood pressure (every reading is saved)"),
-    ("Vitals", "Ctrl+T", "Mark the focused reading not taken: refused, not done, unable"),
-    ("Vitals", "Enter", "Next measurement (stays on a field with an error)"),
-    ("Point-of-care", "Left / Right", "Choose a dipstick result"),
-    ("Point-of-care", "Up / Down", "Previous / next dipstick pad (Enter: next pad too)"),
-    ("Review", "Ctrl+K", "Provider notified of the critical values"),
-    ("Review", "Ctrl+G", "Sign (also the Sign button)"),
-    ("Questions", "Tab  or  Left / Right", "Move between the answers"),
-    ("Questions", "Enter", "Choose the highlighted answer"),
-    ("Questions", "Esc", "The safe answer (stay, keep the draft)"),
+    (
+        "Registration",
+        [RegisterScreen],
+        [("Letters", "On Sex: f female, m male, o other, u unknown")],
+    ),
+    ("Confirm identity", [IdentityScreen], []),
+    ("Every step", [StepScreen], []),
+    ("Demographics", [DemographicsScreen], []),
+    ("History", [HistoryScreen], []),
+    ("Vitals", [VitalsScreen], [("Enter", "Next measurement (stays on a field with an error)")]),
+    ("Point-of-care", [PocScreen, ChoiceRow], []),
+    ("Review", [ReviewScreen], []),
+    ("Questions", [ConfirmModal], [("Enter", "Choose the highlighted answer")]),
 ]
+"""The help's sections, in order. Rows come from the bindings' ``tooltip`` (keys with the same
+text share a row), so the help lists exactly the keys that are bound."""
+
+KEY_NAMES = {
+    "escape": "Esc",
+    "question_mark": "?",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "shift+tab": "Shift+Tab",
+}
+
+
+def key_name(key: str) -> str:
+    """ "ctrl+n" -> "Ctrl+N", "escape" -> "Esc", "f1" -> "F1", "pageup" -> "PgUp"."""
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    return "+".join(
+        part.upper() if len(part) == 1 else part.capitalize() for part in key.split("+")
+    )
+
+
+def bindings_of(owner: KeyOwner) -> list[Binding]:
+    """A class's own bindings (not those it inherits), or the bindings of a list."""
+    listed = owner.__dict__.get("BINDINGS", []) if isinstance(owner, type) else owner
+    return [b for b in listed if isinstance(b, Binding) and not b.system]
+
+
+def _rows(owners: list[KeyOwner], shown: set[int]) -> list[tuple[str, str]]:
+    keys: dict[str, list[str]] = {}
+    for owner in owners:
+        for binding in bindings_of(owner):
+            if id(binding) in shown or not binding.tooltip:
+                continue
+            shown.add(id(binding))
+            names = keys.setdefault(binding.tooltip, [])
+            names += [key_name(k.strip()) for k in binding.key.split(",")]
+    return [("  or  ".join(dict.fromkeys(names)), what) for what, names in keys.items()]
+
+
+def key_rows() -> list[tuple[str, str, str]]:
+    """(where, key, what it does) for every section; a binding shared by several screens is
+    listed once, where it first appears."""
+    shown: set[int] = set()
+    rows: list[tuple[str, str, str]] = []
+    for where, owners, behaviours in SECTIONS:
+        rows += [(where, key, what) for key, what in _rows(owners, shown) + behaviours]
+    return rows
+
+
+KEYS = key_rows()
 
 
 WHERE_WIDTH = max(len(where) for where, _, _ in KEYS)
@@ -137,7 +192,14 @@ class HelpScreen(ModalScreen[None]):
     the MA was."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,question_mark,enter", "close", "Close", priority=True),
+        Binding(
+            "escape,f1,question_mark,enter",
+            "close",
+            "Close",
+            priority=True,
+            id="help.close",
+            tooltip="Close the help",
+        ),
         *SCROLL_KEYS,
     ]
 

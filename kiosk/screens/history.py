@@ -125,9 +125,30 @@ class HistoryScreen(StepScreen):
     STEP: ClassVar[str] = "history"
     TITLE: ClassVar[str] = "History"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+a", "add_row", "Add row", priority=True),
-        Binding("ctrl+d", "remove_focused_row", "Remove row", priority=True),
-        Binding("ctrl+k", "toggle_reviewed", "Reviewed", priority=True),
+        Binding(
+            "ctrl+a",
+            "add_row",
+            "Add row",
+            priority=True,
+            id="history.add_row",
+            tooltip="Add a row to the focused list",
+        ),
+        Binding(
+            "ctrl+d",
+            "remove_focused_row",
+            "Remove row",
+            priority=True,
+            id="history.remove_row",
+            tooltip="Remove the focused row",
+        ),
+        Binding(
+            "ctrl+k",
+            "toggle_reviewed",
+            "Reviewed",
+            priority=True,
+            id="history.reviewed",
+            tooltip="Mark the history reviewed",
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:

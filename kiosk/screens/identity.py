@@ -38,8 +38,22 @@ class IdentityScreen(StyledOnce, Screen[bool]):
     TITLE = "Confirm identity"
     AUTO_FOCUS = "#identity-name"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,ctrl+b", "back", "Back", priority=True),
-        Binding("ctrl+n", "confirm", "Continue", priority=True),
+        Binding(
+            "escape,ctrl+b",
+            "back",
+            "Back",
+            priority=True,
+            id="identity.back",
+            tooltip="Back to the patient list",
+        ),
+        Binding(
+            "ctrl+n",
+            "confirm",
+            "Continue",
+            priority=True,
+            id="identity.continue",
+            tooltip="Continue once name and date of birth are confirmed",
+        ),
         ENTER,
         ENTER_CHOICE,
         *SCROLL_KEYS,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
@@ -20,7 +20,70 @@ from textual.widgets import Input
 if TYPE_CHECKING:
     from textual.app import App
 
-ENTER = Binding("enter", "enter_field", "Next field", show=False, priority=True)
+HELP = "This help (? only when not typing in a field)"
+
+APP_BINDINGS: list[BindingType] = [
+    Binding(
+        "ctrl+q",
+        "quit_kiosk",
+        "Quit",
+        show=False,
+        priority=True,
+        id="app.quit",
+        tooltip="Quit the kiosk (only when nobody is signed in)",
+    ),
+    # priority: the focus moves while the app reads Tab, so keys typed right after it
+    # (a burst over SSH) land in the next field, not in the one being left
+    Binding(
+        "tab",
+        "focus_next",
+        "Next field",
+        show=False,
+        priority=True,
+        id="app.next",
+        tooltip="Move to the next field",
+    ),
+    Binding(
+        "shift+tab",
+        "focus_previous",
+        "Previous field",
+        show=False,
+        priority=True,
+        id="app.previous",
+        tooltip="Move to the previous field",
+    ),
+    Binding(
+        "space",
+        "toggle_focused",
+        "Tick",
+        show=False,
+        priority=True,
+        id="app.space",
+        tooltip="Tick / untick a box; press a button; open a drop-down",
+    ),
+    Binding("f1", "help", "Help", priority=True, id="app.help", tooltip=HELP),
+    Binding("question_mark", "help", "Help", show=False, id="app.help_question", tooltip=HELP),
+    Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock", tooltip="Lock the screen now"),
+    Binding(
+        "ctrl+o",
+        "sign_out",
+        "Sign out",
+        priority=True,
+        id="app.sign_out",
+        tooltip="Sign out (asks first during an intake; its draft is kept)",
+    ),
+]
+"""The app-wide keys (kiosk.app.KioskApp.BINDINGS); the help lists them under "Everywhere"."""
+
+ENTER = Binding(
+    "enter",
+    "enter_field",
+    "Next field",
+    show=False,
+    priority=True,
+    id="keys.enter",
+    tooltip="Next field, as Tab; on the last field, the next step",
+)
 """Enter handled by the screen while the app reads the key, not by the Input afterwards."""
 
 

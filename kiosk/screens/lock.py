@@ -43,7 +43,14 @@ class LockScreen(Screen[str]):
     AUTO_FOCUS = "#lock-pin"
     ALLOW_SELECT = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "nothing", show=False, priority=True),
+        Binding(
+            "escape",
+            "nothing",
+            show=False,
+            priority=True,
+            id="lock.stay",
+            tooltip="Esc does not close the lock",
+        ),
     ]
     # Kept here rather than in kiosk.tcss: opacity is a privacy guarantee of this screen, and
     # must not depend on another file's rules.

@@ -62,12 +62,41 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
     TITLE = "Patient"
     AUTO_FOCUS = "#patient-search"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+f", "search", "Search", priority=True),
-        Binding("ctrl+r", "register", "New patient", priority=True),
-        Binding("ctrl+n", "open", "Open", priority=True),
+        Binding(
+            "ctrl+f",
+            "search",
+            "Search",
+            priority=True,
+            id="patient.search",
+            tooltip="Search by name, date of birth or MRN",
+        ),
+        Binding(
+            "ctrl+r",
+            "register",
+            "New patient",
+            priority=True,
+            id="patient.register",
+            tooltip="Register a new patient",
+        ),
+        Binding(
+            "ctrl+n",
+            "open",
+            "Open",
+            priority=True,
+            id="patient.open",
+            tooltip="Open the patient marked ▶",
+        ),
         # priority: the focus moves while the app reads Down, so an Enter read next opens
         # the row that is marked, not whatever the list had before
-        Binding("down", "to_list", "To the list", show=False, priority=True),
+        Binding(
+            "down",
+            "to_list",
+            "To the list",
+            show=False,
+            priority=True,
+            id="patient.to_list",
+            tooltip="From the search box to the list, on its first row (marked ▶)",
+        ),
         ENTER,
     ]
 

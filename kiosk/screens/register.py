@@ -45,8 +45,22 @@ class RegisterScreen(Screen[Patient | None]):
     TITLE = "New patient"
     AUTO_FOCUS = "#register-family"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,ctrl+b", "back", "Back", priority=True),
-        Binding("ctrl+n", "save", "Continue", priority=True),
+        Binding(
+            "escape,ctrl+b",
+            "back",
+            "Back",
+            priority=True,
+            id="register.back",
+            tooltip="Back to the patient list; nobody is registered",
+        ),
+        Binding(
+            "ctrl+n",
+            "save",
+            "Continue",
+            priority=True,
+            id="register.continue",
+            tooltip="Continue (checks every field first)",
+        ),
         ENTER,
         ENTER_CHOICE,
         *SCROLL_KEYS,

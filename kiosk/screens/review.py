@@ -32,8 +32,22 @@ class ReviewScreen(StepScreen):
     AUTO_FOCUS = "#review-notified, #nav-next"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+g", "next", "Sign", priority=True, id="review.sign"),
-        Binding("ctrl+k", "notified", "Provider notified", priority=True, id="review.notified"),
+        Binding(
+            "ctrl+g",
+            "next",
+            "Sign",
+            priority=True,
+            id="review.sign",
+            tooltip="Sign (also the Sign button)",
+        ),
+        Binding(
+            "ctrl+k",
+            "notified",
+            "Provider notified",
+            priority=True,
+            id="review.notified",
+            tooltip="Provider notified of the critical values",
+        ),
     ]
 
     # ------------------------------------------------------------------ layout

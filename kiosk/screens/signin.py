@@ -31,7 +31,14 @@ class SignInScreen(StyledOnce, Screen[str]):
     TITLE = "Sign in"
     AUTO_FOCUS = "#signin-staff"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "app.quit_kiosk", "Quit", priority=True),
+        Binding(
+            "ctrl+q",
+            "app.quit_kiosk",
+            "Quit",
+            priority=True,
+            id="signin.quit",
+            tooltip="Quit the kiosk (only when nobody is signed in)",
+        ),
         ENTER,
     ]
 

@@ -68,8 +68,22 @@ class VitalsScreen(VitalsForm):
     AUTO_FOCUS = "#vitals-bp-0"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "repeat_bp", "Repeat BP", priority=True, id="vitals.repeat_bp"),
-        Binding("ctrl+t", "not_taken", "Not taken", priority=True, id="vitals.not_taken"),
+        Binding(
+            "ctrl+r",
+            "repeat_bp",
+            "Repeat BP",
+            priority=True,
+            id="vitals.repeat_bp",
+            tooltip="Repeat blood pressure (every reading is saved)",
+        ),
+        Binding(
+            "ctrl+t",
+            "not_taken",
+            "Not taken",
+            priority=True,
+            id="vitals.not_taken",
+            tooltip="Mark the focused reading not taken: refused, not done, unable",
+        ),
     ]
 
     # ------------------------------------------------------------------ layout

@@ -16,6 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+BETWEEN = "Move between the answers (Tab too)"
+
 
 class ConfirmModal(ModalScreen[bool | None]):
     """Ask a question; dismiss with True (yes), False (no) or None (Esc: the safe choice)."""
@@ -45,9 +47,16 @@ class ConfirmModal(ModalScreen[bool | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "answer(None)", "Cancel", priority=True),
-        Binding("left", "app.focus_previous", show=False),
-        Binding("right", "app.focus_next", show=False),
+        Binding(
+            "escape",
+            "answer(None)",
+            "Cancel",
+            priority=True,
+            id="question.cancel",
+            tooltip="The safe answer (stay, keep the draft)",
+        ),
+        Binding("left", "app.focus_previous", show=False, id="question.left", tooltip=BETWEEN),
+        Binding("right", "app.focus_next", show=False, id="question.right", tooltip=BETWEEN),
     ]
 
     def __init__(

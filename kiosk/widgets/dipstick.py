@@ -53,6 +53,9 @@ class ChoiceButton(RadioButton):
         return "●" if self.value else " "
 
 
+CHOOSE = "Choose the next / previous dipstick result"
+
+
 class ChoiceRow(RadioSet, inherit_bindings=False):
     """A horizontal radio group; ``value`` is the chosen label, or None for "not done"."""
 
@@ -73,11 +76,36 @@ class ChoiceRow(RadioSet, inherit_bindings=False):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right", "choose(1)", "Next choice", show=False),
-        Binding("left", "choose(-1)", "Previous choice", show=False),
-        Binding("space", "toggle_button", "Choose", show=False),
-        Binding("down,enter", "app.focus_next", "Next row", show=False),
-        Binding("up", "app.focus_previous", "Previous row", show=False),
+        Binding(
+            "right", "choose(1)", "Next choice", show=False, id="dipstick.right", tooltip=CHOOSE
+        ),
+        Binding(
+            "left", "choose(-1)", "Previous choice", show=False, id="dipstick.left", tooltip=CHOOSE
+        ),
+        Binding(
+            "space",
+            "toggle_button",
+            "Choose",
+            show=False,
+            id="dipstick.choose",
+            tooltip="Choose the highlighted result",
+        ),
+        Binding(
+            "down,enter",
+            "app.focus_next",
+            "Next row",
+            show=False,
+            id="dipstick.next",
+            tooltip="Next dipstick pad",
+        ),
+        Binding(
+            "up",
+            "app.focus_previous",
+            "Previous row",
+            show=False,
+            id="dipstick.previous",
+            tooltip="Previous dipstick pad",
+        ),
     ]
 
     def __init__(

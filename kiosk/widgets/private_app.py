@@ -27,7 +27,7 @@ class PrivateApp(App[None]):
     """An App that never puts patient data on the terminal, the clipboard or a file."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+c", "nothing", show=False, priority=True, system=True),
+        Binding("ctrl+c", "nothing", show=False, priority=True, system=True, id="app.no_copy"),
     ]
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False

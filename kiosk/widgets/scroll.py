@@ -29,13 +29,28 @@ from textual.widgets import Static
 
 ScrollHow = Literal["page_up", "page_down", "home", "end", "up", "down"]
 
+PAGE = "Scroll a page"
+ENDS = "Top / bottom (in a text field they move the cursor)"
+LINE = "Scroll a line (the wheel too); '▼ more below' means there is more"
+
 SCROLL_KEYS: list[Binding] = [
-    Binding("pageup", "scroll_body('page_up')", "Page up", show=False),
-    Binding("pagedown", "scroll_body('page_down')", "Page down", show=False),
-    Binding("home", "scroll_body('home')", "Top", show=False),
-    Binding("end", "scroll_body('end')", "Bottom", show=False),
-    Binding("up", "scroll_body('up')", "Scroll up", show=False),
-    Binding("down", "scroll_body('down')", "Scroll down", show=False),
+    Binding(
+        "pageup", "scroll_body('page_up')", "Page up", show=False, id="scroll.page_up", tooltip=PAGE
+    ),
+    Binding(
+        "pagedown",
+        "scroll_body('page_down')",
+        "Page down",
+        show=False,
+        id="scroll.page_down",
+        tooltip=PAGE,
+    ),
+    Binding("home", "scroll_body('home')", "Top", show=False, id="scroll.home", tooltip=ENDS),
+    Binding("end", "scroll_body('end')", "Bottom", show=False, id="scroll.end", tooltip=ENDS),
+    Binding("up", "scroll_body('up')", "Scroll up", show=False, id="scroll.up", tooltip=LINE),
+    Binding(
+        "down", "scroll_body('down')", "Scroll down", show=False, id="scroll.down", tooltip=LINE
+    ),
 ]
 """Screen-level bindings: the page keys scroll the body when the focused widget is outside it
 (or does not use them). The screen defines ``action_scroll_body`` by calling :func:`scroll_body`."""

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.widgets._footer import FooterKey
 from ui_helpers import STAFF_ID, fill, make_app, open_patient, sign_in, wait_for, wait_screen
 
-from kiosk.screens.help import SECTION_OF_SCREEN, HelpScreen, sections
+from kiosk.screens.help import KEYS, SECTION_OF_SCREEN, HelpScreen, sections
 from kiosk.screens.identity import IdentityScreen
 from kiosk.store import EncounterStore
 from kiosk.widgets.dipstick import ChoiceRow
@@ -510,3 +511,67 @@ async def test_help_on_a_question_opens_at_questions(data_dir: Path) -> None:
 
 def test_every_screen_opens_the_help_at_a_section_that_exists() -> None:
     assert set(SECTION_OF_SCREEN.values()) <= set(sections())
+
+
+# ---------------------------------------------------------------- 8. the help made from bindings
+
+
+def every_binding() -> dict[str, list[Binding]]:
+    """Every binding the kiosk declares: the app's, and each screen's and widget's own."""
+    import importlib
+    import pkgutil
+
+    import kiosk.screens
+    import kiosk.widgets
+    from kiosk.screens.keys import APP_BINDINGS
+
+    found: dict[str, list[Binding]] = {"app": [b for b in APP_BINDINGS if isinstance(b, Binding)]}
+    for package in (kiosk.screens, kiosk.widgets):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for name, value in vars(module).items():
+                if isinstance(value, type) and value.__module__ == module.__name__:
+                    own = value.__dict__.get("BINDINGS", [])
+                    found[f"{module.__name__}.{name}"] = [b for b in own if isinstance(b, Binding)]
+    return found
+
+
+def test_every_binding_has_an_id_and_says_what_it_does() -> None:
+    missing = [
+        f"{owner}: {binding.key}"
+        for owner, bindings in every_binding().items()
+        for binding in bindings
+        if not binding.id or not (binding.tooltip or binding.system)
+    ]
+    assert missing == []
+    ids: dict[str, Binding] = {}
+    for bindings in every_binding().values():
+        for binding in bindings:
+            assert binding.id is not None
+            assert ids.setdefault(binding.id, binding) is binding, f"two bindings {binding.id}"
+
+
+def test_the_help_lists_every_key_bound_on_the_screens_it_covers() -> None:
+    from kiosk.screens.help import SECTIONS, bindings_of, key_name
+
+    listed = {(key, what) for _, key, what in KEYS}
+    for _, owners, _ in SECTIONS:
+        for owner in owners:
+            for binding in bindings_of(owner):
+                names = [key_name(k.strip()) for k in binding.key.split(",")]
+                rows = [key for key, what in listed if what == binding.tooltip]
+                assert rows, f"{binding.id} is not in the help"
+                assert any(all(n in key.split("  or  ") for n in names) for key in rows), binding.id
+
+
+def test_a_new_binding_shows_up_in_the_help_without_editing_it() -> None:
+    from kiosk.screens.help import key_rows
+    from kiosk.screens.history import HistoryScreen
+
+    extra = Binding("ctrl+y", "noop", "Try", id="history.try", tooltip="A key added to a step")
+    HistoryScreen.BINDINGS.append(extra)
+    try:
+        assert ("History", "Ctrl+Y", "A key added to a step") in key_rows()
+    finally:
+        HistoryScreen.BINDINGS.remove(extra)
+    assert ("History", "Ctrl+Y", "A key added to a step") not in key_rows()
