@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from kiosk.errors import StoreError
-from kiosk.store.files import FILE_MODE, ProcessLock, make_private_dir, os_error_message
+from kiosk.store.files import FILE_MODE, ProcessLock, make_private_dir, os_error_message, write_all
 
 ACTIONS = frozenset(
     {
@@ -166,9 +166,7 @@ class AuditTrail:
                 "prev": prev,
             }
             fields["hash"] = _digest(fields)
-            view = memoryview(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS) + b"\n")
-            while view:
-                view = view[os.write(fd, view) :]
+            write_all(fd, orjson.dumps(fields, option=orjson.OPT_SORT_KEYS) + b"\n")
             if sync:
                 os.fsync(fd)
         finally:

@@ -9,7 +9,6 @@ still go first, so every stored document is indexed. No per-encounter audit entr
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import islice
@@ -45,24 +44,13 @@ def bulk_save(
                 total += len(batch)
             for path in sorted(unsynced):
                 if path.is_dir():
-                    _fsync(path)
+                    fsync_dir(path)
             store.recovery.sync_index()
             store.recovery.mark_boot()
     except OSError as error:
         raise StoreError(os_error_message(error, "the demo data")) from error
     store.audit.append("create", staff=staff, detail=f"bulk load of {total} encounters")
     return total
-
-
-def _fsync(path: Path) -> None:
-    if path.is_dir():
-        fsync_dir(path)
-        return
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write_batch(store: EncounterStore, batch: list[dict[str, Any]]) -> set[Path]:

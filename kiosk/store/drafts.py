@@ -22,17 +22,22 @@ import builtins
 import contextlib
 import hashlib
 import os
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import filelock
 import orjson
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter
-from kiosk.store.files import FILE_MODE, fsync_dir, make_private_dir, os_error_message, write_atomic
+from kiosk.store.files import (
+    claim,
+    claimed_elsewhere,
+    fsync_dir,
+    make_private_dir,
+    os_error_message,
+    write_atomic,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -93,24 +98,15 @@ class DraftsMixin:
         if key in self._claims:
             return True
         folder = self.data_dir / "drafts"
-        path = folder / f"{key}.lock"
         try:
             make_private_dir(folder)
-            while True:
-                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
-                if not _lock_briefly(fd):
-                    os.close(fd)
-                    return False
-                try:  # the lock file may have been removed (a discard) after it was opened
-                    same = os.fstat(fd).st_ino == os.stat(path).st_ino
-                except FileNotFoundError:
-                    same = False
-                if same:
-                    self._claims[key] = fd
-                    return True
-                os.close(fd)
+            fd = claim(folder / f"{key}.lock")
         except OSError as error:
             raise StoreError(os_error_message(error, "the draft")) from error
+        if fd is None:
+            return False
+        self._claims[key] = fd
+        return True
 
     def holds_draft(self, staff_id: str, patient_id: str) -> bool:
         return self._draft_key(staff_id, patient_id) in self._claims
@@ -137,19 +133,7 @@ class DraftsMixin:
         key = self._draft_key(staff_id, patient_id)
         if key in self._claims:
             return False
-        try:
-            fd = os.open(self.data_dir / "drafts" / f"{key}.lock", os.O_RDWR | os.O_CLOEXEC)
-        except FileNotFoundError:
-            return False
-        except OSError:
-            return True  # cannot tell: do not offer it
-        try:
-            if filelock.lock_descriptor(fd, blocking=False):
-                filelock.unlock_descriptor(fd)
-                return False
-            return True
-        finally:
-            os.close(fd)
+        return claimed_elsewhere(self.data_dir / "drafts" / f"{key}.lock")
 
     # ------------------------------------------------------------------ reading and writing
 
@@ -235,14 +219,3 @@ class DraftsMixin:
         encounter_id = str(draft.get("id", "")) if isinstance(draft, dict) else ""
         self._audit("draft-discard", self._who(staff or staff_id), patient_id, encounter_id)
         return True
-
-
-def _lock_briefly(fd: int) -> bool:
-    """Take the flock, waiting a few milliseconds at most: another terminal's look at the
-    patient list (:meth:`DraftsMixin.draft_in_use`) holds it for microseconds, a claim for
-    as long as the intake is open."""
-    for attempt in range(10):
-        if filelock.lock_descriptor(fd, blocking=False):
-            return True
-        time.sleep(0.001 * (attempt + 1))
-    return False

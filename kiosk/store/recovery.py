@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from kiosk.store.files import write_atomic
+from kiosk.store.files import fsync_file, write_atomic
 from kiosk.store.index import Entry
 
 if TYPE_CHECKING:
@@ -42,14 +42,6 @@ def current_boot() -> str:
         return BOOT_ID_FILE.read_text().strip()
     except OSError:  # not Linux: every open counts as the first since a boot (cheap anyway)
         return f"pid-{os.getpid()}"
-
-
-def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class RebootRecovery:
