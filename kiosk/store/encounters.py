@@ -48,6 +48,7 @@ from kiosk.store.files import (
     os_error_message,
 )
 from kiosk.store.index import Index
+from kiosk.store.layout import Layout
 from kiosk.store.partitions import Docs, Partitions
 from kiosk.store.queries import QueriesMixin
 from kiosk.store.recovery import RebootRecovery
@@ -71,8 +72,9 @@ class EncounterStore(WritesMixin, QueriesMixin, DraftsMixin):
                 f"The data folder {self.data_dir} cannot be created: {error.strerror}."
             ) from error
         self._check_modes()
-        self.partitions = Partitions(self.data_dir / "encounters")
-        self.index = Index(self.data_dir / "index")
+        paths = Layout(self.data_dir)
+        self.partitions = Partitions(paths)
+        self.index = Index(paths)
         self.audit = AuditTrail(self.data_dir)
         self._lock = ProcessLock(self.data_dir / "store.lock")
         self._pending = self.data_dir / "pending.json"
