@@ -18,13 +18,11 @@ keystroke would drown the trail).
 
 from __future__ import annotations
 
-import builtins
 import contextlib
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import orjson
 
@@ -38,11 +36,8 @@ from kiosk.store.files import (
     os_error_message,
     write_atomic,
 )
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from kiosk.store.partitions import Partitions
+from kiosk.store.folder import Folder
+from kiosk.store.layout import draft_key, is_draft_name
 
 
 class DraftInUseError(StoreError):
@@ -66,41 +61,32 @@ class DraftInfo:
     """Held by another terminal right now (cannot be resumed here until it lets go)."""
 
 
-class DraftsMixin:
-    data_dir: Path
-    actor: str | None
-    partitions: Partitions
-    _claims: dict[str, int]
-    """Draft key -> descriptor of the lock file this store holds (its open drafts)."""
+class Drafts:
+    """The ``drafts/`` folder of a store and the drafts this store holds (its claims)."""
 
-    if TYPE_CHECKING:
-
-        def _problem(self, message: str) -> None: ...
-        def _who(self, staff: str | None, *, required: bool = True) -> str: ...
-        def _audit(self, action: str, staff: str, patient_id: str | None, detail: str) -> None: ...
-
-    # ------------------------------------------------------------------ names
-
-    @staticmethod
-    def _draft_key(staff_id: str, patient_id: str) -> str:
-        return hashlib.sha256(f"{staff_id}\0{patient_id}".encode()).hexdigest()[:32]
+    def __init__(self, folder: Folder) -> None:
+        self.folder = folder
+        self.layout = folder.layout
+        self._claims: dict[str, int] = {}
+        """Draft key -> descriptor of the lock file this store holds (its open drafts)."""
 
     def _draft_path(self, staff_id: str, patient_id: str) -> Path:
-        return self.data_dir / "drafts" / f"{self._draft_key(staff_id, patient_id)}.json"
+        return self.layout.draft(draft_key(staff_id, patient_id))
 
     # ------------------------------------------------------------------ claims
 
     def claim_draft(self, staff_id: str, patient_id: str) -> bool:
         """Hold the draft of (staff, patient) for this terminal; False if another holds it.
 
-        Claiming a draft this store already holds is a no-op (True)."""
-        key = self._draft_key(staff_id, patient_id)
+        Claiming a draft this store already holds is a no-op (True). Another terminal's look
+        at the patient list (``draft_in_use``) holds the lock for an instant: the claim waits
+        a few milliseconds for it, never for a claim held by an open intake."""
+        key = draft_key(staff_id, patient_id)
         if key in self._claims:
             return True
-        folder = self.data_dir / "drafts"
         try:
-            make_private_dir(folder)
-            fd = claim(folder / f"{key}.lock")
+            make_private_dir(self.layout.drafts)
+            fd = claim(self.layout.draft_lock(key))
         except OSError as error:
             raise StoreError(os_error_message(error, "the draft")) from error
         if fd is None:
@@ -109,17 +95,17 @@ class DraftsMixin:
         return True
 
     def holds_draft(self, staff_id: str, patient_id: str) -> bool:
-        return self._draft_key(staff_id, patient_id) in self._claims
+        return draft_key(staff_id, patient_id) in self._claims
 
     def release_draft(self, staff_id: str, patient_id: str, *, remove: bool = False) -> None:
         """Let go of a draft this store holds (leaving the intake); idempotent."""
-        key = self._draft_key(staff_id, patient_id)
+        key = draft_key(staff_id, patient_id)
         fd = self._claims.pop(key, None)
         if fd is None:
             return
         if remove:  # after a discard: no lock file is left behind (unlinked while held)
             with contextlib.suppress(OSError):
-                os.unlink(self.data_dir / "drafts" / f"{key}.lock")
+                os.unlink(self.layout.draft_lock(key))
         os.close(fd)  # closing drops the flock
 
     def release_drafts(self) -> None:
@@ -130,10 +116,10 @@ class DraftsMixin:
 
     def draft_in_use(self, staff_id: str, patient_id: str) -> bool:
         """Another terminal holds this draft now (this store's own claims do not count)."""
-        key = self._draft_key(staff_id, patient_id)
+        key = draft_key(staff_id, patient_id)
         if key in self._claims:
             return False
-        return claimed_elsewhere(self.data_dir / "drafts" / f"{key}.lock")
+        return claimed_elsewhere(self.layout.draft_lock(key))
 
     # ------------------------------------------------------------------ reading and writing
 
@@ -151,7 +137,7 @@ class DraftsMixin:
         except OSError as error:
             raise StoreError(os_error_message(error, "the draft")) from error
         if new:
-            self._audit("save-draft", staff_id, patient_id, encounter.id)
+            self.folder.record("save-draft", staff_id, patient_id, encounter.id)
 
     def load_draft(self, staff_id: str, patient_id: str) -> Encounter | None:
         """The saved draft of (staff, patient), or None. A damaged draft is moved aside."""
@@ -161,20 +147,20 @@ class DraftsMixin:
         except FileNotFoundError:
             return None
         except (orjson.JSONDecodeError, ValueError):
-            moved = self.partitions.quarantine(path)
-            self._problem(f"A damaged draft was moved aside as {moved.name}.")
+            moved = self.folder.partitions.quarantine(path)
+            self.folder.problem(f"A damaged draft was moved aside as {moved.name}.")
             return None
 
-    def draft_infos(self, staff_id: str) -> builtins.list[DraftInfo]:
+    def draft_infos(self, staff_id: str) -> list[DraftInfo]:
         """Every unfinished intake of a staff member (any room), newest save first."""
-        found: builtins.list[DraftInfo] = []
-        folder = self.data_dir / "drafts"
+        found: list[DraftInfo] = []
+        folder = self.layout.drafts
         try:
             names = os.listdir(folder)
         except FileNotFoundError:
             return []
         for name in names:
-            if not name.endswith(".json"):
+            if not is_draft_name(name):
                 continue
             path = folder / name
             try:
@@ -189,7 +175,7 @@ class DraftsMixin:
         found.sort(key=lambda info: (info.saved_at, info.draft.id), reverse=True)
         return found
 
-    def drafts_for(self, staff_id: str) -> builtins.list[Encounter]:
+    def drafts_for(self, staff_id: str) -> list[Encounter]:
         """Every draft a staff member left, in any room, newest first."""
         return [info.draft for info in self.draft_infos(staff_id)]
 
@@ -217,5 +203,6 @@ class DraftsMixin:
         finally:
             self.release_draft(staff_id, patient_id, remove=True)
         encounter_id = str(draft.get("id", "")) if isinstance(draft, dict) else ""
-        self._audit("draft-discard", self._who(staff or staff_id), patient_id, encounter_id)
+        who = self.folder.who(staff or staff_id)
+        self.folder.record("draft-discard", who, patient_id, encounter_id)
         return True
