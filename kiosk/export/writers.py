@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import date
@@ -30,6 +29,7 @@ import orjson
 from kiosk.errors import KioskError
 from kiosk.export.fhir import encounter_bundle
 from kiosk.export.observations import adult_bmi, latest_taken
+from kiosk.store.files import AtomicFile, fsync_dir
 
 Json = dict[str, Any]
 FORMATS = ("fhir", "json", "csv")
@@ -176,6 +176,10 @@ def write_documents(
     return count
 
 
+TEMP_SUFFIX = ".part"
+"""An export in progress is the hidden ``.<name>.<pid>-<hex>.part`` beside its target."""
+
+
 @contextmanager
 def atomic_output(target: Path) -> Iterator[IO[bytes]]:
     """A binary file that becomes ``target`` only if the ``with`` block finishes.
@@ -189,25 +193,24 @@ def atomic_output(target: Path) -> Iterator[IO[bytes]]:
         raise ExportError(f"--out: {target} is a folder; give a file name")
     if not folder.is_dir():
         raise ExportError(f"--out: the folder {folder} does not exist")
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    try:  # the folder's own fsync is best effort: it may not be ours (see the end)
+        output = AtomicFile(target, suffix=TEMP_SUFFIX, sync_dir=False)
     except OSError as error:
         raise ExportError(f"--out: cannot write in {folder}: {error.strerror}") from None
-    temp = Path(temp_name)
     try:
-        with io.BufferedWriter(_StreamingFile(fd, "wb"), WRITE_BUFFER) as handle:
+        raw = _StreamingFile(output.fd, "wb", closefd=False)
+        with io.BufferedWriter(raw, WRITE_BUFFER) as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
+        output.commit()  # fsync, close, replace
     except BaseException as error:
-        temp.unlink(missing_ok=True)
+        output.discard()
         if isinstance(error, OSError):
             raise ExportError(
                 f"could not write {target}: {error.strerror or error}; nothing was written"
             ) from None
         raise
-    _fsync_folder(folder)
+    fsync_dir(folder, best_effort=True)  # some file systems cannot; the rename itself is done
 
 
 WRITE_BUFFER = 1024 * 1024
@@ -238,16 +241,3 @@ class _StreamingFile(io.FileIO):
             with suppress(OSError):  # a hint: the fsync at the end writes whatever is left
                 os.posix_fadvise(self.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
         return count
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems cannot fsync a folder; the rename itself is done
-    finally:
-        os.close(fd)

@@ -27,7 +27,8 @@ from typing import Any
 import orjson
 
 from kiosk.errors import StoreError
-from kiosk.store.files import FILE_MODE, ProcessLock, make_private_dir, os_error_message
+from kiosk.store.files import FILE_MODE, ProcessLock, make_private_dir, os_error_message, write_all
+from kiosk.store.layout import Layout
 
 ACTIONS = frozenset(
     {
@@ -51,7 +52,6 @@ ACTIONS = frozenset(
     }
 )
 GENESIS = "0" * 64
-FILE_NAME = "audit.jsonl"
 _TAIL_BLOCK = 4096
 
 
@@ -111,8 +111,9 @@ class AuditTrail:
 
     def __init__(self, data_dir: Path | str) -> None:
         self.data_dir = Path(data_dir)
-        self.path = self.data_dir / FILE_NAME
-        self._lock = ProcessLock(self.data_dir / "audit.lock")
+        paths = Layout(self.data_dir)
+        self.path = paths.audit
+        self._lock = ProcessLock(paths.audit_lock)
 
     def append(
         self,
@@ -166,9 +167,7 @@ class AuditTrail:
                 "prev": prev,
             }
             fields["hash"] = _digest(fields)
-            view = memoryview(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS) + b"\n")
-            while view:
-                view = view[os.write(fd, view) :]
+            write_all(fd, orjson.dumps(fields, option=orjson.OPT_SORT_KEYS) + b"\n")
             if sync:
                 os.fsync(fd)
         finally:

@@ -1,6 +1,6 @@
 """The bulk path: load many encounters at once in the store's own format (demo data, benchmarks).
 
-Why separate from ``save``: one save costs ~5 fsyncs; 100,000 saves would take minutes. Here
+Why separate from ``save``: one save costs several fsyncs; 100,000 saves would take minutes. Here
 documents are grouped by day into full segments, each segment written once (atomic, fsynced),
 each folder fsynced once, and each index shard gets one fsynced append per batch. Index lines
 still go first, so every stored document is indexed. No per-encounter audit entries: one
@@ -9,7 +9,6 @@ still go first, so every stored document is indexed. No per-encounter audit entr
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import islice
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.errors import StoreError
 from kiosk.store.files import fsync_dir, make_private_dir, os_error_message, write_atomic
 from kiosk.store.index import Entry
+from kiosk.store.layout import partition_name
 from kiosk.store.partitions import SEGMENT_SIZE, encode
 
 if TYPE_CHECKING:
@@ -38,31 +38,20 @@ def bulk_save(
     docs = iter(documents)
     try:
         store.index.ensure_dirs()
-        with store._lock:
+        with store.folder.lock:
             unsynced: set[Path] = set()
             while batch := list(islice(docs, BATCH)):
                 unsynced |= _write_batch(store, batch)
                 total += len(batch)
             for path in sorted(unsynced):
                 if path.is_dir():
-                    _fsync(path)
+                    fsync_dir(path)
             store.recovery.sync_index()
             store.recovery.mark_boot()
     except OSError as error:
         raise StoreError(os_error_message(error, "the demo data")) from error
     store.audit.append("create", staff=staff, detail=f"bulk load of {total} encounters")
     return total
-
-
-def _fsync(path: Path) -> None:
-    if path.is_dir():
-        fsync_dir(path)
-        return
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write_batch(store: EncounterStore, batch: list[dict[str, Any]]) -> set[Path]:
@@ -76,7 +65,7 @@ def _write_batch(store: EncounterStore, batch: list[dict[str, Any]]) -> set[Path
         day_docs.sort(key=lambda d: str(d["started_at"]))
         number = store.partitions.next_number(day)
         for start in range(0, len(day_docs), SEGMENT_SIZE):
-            partition = f"{day}/{number:04d}"
+            partition = partition_name(day, number)
             number += 1
             chunk = day_docs[start : start + SEGMENT_SIZE]
             segments.append((partition, chunk))
@@ -87,10 +76,11 @@ def _write_batch(store: EncounterStore, batch: list[dict[str, Any]]) -> set[Path
                 )
     unsynced = store.index.add_many(entries)
     store.index.note_patients(d["patient"] for d in batch)
-    make_private_dir(store.partitions.root)
+    paths = store.folder.layout
+    make_private_dir(paths.encounters)
     for day in by_day:
-        make_private_dir(store.partitions.root / day)
+        make_private_dir(paths.day_folder(day))
     for partition, chunk in segments:
         table = {str(n): doc for n, doc in enumerate(chunk, start=1)}
         write_atomic(store.partitions.path(partition), encode(table), sync_dir=False)
-    return unsynced | {store.partitions.root / day for day in by_day}
+    return unsynced | {paths.day_folder(day) for day in by_day}

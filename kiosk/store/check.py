@@ -20,7 +20,8 @@ import orjson
 
 from kiosk.store.encounters import EncounterStore
 from kiosk.store.files import DIR_MODE, FILE_MODE, AtomicJSONStorage, DamagedFileError, write_atomic
-from kiosk.store.index import Entry, _lines
+from kiosk.store.index import Entry, Index, _lines
+from kiosk.store.layout import is_temp_name
 from kiosk.store.partitions import TABLE
 
 
@@ -41,20 +42,21 @@ def check_store(data_dir: Path, *, repair: bool = False, staff: str = "admin") -
     """Verify (and with ``repair`` fix) a data folder.
 
     A check reads every segment without holding the folder lock, so kiosks keep saving while it
-    runs (12 s at 100,000 encounters); what looks inconsistent is re-checked under the lock, so
+    runs (it reads the whole history); what looks inconsistent is re-checked under the lock, so
     a save in flight is not reported. A repair holds the lock throughout: kiosks wait.
     """
     report = CheckReport()
     store = EncounterStore(data_dir, staff_id=staff)  # finishes an interrupted save
     try:
-        with store._lock if repair else contextlib.nullcontext():
+        lock = store.folder.lock
+        with lock if repair else contextlib.nullcontext():
             report.problems += store.problems
             _check_modes(data_dir, report, repair)
             entries, amendments, patients = _scan_partitions(store, report, repair)
             report.encounters = len(entries)
             suspects = _compare_index(store, entries)
             if suspects and not repair:
-                with store._lock:
+                with lock:
                     suspects = [s for s in suspects if _still_wrong(store, s)]
             report.problems += [_describe(s) for s in suspects]
             if suspects and repair:
@@ -94,7 +96,7 @@ def _check_modes(data_dir: Path, report: CheckReport, repair: bool) -> None:
                     os.chmod(path, want)
                     report.repaired.append(f"Set {path} to mode {want:o}.")
             young = time.time() - path.lstat().st_mtime < 60  # maybe a write in progress
-            if name.endswith(".tmp") and name.startswith(".") and not young:
+            if is_temp_name(name) and not young:
                 report.problems.append(f"Leftover temporary file {path} (an interrupted write).")
                 if repair:
                     path.unlink()
@@ -137,7 +139,7 @@ Suspect = tuple[str, Entry]
 def _compare_index(store: EncounterStore, entries: dict[str, Entry]) -> list[Suspect]:
     """Index lines that disagree with the partitions (read after them: index lines go first)."""
     indexed: dict[str, tuple[str, str]] = {}
-    for path in sorted(store.index.ids.glob("*.log")):
+    for path in Index.shards(store.index.ids):
         for line in _lines(path):
             if line[0] == "+":
                 indexed[line[1]] = (line[2], line[3])
@@ -151,7 +153,7 @@ def _compare_index(store: EncounterStore, entries: dict[str, Entry]) -> list[Sus
         partition, pid = indexed[eid]
         suspects.append(("dangling", Entry(eid, pid, partition, "", 0, "")))
     by_patient: set[tuple[str, str]] = set()
-    for path in sorted(store.index.patients.glob("*.log")):
+    for path in Index.shards(store.index.patients):
         for line in _lines(path):
             key = (line[1], line[2])
             (by_patient.add if line[0] == "+" else by_patient.discard)(key)
@@ -171,9 +173,9 @@ def _still_wrong(store: EncounterStore, suspect: Suspect) -> bool:
     if kind == "no-patient-line":
         return entry.id not in {e.id for e in store.index.for_patient(entry.patient_id)}
     if kind == "dangling":
-        return store.index.lookup(entry.id) is not None and store._find_json(entry.id) is None
+        return store.index.lookup(entry.id) is not None and store.folder.find_json(entry.id) is None
     live = {e.id for e in store.index.for_patient(entry.patient_id)}
-    return entry.id in live and store._find_json(entry.id) is None
+    return entry.id in live and store.folder.find_json(entry.id) is None
 
 
 def _describe(suspect: Suspect) -> str:

@@ -18,26 +18,26 @@ keystroke would drown the trail).
 
 from __future__ import annotations
 
-import builtins
 import contextlib
-import hashlib
 import os
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
 
-import filelock
 import orjson
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter
-from kiosk.store.files import FILE_MODE, fsync_dir, make_private_dir, os_error_message, write_atomic
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from kiosk.store.partitions import Partitions
+from kiosk.store.files import (
+    claim,
+    claimed_elsewhere,
+    fsync_dir,
+    make_private_dir,
+    os_error_message,
+    write_atomic,
+)
+from kiosk.store.folder import Folder
+from kiosk.store.layout import draft_key, is_draft_name
 
 
 class DraftInUseError(StoreError):
@@ -61,69 +61,51 @@ class DraftInfo:
     """Held by another terminal right now (cannot be resumed here until it lets go)."""
 
 
-class DraftsMixin:
-    data_dir: Path
-    actor: str | None
-    partitions: Partitions
-    _claims: dict[str, int]
-    """Draft key -> descriptor of the lock file this store holds (its open drafts)."""
+class Drafts:
+    """The ``drafts/`` folder of a store and the drafts this store holds (its claims)."""
 
-    if TYPE_CHECKING:
-
-        def _problem(self, message: str) -> None: ...
-        def _who(self, staff: str | None, *, required: bool = True) -> str: ...
-        def _audit(self, action: str, staff: str, patient_id: str | None, detail: str) -> None: ...
-
-    # ------------------------------------------------------------------ names
-
-    @staticmethod
-    def _draft_key(staff_id: str, patient_id: str) -> str:
-        return hashlib.sha256(f"{staff_id}\0{patient_id}".encode()).hexdigest()[:32]
+    def __init__(self, folder: Folder) -> None:
+        self.folder = folder
+        self.layout = folder.layout
+        self._claims: dict[str, int] = {}
+        """Draft key -> descriptor of the lock file this store holds (its open drafts)."""
 
     def _draft_path(self, staff_id: str, patient_id: str) -> Path:
-        return self.data_dir / "drafts" / f"{self._draft_key(staff_id, patient_id)}.json"
+        return self.layout.draft(draft_key(staff_id, patient_id))
 
     # ------------------------------------------------------------------ claims
 
     def claim_draft(self, staff_id: str, patient_id: str) -> bool:
         """Hold the draft of (staff, patient) for this terminal; False if another holds it.
 
-        Claiming a draft this store already holds is a no-op (True)."""
-        key = self._draft_key(staff_id, patient_id)
+        Claiming a draft this store already holds is a no-op (True). Another terminal's look
+        at the patient list (``draft_in_use``) holds the lock for an instant: the claim waits
+        a few milliseconds for it, never for a claim held by an open intake."""
+        key = draft_key(staff_id, patient_id)
         if key in self._claims:
             return True
-        folder = self.data_dir / "drafts"
-        path = folder / f"{key}.lock"
         try:
-            make_private_dir(folder)
-            while True:
-                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
-                if not _lock_briefly(fd):
-                    os.close(fd)
-                    return False
-                try:  # the lock file may have been removed (a discard) after it was opened
-                    same = os.fstat(fd).st_ino == os.stat(path).st_ino
-                except FileNotFoundError:
-                    same = False
-                if same:
-                    self._claims[key] = fd
-                    return True
-                os.close(fd)
+            make_private_dir(self.layout.drafts)
+            fd = claim(self.layout.draft_lock(key))
         except OSError as error:
             raise StoreError(os_error_message(error, "the draft")) from error
+        if fd is None:
+            return False
+        self._claims[key] = fd
+        return True
 
     def holds_draft(self, staff_id: str, patient_id: str) -> bool:
-        return self._draft_key(staff_id, patient_id) in self._claims
+        return draft_key(staff_id, patient_id) in self._claims
 
     def release_draft(self, staff_id: str, patient_id: str, *, remove: bool = False) -> None:
         """Let go of a draft this store holds (leaving the intake); idempotent."""
-        key = self._draft_key(staff_id, patient_id)
+        key = draft_key(staff_id, patient_id)
         fd = self._claims.pop(key, None)
         if fd is None:
             return
         if remove:  # after a discard: no lock file is left behind (unlinked while held)
             with contextlib.suppress(OSError):
-                os.unlink(self.data_dir / "drafts" / f"{key}.lock")
+                os.unlink(self.layout.draft_lock(key))
         os.close(fd)  # closing drops the flock
 
     def release_drafts(self) -> None:
@@ -134,22 +116,10 @@ class DraftsMixin:
 
     def draft_in_use(self, staff_id: str, patient_id: str) -> bool:
         """Another terminal holds this draft now (this store's own claims do not count)."""
-        key = self._draft_key(staff_id, patient_id)
+        key = draft_key(staff_id, patient_id)
         if key in self._claims:
             return False
-        try:
-            fd = os.open(self.data_dir / "drafts" / f"{key}.lock", os.O_RDWR | os.O_CLOEXEC)
-        except FileNotFoundError:
-            return False
-        except OSError:
-            return True  # cannot tell: do not offer it
-        try:
-            if filelock.lock_descriptor(fd, blocking=False):
-                filelock.unlock_descriptor(fd)
-                return False
-            return True
-        finally:
-            os.close(fd)
+        return claimed_elsewhere(self.layout.draft_lock(key))
 
     # ------------------------------------------------------------------ reading and writing
 
@@ -167,7 +137,7 @@ class DraftsMixin:
         except OSError as error:
             raise StoreError(os_error_message(error, "the draft")) from error
         if new:
-            self._audit("save-draft", staff_id, patient_id, encounter.id)
+            self.folder.record("save-draft", staff_id, patient_id, encounter.id)
 
     def load_draft(self, staff_id: str, patient_id: str) -> Encounter | None:
         """The saved draft of (staff, patient), or None. A damaged draft is moved aside."""
@@ -177,20 +147,20 @@ class DraftsMixin:
         except FileNotFoundError:
             return None
         except (orjson.JSONDecodeError, ValueError):
-            moved = self.partitions.quarantine(path)
-            self._problem(f"A damaged draft was moved aside as {moved.name}.")
+            moved = self.folder.partitions.quarantine(path)
+            self.folder.problem(f"A damaged draft was moved aside as {moved.name}.")
             return None
 
-    def draft_infos(self, staff_id: str) -> builtins.list[DraftInfo]:
+    def draft_infos(self, staff_id: str) -> list[DraftInfo]:
         """Every unfinished intake of a staff member (any room), newest save first."""
-        found: builtins.list[DraftInfo] = []
-        folder = self.data_dir / "drafts"
+        found: list[DraftInfo] = []
+        folder = self.layout.drafts
         try:
             names = os.listdir(folder)
         except FileNotFoundError:
             return []
         for name in names:
-            if not name.endswith(".json"):
+            if not is_draft_name(name):
                 continue
             path = folder / name
             try:
@@ -205,7 +175,7 @@ class DraftsMixin:
         found.sort(key=lambda info: (info.saved_at, info.draft.id), reverse=True)
         return found
 
-    def drafts_for(self, staff_id: str) -> builtins.list[Encounter]:
+    def drafts_for(self, staff_id: str) -> list[Encounter]:
         """Every draft a staff member left, in any room, newest first."""
         return [info.draft for info in self.draft_infos(staff_id)]
 
@@ -233,16 +203,6 @@ class DraftsMixin:
         finally:
             self.release_draft(staff_id, patient_id, remove=True)
         encounter_id = str(draft.get("id", "")) if isinstance(draft, dict) else ""
-        self._audit("draft-discard", self._who(staff or staff_id), patient_id, encounter_id)
+        who = self.folder.who(staff or staff_id)
+        self.folder.record("draft-discard", who, patient_id, encounter_id)
         return True
-
-
-def _lock_briefly(fd: int) -> bool:
-    """Take the flock, waiting a few milliseconds at most: another terminal's look at the
-    patient list (:meth:`DraftsMixin.draft_in_use`) holds it for microseconds, a claim for
-    as long as the intake is open."""
-    for attempt in range(10):
-        if filelock.lock_descriptor(fd, blocking=False):
-            return True
-        time.sleep(0.001 * (attempt + 1))
-    return False

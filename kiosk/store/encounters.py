@@ -10,6 +10,8 @@ Layout of a data directory (0700; every file 0600)::
     audit.jsonl                    the hash-chained audit trail (kiosk.store.audit)
     pending.json                   the save in flight, for recovery after a kill
 
+(every name: kiosk.store.layout)
+
 A save, under the folder lock: index lines first (appended, not fsynced), then the segment
 (atomic replace: 2 fsyncs), then the audit entry (1 fsync). Everything in a segment is
 therefore indexed after a kill; an index entry whose save was cut short points at nothing and
@@ -20,174 +22,108 @@ Who is acting: ``EncounterStore(data_dir, staff_id="ma1")`` or ``store.actor = "
 sign-in; every audited method also takes ``staff=`` to override it. ``save`` falls back to the
 encounter's ``staff_id``; views (``get``, ``for_patient``, ``last_encounter``, ``versions``)
 raise StoreError when nobody is signed in, because every look at a record is logged.
+
+Built by composition: a ``Folder`` (the data folder, its lock, a document reader) shared by a
+``Writer`` (kiosk.store.writes), ``Queries`` (kiosk.store.queries), ``Drafts``
+(kiosk.store.drafts) and ``RebootRecovery`` (kiosk.store.recovery); the methods here only
+delegate, so none of those parts depends on this class.
 """
 
 from __future__ import annotations
 
 import builtins
-import logging
-import os
-import stat
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import orjson
-
 from kiosk.errors import StoreError
-from kiosk.models import Encounter
+from kiosk.models import Encounter, Patient
 from kiosk.store.audit import AuditTrail
-from kiosk.store.drafts import DraftsMixin
-from kiosk.store.files import (
-    DIR_MODE,
-    DamagedFileError,
-    ProcessLock,
-    make_private_dir,
-    os_error_message,
-)
+from kiosk.store.drafts import DraftInfo, Drafts
+from kiosk.store.folder import Folder
 from kiosk.store.index import Index
-from kiosk.store.partitions import Docs, Partitions
-from kiosk.store.queries import QueriesMixin
+from kiosk.store.partitions import Partitions
+from kiosk.store.queries import Queries, Visit
 from kiosk.store.recovery import RebootRecovery
-from kiosk.store.writes import EXPORTABLE, WritesMixin
-
-log = logging.getLogger("kiosk.store")
+from kiosk.store.writes import Writer
 
 
-class EncounterStore(WritesMixin, QueriesMixin, DraftsMixin):
+class EncounterStore:
     """The contract: ``save``, ``get``, ``count``, ``for_patient``, ``close`` (see module doc)."""
 
     def __init__(self, data_dir: Path | str, *, staff_id: str | None = None) -> None:
-        self.data_dir = Path(data_dir)
-        self.actor = staff_id
-        self.problems: builtins.list[str] = []
-        """Plain-language notes about damage or loose permissions found while working."""
-        try:
-            make_private_dir(self.data_dir)
-        except OSError as error:
-            raise StoreError(
-                f"The data folder {self.data_dir} cannot be created: {error.strerror}."
-            ) from error
-        self._check_modes()
-        self.partitions = Partitions(self.data_dir / "encounters")
-        self.index = Index(self.data_dir / "index")
-        self.audit = AuditTrail(self.data_dir)
-        self._lock = ProcessLock(self.data_dir / "store.lock")
-        self._pending = self.data_dir / "pending.json"
-        self._pending_fd: int | None = None
-        self._claims: dict[str, int] = {}
-        self.recovery = RebootRecovery(self)
-        if os.access(self.data_dir, os.W_OK):
+        self.folder = Folder(data_dir, actor=staff_id)
+        self.recovery = RebootRecovery(self.folder)
+        self.writer = Writer(self.folder, self.recovery)
+        self.drafts = Drafts(self.folder)
+        self.queries = Queries(self.folder, self.drafts)
+        if self.folder.writable():
             try:
-                if self._pending_marker():
-                    with self._lock:
-                        self._recover_pending()
-                if self.recovery.needs_recovery():
-                    with self._lock:
-                        if self.recovery.needs_recovery():
-                            self._recover_after_reboot()
+                self.writer.finish_interrupted()
+                self.recovery.recover_if_needed()
             except (OSError, StoreError) as error:  # reading may still work: say so, go on
-                self._problem(f"Could not tidy up after an interruption yet: {error}")
+                self.folder.problem(f"Could not tidy up after an interruption yet: {error}")
 
-    # ------------------------------------------------------------------ housekeeping
+    # ------------------------------------------------------------------ the folder's parts
 
-    def _recover_after_reboot(self) -> None:
-        added = self.recovery.recover()
-        if added:
-            self._problem(
-                f"The indexes had lost {added} recent lines (a power cut?); they were re-added "
-                "from the encounter files."
-            )
+    @property
+    def data_dir(self) -> Path:
+        return self.folder.data_dir
 
-    def _check_modes(self) -> None:
-        """Tighten folders that others could read (a 0755 data dir) and say so."""
-        for path in (
-            self.data_dir,
-            *(self.data_dir / n for n in ("encounters", "index", "drafts")),
-        ):
-            try:
-                mode = stat.S_IMODE(path.stat().st_mode)
-            except FileNotFoundError:
-                continue
-            if mode & 0o077:
-                try:
-                    os.chmod(path, DIR_MODE)
-                    self._problem(f"{path} was readable by others (mode {mode:o}); set to 700.")
-                except OSError:
-                    self._problem(
-                        f"{path} is readable by others (mode {mode:o}) and cannot be fixed."
-                    )
+    @property
+    def actor(self) -> str | None:
+        """Who is signed in: audited views are logged with this id."""
+        return self.folder.actor
 
-    def _problem(self, message: str) -> None:
-        self.problems.append(message)
-        log.warning("%s", message)
+    @actor.setter
+    def actor(self, staff_id: str | None) -> None:
+        self.folder.actor = staff_id
 
-    def _who(self, staff: str | None, *, required: bool = True) -> str:
-        who = staff or self.actor
-        if not who and required:
-            raise StoreError(
-                "Nobody is signed in: every look at a record is logged with a staff id."
-            )
-        return who or ""
+    @property
+    def problems(self) -> builtins.list[str]:
+        """Plain-language notes about damage or loose permissions found while working."""
+        return self.folder.problems
 
-    def _read_docs(self, partition: str, *, strict: bool = True) -> Docs | None:
-        """A segment's documents; a damaged one is moved aside (re-checked under the lock)."""
-        try:
-            return self.partitions.read(partition)
-        except DamagedFileError:
-            pass
-        with self._lock:
-            try:
-                return self.partitions.read(partition)
-            except DamagedFileError as error:
-                moved = self.partitions.quarantine(error.path)
-                message = (
-                    f"A damaged data file ({partition}) was moved aside as {moved.name}; "
-                    "the encounters in it cannot be read. Everything else is fine. "
-                    "Run `kiosk check` and restore that file from backup."
-                )
-                self._problem(message)
-                if strict:
-                    raise StoreError(message) from error
-                return None
+    @property
+    def partitions(self) -> Partitions:
+        return self.folder.partitions
 
-    def _find(self, encounter_id: str) -> dict[str, Any] | None:
-        raw = self._find_json(encounter_id)
-        return None if raw is None else dict(orjson.loads(raw))
+    @property
+    def index(self) -> Index:
+        return self.folder.index
 
-    def _find_json(
-        self, encounter_id: str, partition: str | None = None, *, strict: bool = True
-    ) -> bytes | None:
-        """One stored document's JSON: the fast single-line read, else a full segment read."""
-        if partition is None:
-            where = self.index.lookup(encounter_id)
-            if where is None:
-                return None
-            partition = where[0]
-        raw = self.partitions.read_one(partition, encounter_id)
-        if raw is not None:
-            return raw
-        docs = self._read_docs(partition, strict=strict) or {}
-        doc = next((d for d in docs.values() if d.get("id") == encounter_id), None)
-        return None if doc is None else orjson.dumps(doc)
+    @property
+    def audit(self) -> AuditTrail:
+        return self.folder.audit
 
-    # ------------------------------------------------------------------ the contract
+    # ------------------------------------------------------------------ writes
+
+    def save(self, encounter: Encounter, *, staff: str | None = None) -> str:
+        """Store ``encounter``; durable (and audited) when it returns. Returns its id."""
+        return self.writer.save(encounter, staff=staff)
+
+    def amend(self, encounter_id: str, encounter: Encounter, *, staff: str | None = None) -> str:
+        """Store ``encounter`` as the next version of ``encounter_id``; return the new id."""
+        return self.writer.amend(encounter_id, encounter, staff=staff)
+
+    def register_patient(self, patient: Patient, *, staff: str | None = None) -> None:
+        """Add a newly registered patient to the directory now, durable and audited."""
+        self.writer.register_patient(patient, staff=staff)
+
+    def set_appointments(self, day: date, patient_ids: builtins.list[str]) -> None:
+        self.queries.set_appointments(day, patient_ids)
+
+    # ------------------------------------------------------------------ reads
 
     def get(self, encounter_id: str, *, staff: str | None = None) -> Encounter:
         """One stored version; KeyError if absent. Audited as a view."""
-        who = self._who(staff)
-        raw = self._find_json(encounter_id)
-        if raw is None:
-            raise KeyError(encounter_id)
-        encounter = Encounter.model_validate_json(raw)
-        self._audit("view", who, encounter.patient.id, encounter_id)
-        return encounter
+        return self.queries.get(encounter_id, staff=staff)
 
     def count(self) -> int:
         """Stored encounter documents (each amendment version counts); drafts excluded."""
-        return self.index.count()
+        return self.queries.count()
 
     def for_patient(
         self,
@@ -197,46 +133,18 @@ class EncounterStore(WritesMixin, QueriesMixin, DraftsMixin):
         latest_only: bool = True,
         limit: int | None = None,
     ) -> builtins.list[Encounter]:
-        """A patient's encounters, newest first (superseded versions left out by default).
-
-        Validating each document is most of the cost (~0.15 ms each): pass ``limit`` when
-        only the last few visits are shown.
-        """
-        who = self._who(staff)
-        found = self._patient_docs(patient_id, latest_only=latest_only)[:limit]
-        self._audit("view", who, patient_id, "history")
-        return [Encounter.model_validate_json(raw) for _, raw in found]
-
-    def _live_amendments(self) -> dict[str, str]:
-        """old id -> new id, only where the new version really was saved."""
-        return {old: new for old, new in self.index.amendments().items() if self.index.lookup(new)}
+        """A patient's encounters, newest first (superseded versions left out by default)."""
+        return self.queries.for_patient(
+            patient_id, staff=staff, latest_only=latest_only, limit=limit
+        )
 
     def versions(self, encounter_id: str, *, staff: str | None = None) -> builtins.list[Encounter]:
         """Every version of the chain ``encounter_id`` belongs to, oldest first."""
-        who = self._who(staff)
-        forward = self._live_amendments()
-        backward = {new: old for old, new in forward.items()}
-        root = encounter_id
-        while root in backward:
-            root = backward[root]
-        chain = [root]
-        while chain[-1] in forward:
-            chain.append(forward[chain[-1]])
-        docs = [d for d in (self._find(i) for i in chain) if d is not None]
-        if not docs:
-            raise KeyError(encounter_id)
-        self._audit("view", who, docs[-1]["patient"]["id"], f"versions of {root}")
-        return [Encounter.model_validate(d) for d in docs]
+        return self.queries.versions(encounter_id, staff=staff)
 
-    def _audit(self, action: str, staff: str, patient_id: str | None, detail: str) -> None:
-        try:
-            self.audit.append(
-                action, staff=staff, patient_id=patient_id, detail=detail, sync=action != "view"
-            )
-        except StoreError:
-            raise
-        except OSError as error:
-            raise StoreError(os_error_message(error, "the audit entry")) from error
+    def last_encounter(self, patient_id: str, *, staff: str | None = None) -> Encounter | None:
+        """The patient's newest signed (or amended) version, to carry history forward."""
+        return self.queries.last_encounter(patient_id, staff=staff)
 
     def iter_documents(
         self,
@@ -246,35 +154,88 @@ class EncounterStore(WritesMixin, QueriesMixin, DraftsMixin):
         patient_id: str | None = None,
         latest_only: bool = True,
     ) -> Iterator[dict[str, Any]]:
-        """Signed and amended documents (``model_dump(mode="json")``), by day, streaming.
+        """Signed and amended documents (``model_dump(mode="json")``), by day, streaming."""
+        return self.queries.iter_documents(
+            since=since, until=until, patient_id=patient_id, latest_only=latest_only
+        )
 
-        Reads one day at a time, so memory does not grow with the store. ``latest_only`` leaves
-        out versions that a later amendment supersedes. Not audited here: the exporter logs
-        the export.
-        """
-        superseded = set(self._live_amendments()) if latest_only else set()
-        if patient_id is not None:
-            days = sorted({e.day for e in self.index.for_patient(patient_id)})
-            days = [d for d in days if _in_range(d, since, until)]
-        else:
-            days = self.partitions.days(since, until)
-        for day in days:
-            batch: builtins.list[dict[str, Any]] = []
-            for partition in self.partitions.segments(day):
-                for doc in (self._read_docs(partition, strict=False) or {}).values():
-                    if doc.get("status") not in EXPORTABLE or doc.get("id") in superseded:
-                        continue
-                    if patient_id is None or doc["patient"]["id"] == patient_id:
-                        batch.append(doc)
-            batch.sort(key=lambda d: (d["started_at"], d["version"]))
-            yield from batch
+    def list(
+        self,
+        day: date | None = None,
+        staff: str | None = None,
+        status: str | None = None,
+    ) -> builtins.list[Encounter]:
+        """Encounters of ``day`` (default: today, UTC), newest first, filtered by staff/status."""
+        return self.queries.list(day=day, staff=staff, status=status)
+
+    def today_visits(self, staff_id: str, day: date | None = None) -> builtins.list[Visit]:
+        """Today's list, in an order that does not change under the MA's fingers."""
+        return self.queries.today_visits(staff_id, day)
+
+    def recent_patients(self, day: date | None = None, limit: int = 50) -> builtins.list[Patient]:
+        """Patients seen on ``day`` (default today), most recent first, each once."""
+        return self.queries.recent_patients(day, limit)
+
+    def patients(self) -> builtins.list[Patient]:
+        """Every patient the store has seen, by name (latest demographics)."""
+        return self.queries.patients()
+
+    def find_patients(self, query: str, limit: int = 20) -> builtins.list[Patient]:
+        """Search by date of birth or word prefixes of the names and MRN (not audited)."""
+        return self.queries.find_patients(query, limit)
+
+    def appointments(self, day: date | None = None) -> builtins.list[Patient]:
+        """The patients scheduled for ``day`` (default today), in order, from the directory."""
+        return self.queries.appointments(day)
+
+    # ------------------------------------------------------------------ drafts
+
+    def claim_draft(self, staff_id: str, patient_id: str) -> bool:
+        """Hold the draft of (staff, patient) for this terminal; False if another holds it."""
+        return self.drafts.claim_draft(staff_id, patient_id)
+
+    def holds_draft(self, staff_id: str, patient_id: str) -> bool:
+        return self.drafts.holds_draft(staff_id, patient_id)
+
+    def release_draft(self, staff_id: str, patient_id: str, *, remove: bool = False) -> None:
+        """Let go of a draft this store holds (leaving the intake); idempotent."""
+        self.drafts.release_draft(staff_id, patient_id, remove=remove)
+
+    def release_drafts(self) -> None:
+        """Let go of every draft this store holds (sign-out, lock take-over, close)."""
+        self.drafts.release_drafts()
+
+    def draft_in_use(self, staff_id: str, patient_id: str) -> bool:
+        """Another terminal holds this draft now (this store's own claims do not count)."""
+        return self.drafts.draft_in_use(staff_id, patient_id)
+
+    def save_draft(self, encounter: Encounter) -> None:
+        """Autosave the draft of (``encounter.staff_id``, its patient); DraftInUseError if
+        another terminal holds it."""
+        self.drafts.save_draft(encounter)
+
+    def load_draft(self, staff_id: str, patient_id: str) -> Encounter | None:
+        """The saved draft of (staff, patient), or None. A damaged draft is moved aside."""
+        return self.drafts.load_draft(staff_id, patient_id)
+
+    def draft_infos(self, staff_id: str) -> builtins.list[DraftInfo]:
+        """Every unfinished intake of a staff member (any room), newest save first."""
+        return self.drafts.draft_infos(staff_id)
+
+    def drafts_for(self, staff_id: str) -> builtins.list[Encounter]:
+        """Every draft a staff member left, in any room, newest first."""
+        return self.drafts.drafts_for(staff_id)
+
+    def discard_draft(self, staff_id: str, patient_id: str, *, staff: str | None = None) -> bool:
+        """Delete the draft (after signing, or on purpose); True if there was one. Audited."""
+        return self.drafts.discard_draft(staff_id, patient_id, staff=staff)
+
+    # ------------------------------------------------------------------ lifetime
 
     def close(self) -> None:
-        self.release_drafts()
-        self._lock.close()
-        if self._pending_fd is not None:
-            os.close(self._pending_fd)
-            self._pending_fd = None
+        self.drafts.release_drafts()
+        self.folder.close()
+        self.writer.close()
 
     def __enter__(self) -> EncounterStore:
         return self
@@ -286,12 +247,6 @@ class EncounterStore(WritesMixin, QueriesMixin, DraftsMixin):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _in_range(day: str, since: date | None, until: date | None) -> bool:
-    return (since is None or day >= since.isoformat()) and (
-        until is None or day <= until.isoformat()
-    )
 
 
 __all__ = ["EncounterStore", "StoreError"]

@@ -1,4 +1,7 @@
-"""Durable file primitives under the encounter store: atomic replace, fsynced appends, a lock.
+"""Durable file primitives: atomic replace, fsync, fsynced appends, cross-process locks.
+
+The only copy of each: the encounter store, staff accounts and ``kiosk export`` all use them
+(this module imports nothing of the store but its layout, so export may import it).
 
 Why not TinyDB's JSONStorage: it truncates and rewrites the file in place, so a kill mid-write
 loses every document in it. Here every whole-file write goes to a temp file in the same folder,
@@ -13,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import threading
 import time
 from pathlib import Path
@@ -25,6 +27,7 @@ import orjson
 from tinydb.storages import Storage
 
 from kiosk.errors import StoreError
+from kiosk.store.layout import TEMP_SUFFIX, temp_path
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -39,11 +42,32 @@ class DamagedFileError(StoreError):
         super().__init__(f"The file {path.name} is damaged ({reason}).")
 
 
-def fsync_dir(path: Path) -> None:
-    """Make a rename or a new file in ``path`` durable."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+def fsync_file(path: Path) -> None:
+    """Make a file written without fsync durable now (index shards after a bulk load)."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path, *, best_effort: bool = False) -> None:
+    """Make a rename or a new file in ``path`` durable.
+
+    ``best_effort`` is for folders the kiosk does not own (an export's ``--out``): some file
+    systems cannot fsync a folder, and by then the rename itself is done.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        if best_effort:
+            return
+        raise
+    try:
+        os.fsync(fd)
+    except OSError:
+        if not best_effort:
+            raise
     finally:
         os.close(fd)
 
@@ -65,11 +89,72 @@ def make_private_dir(path: Path) -> bool:
     return True
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+class AtomicFile:
+    """A new private temp file beside ``path`` that replaces ``path`` only on ``commit``.
+
+    The one atomic-replace primitive: the store's segments and small files (``write_atomic``),
+    staff accounts and export files all go through it. Write to ``fd``; ``commit`` fsyncs,
+    closes, ``os.replace``s and (unless told not to) fsyncs the folder; ``discard`` removes
+    the temp file and leaves ``path`` as it was. As a context manager it commits when the block
+    finishes and discards on any exception, Ctrl+C included.
+    """
+
+    def __init__(self, path: Path, *, suffix: str = TEMP_SUFFIX, sync_dir: bool = True) -> None:
+        self.path = path
+        self.temp = temp_path(path, suffix=suffix)
+        self.sync_dir = sync_dir
+        self.fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+        self._open = True
+        try:
+            os.fchmod(self.fd, FILE_MODE)  # O_CREAT's mode is filtered by the umask
+        except BaseException:
+            self.discard()
+            raise
+
+    def _close(self) -> None:
+        if self._open:
+            self._open = False
+            os.close(self.fd)
+
+    def commit(self) -> None:
+        try:
+            try:
+                os.fsync(self.fd)
+            finally:
+                self._close()
+            os.replace(self.temp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        if self.sync_dir:
+            fsync_dir(self.path.parent)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self._close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.temp)
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            self.commit()
+        else:
+            self.discard()
 
 
 def write_atomic(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
@@ -78,22 +163,8 @@ def write_atomic(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
     On any failure the temp file is removed and the old file is untouched. Bulk writers pass
     ``sync_dir=False`` and fsync each folder once at the end.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
-    try:
-        try:
-            os.fchmod(fd, FILE_MODE)
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if sync_dir:
-        fsync_dir(path.parent)
+    with AtomicFile(path, sync_dir=sync_dir) as out:
+        write_all(out.fd, data)
 
 
 def append_durable(path: Path, data: bytes, *, sync: bool = True) -> None:
@@ -109,7 +180,7 @@ def append_durable(path: Path, data: bytes, *, sync: bool = True) -> None:
             os.fchmod(fd, FILE_MODE)
         elif os.pread(fd, 1, size - 1) != b"\n":
             data = b"\n" + data
-        _write_all(fd, data)
+        write_all(fd, data)
         if sync:
             os.fsync(fd)
     finally:
@@ -156,16 +227,71 @@ class AtomicJSONStorage(Storage):
         write_atomic(self.path, orjson.dumps(data))
 
 
+def _lock_briefly(fd: int) -> bool:
+    """Take the flock, waiting a few milliseconds at most (another process's look at a claim,
+    ``claimed_elsewhere``, holds it for microseconds)."""
+    for attempt in range(10):
+        if filelock.lock_descriptor(fd, blocking=False):
+            return True
+        time.sleep(0.001 * (attempt + 1))
+    return False
+
+
+def claim(path: Path) -> int | None:
+    """Hold an exclusive flock on ``path`` until the returned descriptor is closed; None if
+    another process holds it.
+
+    For claims that last minutes (an open draft): the kernel drops the lock when the holder
+    dies. A lock file removed after it was opened (a discard) is opened again, so two
+    processes never each hold a lock on a different inode of the same name.
+    """
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        if not _lock_briefly(fd):
+            os.close(fd)
+            return None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)
+
+
+def claimed_elsewhere(path: Path) -> bool:
+    """Another process holds a ``claim`` on ``path`` now (a missing file is no claim)."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: treat it as taken
+    try:
+        if filelock.lock_descriptor(fd, blocking=False):
+            filelock.unlock_descriptor(fd)
+            return False
+        return True
+    finally:
+        os.close(fd)
+
+
 class ProcessLock:
     """A cross-process, cross-thread, re-entrant exclusive lock on ``path``.
 
     Uses filelock's descriptor primitive (flock on Unix) on a descriptor held open for the
-    store's life: ~5 µs per acquire instead of ~300 µs for ``FileLock``. The kernel drops the
-    lock when a process dies, so a killed kiosk never leaves the folder locked.
+    owner's life, so an acquire is one system call rather than an open, a lock and a close.
+    The kernel drops the lock when a process dies, so a killed kiosk never leaves the folder
+    locked. ``keep_open=False`` closes the descriptor on each final release, for owners that
+    have no ``close`` (staff accounts).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, *, timeout: float = LOCK_TIMEOUT_S, keep_open: bool = True
+    ) -> None:
         self.path = path
+        self.timeout = timeout
+        self.keep_open = keep_open
         self._fd: int | None = None
         self._thread_lock = threading.RLock()
         self._depth = 0
@@ -180,25 +306,26 @@ class ProcessLock:
         return self._fd
 
     def acquire(self) -> None:
-        if not self._thread_lock.acquire(timeout=LOCK_TIMEOUT_S):
+        if not self._thread_lock.acquire(timeout=self.timeout):
             raise StoreError("The data folder is busy (another task holds its lock).")
         if self._depth == 0:
             try:
                 self._lock_fd(self._descriptor())
             except BaseException:
+                if not self.keep_open:
+                    self.close()
                 self._thread_lock.release()
                 raise
         self._depth += 1
 
-    @staticmethod
-    def _lock_fd(fd: int) -> None:
-        deadline = time.monotonic() + LOCK_TIMEOUT_S
+    def _lock_fd(self, fd: int) -> None:
+        deadline = time.monotonic() + self.timeout
         delay = 0.0002
         while not filelock.lock_descriptor(fd, blocking=False):
             if time.monotonic() > deadline:
                 raise StoreError(
                     "The data folder is busy: another kiosk has held its lock for "
-                    f"{LOCK_TIMEOUT_S:.0f} seconds. Try again; if it persists, restart that kiosk."
+                    f"{self.timeout:.0f} seconds. Try again; if it persists, restart that kiosk."
                 )
             time.sleep(delay)
             delay = min(delay * 2, 0.005)
@@ -207,6 +334,8 @@ class ProcessLock:
         self._depth -= 1
         if self._depth == 0 and self._fd is not None:
             filelock.unlock_descriptor(self._fd)
+            if not self.keep_open:
+                self.close()
         self._thread_lock.release()
 
     def close(self) -> None:

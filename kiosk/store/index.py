@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from kiosk.store import layout
 from kiosk.store.files import append_durable, make_private_dir, write_atomic
 
 
@@ -47,7 +48,7 @@ class Entry:
 
     @property
     def day(self) -> str:
-        return self.partition.split("/", 1)[0]
+        return layout.partition_day(self.partition)
 
 
 SearchKey = tuple[str, str, tuple[str, str, str]]
@@ -91,12 +92,12 @@ def _lines(path: Path, needle: bytes | None = None, start: int = 0) -> Iterator[
 class Index:
     """The index files under ``<data_dir>/index``."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.ids = root / "ids"
-        self.patients = root / "patients"
-        self.amendments_path = root / "amendments.log"
-        self.directory_path = root / "directory.log"
+    def __init__(self, paths: layout.Layout) -> None:
+        self.root = paths.index
+        self.ids = paths.ids
+        self.patients = paths.patients
+        self.amendments_path = paths.amendments
+        self.directory_path = paths.directory
         self._count_cache: dict[str, tuple[int, int, int]] = {}
         self._directory: dict[str, dict[str, Any]] = {}
         self._search: dict[str, SearchKey] = {}
@@ -113,7 +114,7 @@ class Index:
         """(partition, patient_id) of a live id, or None."""
         found: tuple[str, str] | None = None
         key = orjson.dumps(encounter_id)
-        for line in _lines(self.ids / f"{shard_of(encounter_id)}.log", key):
+        for line in _lines(layout.shard_file(self.ids, shard_of(encounter_id)), key):
             if line[0] == "+" and line[1] == encounter_id:
                 found = (str(line[2]), str(line[3]))
             elif line[0] == "-" and line[1] == encounter_id:
@@ -124,7 +125,7 @@ class Index:
         """Live entries of one patient, in the order they were written."""
         entries: dict[str, Entry] = {}
         key = orjson.dumps(patient_id)
-        for line in _lines(self.patients / f"{shard_of(patient_id)}.log", key):
+        for line in _lines(layout.shard_file(self.patients, shard_of(patient_id)), key):
             if line[1] != patient_id:
                 continue
             if line[0] == "+":
@@ -141,7 +142,7 @@ class Index:
         except FileNotFoundError:
             return 0
         for name in names:
-            if not name.endswith(".log"):
+            if not layout.is_shard_name(name):
                 continue
             path = self.ids / name
             stat = path.stat()
@@ -176,19 +177,20 @@ class Index:
 
     def add_id_line(self, entry: Entry) -> None:
         line = orjson.dumps(["+", entry.id, entry.partition, entry.patient_id]) + b"\n"
-        append_durable(self.ids / f"{shard_of(entry.id)}.log", line, sync=False)
+        append_durable(layout.shard_file(self.ids, shard_of(entry.id)), line, sync=False)
 
     def add_patient_line(self, entry: Entry) -> None:
         fields = ["+", entry.patient_id, entry.id, entry.started_at, entry.version, entry.status]
         line = orjson.dumps([*fields, entry.partition]) + b"\n"
-        append_durable(self.patients / f"{shard_of(entry.patient_id)}.log", line, sync=False)
+        path = layout.shard_file(self.patients, shard_of(entry.patient_id))
+        append_durable(path, line, sync=False)
 
     def void(self, encounter_id: str, patient_id: str) -> None:
         """Cancel the entries of a save that never reached its partition."""
         line = orjson.dumps(["-", encounter_id, encounter_id]) + b"\n"
-        append_durable(self.ids / f"{shard_of(encounter_id)}.log", line, sync=False)
+        append_durable(layout.shard_file(self.ids, shard_of(encounter_id)), line, sync=False)
         line = orjson.dumps(["-", patient_id, encounter_id]) + b"\n"
-        append_durable(self.patients / f"{shard_of(patient_id)}.log", line, sync=False)
+        append_durable(layout.shard_file(self.patients, shard_of(patient_id)), line, sync=False)
 
     def add_amendment(self, old_id: str, new_id: str) -> None:
         line = orjson.dumps([old_id, new_id]) + b"\n"
@@ -197,10 +199,15 @@ class Index:
     def files(self) -> list[Path]:
         """Every index file that grows by appends (what a checkpoint fsyncs)."""
         found = [self.amendments_path, self.directory_path]
-        for folder in (self.ids, self.patients):
-            with contextlib.suppress(FileNotFoundError):
-                found += [folder / n for n in sorted(os.listdir(folder)) if n.endswith(".log")]
+        found += self.shards(self.ids) + self.shards(self.patients)
         return [f for f in found if f.exists()]
+
+    @staticmethod
+    def shards(folder: Path) -> list[Path]:
+        """The shard files of ``ids/`` or ``patients/``, by name."""
+        with contextlib.suppress(FileNotFoundError):
+            return [folder / n for n in sorted(os.listdir(folder)) if layout.is_shard_name(n)]
+        return []
 
     def add_many(self, entries: Iterable[Entry]) -> set[Path]:
         """Bulk path: one append per touched shard, not fsynced; returns the files to fsync."""
@@ -213,7 +220,7 @@ class Index:
         touched: set[Path] = set()
         for folder, shards in ((self.ids, ids), (self.patients, patients)):
             for shard, lines in shards.items():
-                path = folder / f"{shard}.log"
+                path = layout.shard_file(folder, shard)
                 append_durable(path, b"\n".join(lines) + b"\n", sync=False)
                 touched.add(path)
         return touched
@@ -229,7 +236,7 @@ class Index:
         self.ensure_dirs()
         for folder, shards in ((self.ids, ids), (self.patients, patients)):
             for shard, lines in shards.items():
-                path = folder / f"{shard}.log"
+                path = layout.shard_file(folder, shard)
                 if lines:
                     write_atomic(path, b"\n".join(lines) + b"\n")
                 elif path.exists():

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from kiosk.store import layout
 from kiosk.store.files import (
     AtomicJSONStorage,
     DamagedFileError,
@@ -34,8 +34,6 @@ log = logging.getLogger("kiosk.store")
 
 TABLE = "encounters"
 SEGMENT_SIZE = 16
-_SEGMENT = re.compile(r"^(\d{4})\.json(?:\.corrupt-.*)?$")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Docs = dict[str, dict[str, Any]]
 """A segment's table: TinyDB document number (as text) -> encounter JSON."""
@@ -52,14 +50,14 @@ def encode(docs: Docs) -> bytes:
 
 
 class Partitions:
-    """The ``encounters/`` folder."""
+    """The ``encounters/`` folder of a data folder."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._root_text = os.fspath(root)
+    def __init__(self, paths: layout.Layout) -> None:
+        self.layout = paths
+        self.root = paths.encounters
 
     def path(self, partition: str) -> Path:
-        return self.root / f"{partition}.json"
+        return self.layout.segment(partition)
 
     def days(self, since: date | None = None, until: date | None = None) -> list[str]:
         """Day folders, oldest first, within [since, until]."""
@@ -69,23 +67,24 @@ class Partitions:
             return []
         low = since.isoformat() if since else ""
         high = until.isoformat() if until else "9999"
-        return sorted(n for n in names if _DAY.match(n) and low <= n <= high)
+        return sorted(n for n in names if layout.is_day_name(n) and low <= n <= high)
 
     def segments(self, day: str) -> list[str]:
         """Partition names (``<day>/<NNNN>``) of a day, in order."""
         try:
-            names = os.listdir(self.root / day)
+            names = os.listdir(self.layout.day_folder(day))
         except FileNotFoundError:
             return []
-        return [f"{day}/{n[:4]}" for n in sorted(names) if re.fullmatch(r"\d{4}\.json", n)]
+        numbers = (layout.live_segment_number(n) for n in sorted(names))
+        return [layout.partition_name(day, n) for n in numbers if n is not None]
 
     def next_number(self, day: str) -> int:
         """One past every segment number used so far, damaged ones included."""
         try:
-            names = os.listdir(self.root / day)
+            names = os.listdir(self.layout.day_folder(day))
         except FileNotFoundError:
             return 1
-        used = [int(m.group(1)) for n in names if (m := _SEGMENT.match(n))]
+        used = [u for n in names if (u := layout.used_segment_number(n)) is not None]
         return max(used, default=0) + 1
 
     def read(self, partition: str) -> Docs | None:
@@ -110,7 +109,7 @@ class Partitions:
         # A str path and an unbuffered read: half the cost of Path.read_bytes, and a patient's
         # history reads one segment per visit.
         try:
-            with open(f"{self._root_text}/{partition}.json", "rb", buffering=0) as handle:
+            with open(self.layout.segment_text(partition), "rb", buffering=0) as handle:
                 raw = handle.read()
         except FileNotFoundError:
             return None
@@ -129,7 +128,7 @@ class Partitions:
     def quarantine(self, path: Path) -> Path:
         """Move a damaged file aside, durably; log without PHI (names are dates and numbers)."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        target = path.with_name(f"{path.name}.corrupt-{stamp}")
+        target = layout.quarantine_path(path, stamp)
         os.rename(path, target)
         fsync_dir(path.parent)
         log.warning("Damaged data file %s moved aside as %s", path.name, target.name)

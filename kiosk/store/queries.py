@@ -1,30 +1,26 @@
-"""Read side of the encounter store for the UI: day lists, a patient's last visit, the directory.
+"""Read side of the encounter store: records, day lists, a patient's visits, the directory.
 
-Kept apart from the write path so ``kiosk.store`` stays readable. Everything here reads the
-small indexes or one day's segments, never the whole history, so it stays fast at 100,000
-encounters.
+Kept apart from the write path so each stays readable. Everything here reads the small indexes
+or one day's segments, never the whole history, so it stays fast at 100,000 encounters. Every
+look at a record is audited as a view (the directory search is not: it runs per keystroke).
 """
 
 from __future__ import annotations
 
 import builtins
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import orjson
 
 from kiosk.models import Encounter, Patient
+from kiosk.store.drafts import Drafts
 from kiosk.store.files import make_private_dir, write_atomic
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from kiosk.store.audit import AuditTrail
-    from kiosk.store.drafts import DraftInfo
-    from kiosk.store.index import Entry, Index
-    from kiosk.store.partitions import Docs, Partitions
+from kiosk.store.folder import EXPORTABLE, Folder
+from kiosk.store.index import Entry
 
 VisitState = Literal["waiting", "draft", "open-elsewhere", "signed"]
 
@@ -41,23 +37,96 @@ class Visit:
     """Drafts: last autosave; signed: when it was signed (aware, UTC)."""
 
 
-class QueriesMixin:
-    data_dir: Path
-    actor: str | None
-    index: Index
-    partitions: Partitions
-    audit: AuditTrail
+class Queries:
+    """What the UI, the CLI and the exporter read from one data folder."""
 
-    if TYPE_CHECKING:
+    def __init__(self, folder: Folder, drafts: Drafts) -> None:
+        self.folder = folder
+        self.drafts = drafts
+        self.index = folder.index
+        self.partitions = folder.partitions
 
-        def _read_docs(self, partition: str, *, strict: bool = True) -> Docs | None: ...
-        def draft_infos(self, staff_id: str) -> builtins.list[DraftInfo]: ...
-        def _find_json(
-            self, encounter_id: str, partition: str | None = None, *, strict: bool = True
-        ) -> bytes | None: ...
-        def _live_amendments(self) -> dict[str, str]: ...
-        def _who(self, staff: str | None, *, required: bool = True) -> str: ...
-        def _audit(self, action: str, staff: str, patient_id: str | None, detail: str) -> None: ...
+    # ------------------------------------------------------------------ records
+
+    def get(self, encounter_id: str, *, staff: str | None = None) -> Encounter:
+        """One stored version; KeyError if absent. Audited as a view."""
+        who = self.folder.who(staff)
+        raw = self.folder.find_json(encounter_id)
+        if raw is None:
+            raise KeyError(encounter_id)
+        encounter = Encounter.model_validate_json(raw)
+        self.folder.record("view", who, encounter.patient.id, encounter_id)
+        return encounter
+
+    def count(self) -> int:
+        """Stored encounter documents (each amendment version counts); drafts excluded."""
+        return self.index.count()
+
+    def for_patient(
+        self,
+        patient_id: str,
+        *,
+        staff: str | None = None,
+        latest_only: bool = True,
+        limit: int | None = None,
+    ) -> builtins.list[Encounter]:
+        """A patient's encounters, newest first (superseded versions left out by default).
+
+        Validating each document is most of the cost: pass ``limit`` when only the last few
+        visits are shown.
+        """
+        who = self.folder.who(staff)
+        found = self._patient_docs(patient_id, latest_only=latest_only)[:limit]
+        self.folder.record("view", who, patient_id, "history")
+        return [Encounter.model_validate_json(raw) for _, raw in found]
+
+    def versions(self, encounter_id: str, *, staff: str | None = None) -> builtins.list[Encounter]:
+        """Every version of the chain ``encounter_id`` belongs to, oldest first."""
+        who = self.folder.who(staff)
+        forward = self.folder.live_amendments()
+        backward = {new: old for old, new in forward.items()}
+        root = encounter_id
+        while root in backward:
+            root = backward[root]
+        chain = [root]
+        while chain[-1] in forward:
+            chain.append(forward[chain[-1]])
+        docs = [d for d in (self.folder.find(i) for i in chain) if d is not None]
+        if not docs:
+            raise KeyError(encounter_id)
+        self.folder.record("view", who, docs[-1]["patient"]["id"], f"versions of {root}")
+        return [Encounter.model_validate(d) for d in docs]
+
+    def iter_documents(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        patient_id: str | None = None,
+        latest_only: bool = True,
+    ) -> Iterator[dict[str, Any]]:
+        """Signed and amended documents (``model_dump(mode="json")``), by day, streaming.
+
+        Reads one day at a time, so memory does not grow with the store. ``latest_only`` leaves
+        out versions that a later amendment supersedes. Not audited here: the exporter logs
+        the export.
+        """
+        superseded = set(self.folder.live_amendments()) if latest_only else set()
+        if patient_id is not None:
+            days = sorted({e.day for e in self.index.for_patient(patient_id)})
+            days = [d for d in days if _in_range(d, since, until)]
+        else:
+            days = self.partitions.days(since, until)
+        for day in days:
+            batch: builtins.list[dict[str, Any]] = []
+            for partition in self.partitions.segments(day):
+                for doc in (self.folder.read_docs(partition, strict=False) or {}).values():
+                    if doc.get("status") not in EXPORTABLE or doc.get("id") in superseded:
+                        continue
+                    if patient_id is None or doc["patient"]["id"] == patient_id:
+                        batch.append(doc)
+            batch.sort(key=lambda d: (d["started_at"], d["version"]))
+            yield from batch
 
     def _patient_docs(
         self, patient_id: str, *, latest_only: bool
@@ -67,23 +136,23 @@ class QueriesMixin:
         Reads one line of each segment (``Partitions.read_one``), not whole segments.
         """
         entries = self.index.for_patient(patient_id)
-        superseded = set(self._live_amendments()) if latest_only else set()
+        superseded = set(self.folder.live_amendments()) if latest_only else set()
         entries.sort(key=lambda e: (e.started_at, e.version), reverse=True)
         found: builtins.list[tuple[Entry, bytes]] = []
         for entry in entries:
             if entry.id in superseded:
                 continue
-            raw = self._find_json(entry.id, entry.partition, strict=False)
+            raw = self.folder.find_json(entry.id, entry.partition, strict=False)
             if raw is not None:
                 found.append((entry, raw))
         return found
 
     def last_encounter(self, patient_id: str, *, staff: str | None = None) -> Encounter | None:
         """The patient's newest signed (or amended) version, to carry history forward."""
-        who = self._who(staff)
+        who = self.folder.who(staff)
         for entry, raw in self._patient_docs(patient_id, latest_only=True):
-            if entry.status in ("signed", "amended"):
-                self._audit("view", who, patient_id, f"last encounter {entry.id}")
+            if entry.status in EXPORTABLE:
+                self.folder.record("view", who, patient_id, f"last encounter {entry.id}")
                 return Encounter.model_validate_json(raw)
         return None
 
@@ -101,15 +170,16 @@ class QueriesMixin:
         day_text = (day or datetime.now(UTC).date()).isoformat()
         docs: builtins.list[dict[str, Any]] = []
         for partition in self.partitions.segments(day_text):
-            for doc in (self._read_docs(partition, strict=False) or {}).values():
+            for doc in (self.folder.read_docs(partition, strict=False) or {}).values():
                 if staff is not None and doc.get("staff_id") != staff:
                     continue
                 if status is not None and doc.get("status") != status:
                     continue
                 docs.append(doc)
         docs.sort(key=lambda d: (d["started_at"], d["version"]), reverse=True)
-        if self.actor:
-            self._audit("view", self.actor, None, f"day list {day_text}")
+        actor = self.folder.actor
+        if actor:
+            self.folder.record("view", actor, None, f"day list {day_text}")
         return [Encounter.model_validate(d) for d in docs]
 
     def today_visits(self, staff_id: str, day: date | None = None) -> builtins.list[Visit]:
@@ -134,7 +204,7 @@ class QueriesMixin:
                 order,
                 Visit(encounter.patient, "signed", at=encounter.signed_at),
             )
-        for info in self.draft_infos(staff_id):
+        for info in self.drafts.draft_infos(staff_id):
             draft = info.draft
             known = rows.get(draft.patient.id)
             order = known[0] if known else (1, draft.started_at.isoformat(), draft.patient.id)
@@ -197,16 +267,16 @@ class QueriesMixin:
         """The patients scheduled for ``day`` (default today), in order, from the directory."""
         day_text = (day or datetime.now(UTC).date()).isoformat()
         try:
-            ids = orjson.loads((self.data_dir / "schedule" / f"{day_text}.json").read_bytes())
+            ids = orjson.loads(self.folder.layout.schedule_day(day_text).read_bytes())
         except (FileNotFoundError, orjson.JSONDecodeError):
             return []
         directory = self.index.directory()
         return [Patient.model_validate(directory[i]) for i in ids if i in directory]
 
     def set_appointments(self, day: date, patient_ids: builtins.list[str]) -> None:
-        folder = self.data_dir / "schedule"
-        make_private_dir(folder)
-        write_atomic(folder / f"{day.isoformat()}.json", orjson.dumps(patient_ids))
+        paths = self.folder.layout
+        make_private_dir(paths.schedule)
+        write_atomic(paths.schedule_day(day.isoformat()), orjson.dumps(patient_ids))
 
 
 def _parse_date(text: str) -> str | None:
@@ -217,3 +287,9 @@ def _parse_date(text: str) -> str | None:
         except ValueError:
             continue
     return None
+
+
+def _in_range(day: str, since: date | None, until: date | None) -> bool:
+    return (since is None or day >= since.isoformat()) and (
+        until is None or day <= until.isoformat()
+    )

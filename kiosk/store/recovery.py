@@ -9,10 +9,10 @@ dirty pages back within ``vm.dirty_expire_centisecs`` (30 s by default).
 So ``index/boot.json`` records the boot id of the machine that last wrote. The first store
 opened after a reboot re-reads the segments written in the ``WINDOW`` before the newest one
 (the cut came after that) and re-adds any index line, amendment link or directory entry that
-is missing, then records the new boot id. That costs a few milliseconds once per boot; a normal
-open reads one small file. (Per-file fsyncs at checkpoints were tried instead: after a few
-hundred saves they meant ~400 dirty shard files and a one-second stall.) ``kiosk check
---repair`` rebuilds every index from the segments whatever happened.
+is missing, then records the new boot id. That is paid once per boot; a normal open reads one
+small file. (Per-file fsyncs at checkpoints were tried instead: after a few hundred saves they
+meant hundreds of dirty shard files and a long stall.) ``kiosk check --repair`` rebuilds every
+index from the segments whatever happened.
 
 Known gap: an index line whose save was in flight at the cut, if it reached the disk without
 its segment, stays until ``kiosk check --repair`` (reads skip it; ``count`` is one too high).
@@ -22,15 +22,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
-from kiosk.store.files import write_atomic
+from kiosk.store.files import fsync_file, write_atomic
+from kiosk.store.folder import Folder
 from kiosk.store.index import Entry
-
-if TYPE_CHECKING:
-    from kiosk.store.encounters import EncounterStore
 
 BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")
 WINDOW_S = 600.0
@@ -44,18 +42,12 @@ def current_boot() -> str:
         return f"pid-{os.getpid()}"
 
 
-def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class RebootRecovery:
-    def __init__(self, store: EncounterStore) -> None:
-        self.store = store
-        self.path = store.index.root / "boot.json"
+    """Re-indexing after a reboot, for one data folder (see the module doc)."""
+
+    def __init__(self, folder: Folder) -> None:
+        self.folder = folder
+        self.path = folder.layout.boot
 
     def recorded_boot(self) -> str | None:
         try:
@@ -68,8 +60,22 @@ class RebootRecovery:
         """True for the first store opened after a reboot (or with boot.json missing)."""
         recorded = self.recorded_boot()
         if recorded is None:
-            return self.store.index.ids.is_dir()
+            return self.folder.index.ids.is_dir()
         return recorded != current_boot()
+
+    def recover_if_needed(self) -> None:
+        """On opening: recover once (re-checked under the lock: another kiosk may be first)."""
+        if not self.needs_recovery():
+            return
+        with self.folder.lock:
+            if not self.needs_recovery():
+                return
+            added = self.recover()
+        if added:
+            self.folder.problem(
+                f"The indexes had lost {added} recent lines (a power cut?); they were re-added "
+                "from the encounter files."
+            )
 
     def ensure(self) -> None:
         """Record the boot before a new store's first index line (under the lock)."""
@@ -81,7 +87,7 @@ class RebootRecovery:
 
     def sync_index(self) -> None:
         """fsync every index file (bulk loads, repairs: admin tasks where a pause is fine)."""
-        for path in self.store.index.files():
+        for path in self.folder.index.files():
             fsync_file(path)
 
     def recover(self) -> int:
@@ -90,28 +96,27 @@ class RebootRecovery:
         A day folder's mtime moves with every segment renamed into it, so the newest folder
         bounds the cut from below and older folders are skipped without listing them.
         """
-        store = self.store
-        folders = {
-            day: (store.partitions.root / day).stat().st_mtime for day in store.partitions.days()
-        }
+        folder = self.folder
+        partitions = folder.partitions
+        days = {day: folder.layout.day_folder(day).stat().st_mtime for day in partitions.days()}
         added = 0
-        if folders:
-            since = max(folders.values()) - WINDOW_S
-            amended = store.index.amendments()
-            for day in sorted(d for d, mtime in folders.items() if mtime >= since):
-                for partition in store.partitions.segments(day):
-                    if store.partitions.path(partition).stat().st_mtime < since:
+        if days:
+            since = max(days.values()) - WINDOW_S
+            amended = folder.index.amendments()
+            for day in sorted(d for d, mtime in days.items() if mtime >= since):
+                for partition in partitions.segments(day):
+                    if partitions.path(partition).stat().st_mtime < since:
                         continue
-                    docs = store._read_docs(partition, strict=False) or {}
+                    docs = folder.read_docs(partition, strict=False) or {}
                     for doc in docs.values():
                         added += self._reindex(doc, partition, amended)
-                    store.index.note_patients(d["patient"] for d in docs.values())
+                    folder.index.note_patients(d["patient"] for d in docs.values())
         self.sync_index()
         self.mark_boot()
         return added
 
     def _reindex(self, doc: dict[str, Any], partition: str, amended: dict[str, str]) -> int:
-        index = self.store.index
+        index = self.folder.index
         pid = doc["patient"]["id"]
         entry = Entry(doc["id"], pid, partition, doc["started_at"], doc["version"], doc["status"])
         added = 0

@@ -18,9 +18,7 @@ from __future__ import annotations
 import builtins
 import json
 import math
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -29,11 +27,11 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import argon2
-from filelock import FileLock
 
 from kiosk.errors import KioskError, StoreError
+from kiosk.store.files import ProcessLock, make_private_dir, write_atomic
+from kiosk.store.layout import Layout
 
-STAFF_FILE = "staff.json"
 ROLES = ("ma", "nurse", "provider", "admin")
 DEMO_ID, DEMO_PIN = "demo", "1234"
 
@@ -106,26 +104,6 @@ def check_pin(pin: str) -> None:
         raise StaffError("A password cannot start or end with a space or hold control characters.")
 
 
-def write_private_json(path: Path, data: Any) -> None:
-    """Write JSON atomically: temp file in the same folder, fsync, rename, fsync the folder."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 class StaffDirectory:
     """The staff accounts in ``data_dir/staff.json``.
 
@@ -144,7 +122,10 @@ class StaffDirectory:
         audit: AuditSink | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
-        self.path = self.data_dir / STAFF_FILE
+        paths = Layout(self.data_dir)
+        self.path = paths.staff
+        # Short-lived holds from many directories: the descriptor is not kept between them.
+        self._lock = ProcessLock(paths.staff_lock, timeout=10, keep_open=False)
         self.hasher = hasher or kiosk_hasher()
         self.max_failures = max_failures
         self.lockout_seconds = lockout_seconds
@@ -166,15 +147,28 @@ class StaffDirectory:
     def _locked(self) -> Iterator[dict[str, dict[str, Any]]]:
         """Hold the cross-process lock and yield the accounts; a changed dict is written back."""
         try:
-            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            with FileLock(self.data_dir / f"{STAFF_FILE}.lock", timeout=10, mode=0o600):
-                accounts = self._read()
-                before = json.dumps(accounts, sort_keys=True)
-                yield accounts
-                if json.dumps(accounts, sort_keys=True) != before:
-                    write_private_json(self.path, {"version": 1, "staff": accounts})
+            make_private_dir(self.data_dir)
+            self._lock.acquire()
         except OSError as error:
-            raise StoreError(f"Cannot use the staff file {self.path}: {error.strerror}") from None
+            raise self._unusable(error) from None
+        except StoreError as error:  # the lock file cannot be opened (or stays held)
+            if isinstance(error.__cause__, OSError):
+                raise self._unusable(error.__cause__) from None
+            raise
+        try:
+            accounts = self._read()
+            before = json.dumps(accounts, sort_keys=True)
+            yield accounts
+            if json.dumps(accounts, sort_keys=True) != before:
+                data = {"version": 1, "staff": accounts}
+                write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
+        except OSError as error:
+            raise self._unusable(error) from None
+        finally:
+            self._lock.release()
+
+    def _unusable(self, error: OSError) -> StoreError:
+        return StoreError(f"Cannot use the staff file {self.path}: {error.strerror}")
 
     def _read(self) -> dict[str, dict[str, Any]]:
         try:

@@ -19,43 +19,43 @@ import logging
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter, Patient, new_id, utcnow
-from kiosk.store.files import ProcessLock, os_error_message
-from kiosk.store.index import Entry, Index
-from kiosk.store.partitions import SEGMENT_SIZE, Docs, Partitions
-
-if TYPE_CHECKING:
-    from kiosk.store.audit import AuditTrail
-    from kiosk.store.recovery import RebootRecovery
+from kiosk.store.files import FILE_MODE, os_error_message
+from kiosk.store.folder import EXPORTABLE, Folder
+from kiosk.store.index import Entry
+from kiosk.store.layout import is_temp_name, partition_name
+from kiosk.store.partitions import SEGMENT_SIZE, Docs
+from kiosk.store.recovery import RebootRecovery
 
 log = logging.getLogger("kiosk.store")
 
-EXPORTABLE = ("signed", "amended")
 
-
-class WritesMixin:
-    actor: str | None
-    index: Index
-    partitions: Partitions
-    audit: AuditTrail
-    recovery: RebootRecovery
-    _lock: ProcessLock
-    _pending: Path
-    _pending_fd: int | None
-
-    if TYPE_CHECKING:
-
-        def _read_docs(self, partition: str, *, strict: bool = True) -> Docs | None: ...
-        def _find(self, encounter_id: str) -> dict[str, Any] | None: ...
-        def _live_amendments(self) -> dict[str, str]: ...
-        def _who(self, staff: str | None, *, required: bool = True) -> str: ...
+class Writer:
+    """Saves, amendments and registrations of one data folder (see the module doc)."""
 
     _PENDING_BYTES = 1024
+
+    def __init__(self, folder: Folder, recovery: RebootRecovery) -> None:
+        self.folder = folder
+        self.recovery = recovery
+        self._pending = folder.layout.pending
+        self._pending_fd: int | None = None
+
+    def finish_interrupted(self) -> None:
+        """On opening: finish or cancel a save a kill interrupted, if one is recorded."""
+        if self._pending_marker():
+            with self.folder.lock:
+                self._recover_pending()
+
+    def close(self) -> None:
+        if self._pending_fd is not None:
+            os.close(self._pending_fd)
+            self._pending_fd = None
 
     def _pending_marker(self) -> dict[str, Any] | None:
         try:
@@ -71,12 +71,13 @@ class WritesMixin:
     def _set_pending(self, marker: dict[str, Any] | None) -> None:
         """Record the save in flight: one pwrite of a fixed-size record on a held descriptor.
 
-        No fsync and no truncation (a truncate-and-rewrite costs ~200 µs on ext4): the marker
-        only matters after a kill, when the page cache still holds it.
+        No fsync and no truncation (a truncate-and-rewrite is a metadata update on every save):
+        the marker only matters after a kill, when the page cache still holds it.
         """
         if self._pending_fd is None:
-            self._pending_fd = os.open(self._pending, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            os.fchmod(self._pending_fd, 0o600)
+            flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC
+            self._pending_fd = os.open(self._pending, flags, FILE_MODE)
+            os.fchmod(self._pending_fd, FILE_MODE)
         data = orjson.dumps(marker) if marker is not None else b""
         os.pwrite(self._pending_fd, data.ljust(self._PENDING_BYTES), 0)
 
@@ -85,18 +86,19 @@ class WritesMixin:
         marker = self._pending_marker()
         if marker is None:
             return
-        docs = self._read_docs(marker["partition"], strict=False) or {}
+        folder = self.folder
+        docs = folder.read_docs(marker["partition"], strict=False) or {}
         if any(d.get("id") == marker["id"] for d in docs.values()):
             if marker.get("stage") == "stored":
-                self.audit.append(
+                folder.audit.append(
                     marker["action"],
                     staff=marker["staff"],
                     patient_id=marker["patient"],
                     detail=f"encounter {marker['id']} (recorded after an interruption)",
                 )
         else:
-            self.index.void(marker["id"], marker["patient"])
-        self._remove_temp_files(self.partitions.path(marker["partition"]).parent)
+            folder.index.void(marker["id"], marker["patient"])
+        self._remove_temp_files(folder.partitions.path(marker["partition"]).parent)
         self._set_pending(None)
 
     @staticmethod
@@ -107,7 +109,7 @@ class WritesMixin:
         except FileNotFoundError:
             return
         for name in names:
-            if name.startswith(".") and name.endswith(".tmp"):
+            if is_temp_name(name):
                 (folder / name).unlink(missing_ok=True)
 
     def save(self, encounter: Encounter, *, staff: str | None = None) -> str:
@@ -118,9 +120,8 @@ class WritesMixin:
         """
         action = {"signed": "sign", "amended": "amend"}.get(encounter.status, "create")
         with self._writing("the encounter"):
-            return self._save_locked(
-                encounter, self._who(staff or self.actor or encounter.staff_id), action
-            )
+            who = self.folder.who(staff or self.folder.actor or encounter.staff_id)
+            return self._save_locked(encounter, who, action)
 
     def register_patient(self, patient: Patient, *, staff: str | None = None) -> None:
         """Add a newly registered patient to the directory now, durable and audited "create".
@@ -128,18 +129,19 @@ class WritesMixin:
         Without this a new patient could be found only after an encounter was signed. The
         same demographics again are a no-op; another patient with a registered MRN is refused.
         """
-        who = self._who(staff)
+        who = self.folder.who(staff)
+        index = self.folder.index
         doc = patient.model_dump(mode="json")
         with self._writing("the new patient"):
-            known = self.index.patient(patient.id)
+            known = index.patient(patient.id)
             if known == doc:
                 return
             if known is not None:
                 raise StoreError(
                     "A patient with this MRN is already registered: search for them instead."
                 )
-            self.index.add_patient(doc)
-            self.audit.append("create", staff=who, patient_id=patient.id, detail="patient")
+            index.add_patient(doc)
+            self.folder.audit.append("create", staff=who, patient_id=patient.id, detail="patient")
 
     def _writing(self, what: str) -> Writing:
         return Writing(self, what)
@@ -147,8 +149,9 @@ class WritesMixin:
     def _save_locked(
         self, encounter: Encounter, staff: str, action: str, amends: str | None = None
     ) -> str:
+        folder = self.folder
         doc = encounter.model_dump(mode="json")
-        stored = self._find(encounter.id)
+        stored = folder.find(encounter.id)
         if stored is not None:
             if stored == doc:
                 return encounter.id
@@ -169,15 +172,15 @@ class WritesMixin:
         marker = {"id": entry.id, "patient": entry.patient_id, "partition": partition}
         marker |= {"staff": staff, "action": action, "stage": "indexing"}
         self._set_pending(marker)
-        self.index.add(entry)
+        folder.index.add(entry)
         if amends is not None:
-            self.index.add_amendment(amends, encounter.id)
-        self.index.note_patients([doc["patient"]])
+            folder.index.add_amendment(amends, encounter.id)
+        folder.index.note_patients([doc["patient"]])
         docs[str(max((int(k) for k in docs), default=0) + 1)] = doc
-        self.partitions.write(partition, docs)
+        folder.partitions.write(partition, docs)
         self._set_pending(marker | {"stage": "stored"})
         try:
-            self.audit.append(action, staff=staff, patient_id=entry.patient_id, detail=entry.id)
+            folder.audit.append(action, staff=staff, patient_id=entry.patient_id, detail=entry.id)
         except StoreError as error:
             raise StoreError(
                 "The encounter was saved, but its audit entry could not be written "
@@ -188,29 +191,30 @@ class WritesMixin:
 
     def _current_segment(self, day: str) -> tuple[str, Docs]:
         """The day's last segment if it has room, else a new one (never a damaged one)."""
-        segments = self.partitions.segments(day)
+        partitions = self.folder.partitions
+        segments = partitions.segments(day)
         if segments:
-            docs = self._read_docs(segments[-1], strict=False)
+            docs = self.folder.read_docs(segments[-1], strict=False)
             if docs is not None and len(docs) < SEGMENT_SIZE:
                 return segments[-1], docs
-        return f"{day}/{self.partitions.next_number(day):04d}", {}
+        return partition_name(day, partitions.next_number(day)), {}
 
     def amend(self, encounter_id: str, encounter: Encounter, *, staff: str | None = None) -> str:
         """Store ``encounter`` as the next version of ``encounter_id``; return the new id."""
         with self._writing("the amendment"):
-            old = self._find(encounter_id)
+            old = self.folder.find(encounter_id)
             if old is None:
                 raise KeyError(encounter_id)
             if old["status"] not in EXPORTABLE:
                 raise StoreError("Only a signed encounter can be amended.")
-            newer = self._live_amendments().get(encounter_id)
+            newer = self.folder.live_amendments().get(encounter_id)
             if newer is not None:
                 raise StoreError(f"This version was already amended: amend the latest ({newer}).")
             fields = encounter.model_dump()
             fields |= {"id": new_id(), "amends": encounter_id, "version": old["version"] + 1}
             fields |= {"status": "amended", "signed_at": encounter.signed_at or utcnow()}
             version = Encounter.model_validate(fields)
-            who = self._who(staff or self.actor or encounter.staff_id)
+            who = self.folder.who(staff or self.folder.actor or encounter.staff_id)
             return self._save_locked(version, who, "amend", amends=encounter_id)
 
 
@@ -221,21 +225,22 @@ class Writing:
     (or, if even that fails, the next writer does, from ``pending.json``).
     """
 
-    def __init__(self, store: WritesMixin, what: str) -> None:
-        self.store = store
+    def __init__(self, writer: Writer, what: str) -> None:
+        self.writer = writer
+        self.lock = writer.folder.lock
         self.what = what
 
     def __enter__(self) -> None:
         try:
-            self.store.index.ensure_dirs()
-            self.store._lock.acquire()
+            self.writer.folder.index.ensure_dirs()
+            self.lock.acquire()
         except OSError as error:
             raise StoreError(os_error_message(error, self.what)) from error
         try:
-            self.store.recovery.ensure()
-            self.store._recover_pending()
+            self.writer.recovery.ensure()
+            self.writer._recover_pending()
         except BaseException:
-            self.store._lock.release()
+            self.lock.release()
             raise
 
     def __exit__(
@@ -247,9 +252,9 @@ class Writing:
         try:
             if isinstance(exc, OSError):
                 try:
-                    self.store._recover_pending()
+                    self.writer._recover_pending()
                 except OSError:
                     log.warning("Could not cancel an unfinished save yet; the next save will.")
                 raise StoreError(os_error_message(exc, self.what)) from exc
         finally:
-            self.store._lock.release()
+            self.lock.release()

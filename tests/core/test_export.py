@@ -8,7 +8,6 @@ import os
 import stat
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -349,10 +348,11 @@ def test_a_folder_without_write_permission_is_a_clear_message(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    def denied(**_: Any) -> tuple[int, str]:
+    def denied(*_: Any, **__: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", denied)  # root would ignore a chmod 0500
+    # The temp file's creation fails (root would ignore a chmod 0500).
+    monkeypatch.setattr(kiosk.export.writers, "AtomicFile", denied)
     assert export(data_dir, "--format", "csv", "--out", str(tmp_path / "x.csv")) == 2
     assert capsys.readouterr().err.strip() == (
         f"kiosk: --out: cannot write in {tmp_path}: Permission denied"

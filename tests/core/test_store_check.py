@@ -84,7 +84,7 @@ def test_a_save_killed_after_its_index_lines_is_cancelled_on_open(
         )
         marker = {"id": lost.id, "patient": lost.patient.id, "partition": partition}
         marker |= {"staff": "ma1", "action": "sign", "stage": "indexing"}
-        store._set_pending(marker)
+        store.writer._set_pending(marker)
         tmp = store.partitions.path(partition).with_name(".0002.json.1-dead.tmp")
         tmp.write_bytes(b"{half a")
         assert store.count() == len(saved) + 1  # the lag a kill leaves

@@ -1,0 +1,170 @@
+"""Every name under a data folder, in one place (docs/ARCHITECTURE.md, "Data folder").
+
+Why one module: the write path, recovery, ``kiosk check``, drafts, staff accounts and the audit
+trail all look at the same files; when each spelled its own paths, a renamed file or a new
+temp-file pattern had to be found in five places, and ``check`` could miss a leftover that the
+write path knew about. Everything else asks this module, so the folder's shape is readable
+here::
+
+    encounters/<day>/<NNNN>.json   segment files (kiosk.store.partitions); a damaged one is
+                                   renamed <NNNN>.json.corrupt-<UTC time>
+    index/ids/<xx>.log             id -> partition shards (kiosk.store.index)
+    index/patients/<xx>.log        patient -> encounters shards
+    index/amendments.log           old id -> new id
+    index/directory.log            the latest demographics of each patient
+    index/boot.json                the boot that last wrote (kiosk.store.recovery)
+    drafts/<key>.json, <key>.lock  one draft per (staff, patient) and its claim
+    schedule/<day>.json            the day's appointment list (patient ids)
+    audit.jsonl, audit.lock        the hash-chained audit trail (kiosk.store.audit)
+    staff.json, staff.json.lock    staff accounts (kiosk.store.staff)
+    pending.json                   the save in flight, for recovery after a kill
+    store.lock                     the folder lock every writer holds
+    .<name>.<pid>-<hex>.tmp        an atomic write in progress (or a killed one's leftover)
+
+Only names: nothing here touches the disk, so any layer may import it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from pathlib import Path
+
+TEMP_SUFFIX = ".tmp"
+_SEGMENT = re.compile(r"^(\d{4})\.json(?:\.corrupt-.*)?$")
+_LIVE_SEGMENT = re.compile(r"^\d{4}\.json$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SHARD_SUFFIX = ".log"
+_DRAFT_SUFFIX = ".json"
+
+
+def temp_path(path: Path, *, suffix: str = TEMP_SUFFIX) -> Path:
+    """A fresh hidden temp name beside ``path`` (same folder, so a rename cannot cross disks)."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}{suffix}")
+
+
+def is_temp_name(name: str) -> bool:
+    """A file name ``temp_path`` makes: an atomic write in progress or a killed one's leftover."""
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def quarantine_path(path: Path, stamp: str) -> Path:
+    """Where a damaged file is moved aside (beside it, never written over)."""
+    return path.with_name(f"{path.name}.corrupt-{stamp}")
+
+
+# ---------------------------------------------------------------------- segments
+
+
+def partition_name(day: str, number: int) -> str:
+    """A segment's partition name, ``<day>/<NNNN>`` (also its path under ``encounters/``)."""
+    return f"{day}/{number:04d}"
+
+
+def partition_day(partition: str) -> str:
+    return partition.split("/", 1)[0]
+
+
+def is_day_name(name: str) -> bool:
+    return bool(_DAY.match(name))
+
+
+def live_segment_number(name: str) -> int | None:
+    """The number of a segment file name in a day folder (damaged, moved-aside ones excluded)."""
+    return int(name[:4]) if _LIVE_SEGMENT.match(name) else None
+
+
+def used_segment_number(name: str) -> int | None:
+    """The number a segment file name uses, damaged ones included (never reused)."""
+    match = _SEGMENT.match(name)
+    return int(match.group(1)) if match else None
+
+
+# ---------------------------------------------------------------------- index shards
+
+
+def shard_file(folder: Path, shard: str) -> Path:
+    return folder / f"{shard}{_SHARD_SUFFIX}"
+
+
+def is_shard_name(name: str) -> bool:
+    return name.endswith(_SHARD_SUFFIX)
+
+
+# ---------------------------------------------------------------------- drafts
+
+
+def draft_key(staff_id: str, patient_id: str) -> str:
+    """A draft's file name stem: a hash, so a directory listing shows no names."""
+    return hashlib.sha256(f"{staff_id}\0{patient_id}".encode()).hexdigest()[:32]
+
+
+def is_draft_name(name: str) -> bool:
+    return name.endswith(_DRAFT_SUFFIX)
+
+
+class Layout:
+    """The paths of one data folder (cheap to build: no disk access)."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        root = Path(data_dir)
+        self.root = root
+        self.encounters = root / "encounters"
+        self.index = root / "index"
+        self.ids = self.index / "ids"
+        self.patients = self.index / "patients"
+        self.amendments = self.index / "amendments.log"
+        self.directory = self.index / "directory.log"
+        self.boot = self.index / "boot.json"
+        self.drafts = root / "drafts"
+        self.schedule = root / "schedule"
+        self.audit = root / "audit.jsonl"
+        self.audit_lock = root / "audit.lock"
+        self.staff = root / "staff.json"
+        self.staff_lock = root / "staff.json.lock"
+        self.pending = root / "pending.json"
+        self.store_lock = root / "store.lock"
+        self._encounters_text = os.fspath(self.encounters)
+
+    def private_folders(self) -> tuple[Path, ...]:
+        """The folders whose mode the store checks on opening (they hold PHI)."""
+        return (self.root, self.encounters, self.index, self.drafts)
+
+    def day_folder(self, day: str) -> Path:
+        return self.encounters / day
+
+    def segment(self, partition: str) -> Path:
+        return self.encounters / f"{partition}.json"
+
+    def segment_text(self, partition: str) -> str:
+        """``segment`` as a str: opening a str path skips pathlib on the hottest read."""
+        return f"{self._encounters_text}/{partition}.json"
+
+    def draft(self, key: str) -> Path:
+        return self.drafts / f"{key}{_DRAFT_SUFFIX}"
+
+    def draft_lock(self, key: str) -> Path:
+        return self.drafts / f"{key}.lock"
+
+    def schedule_day(self, day: str) -> Path:
+        return self.schedule / f"{day}.json"
+
+
+__all__ = [
+    "TEMP_SUFFIX",
+    "Layout",
+    "draft_key",
+    "is_day_name",
+    "is_draft_name",
+    "is_shard_name",
+    "is_temp_name",
+    "live_segment_number",
+    "partition_day",
+    "partition_name",
+    "quarantine_path",
+    "shard_file",
+    "temp_path",
+    "used_segment_number",
+]
