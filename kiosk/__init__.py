@@ -1,8 +1,8 @@
 """Exam-room intake kiosk.
 
 The package is split in two: the *core* (models, units, validators, scoring, config, store,
-audit, fhir, demo) never imports Textual; the *face* (app, screens, widgets,
-validators/textual.py) does. See DESIGN.md in the shared folder.
+export, demo, services, privacy) never imports Textual; the *face* (app, screens, widgets)
+does. docs/ARCHITECTURE.md draws the house and its contracts.
 """
 
 __version__ = "0.1.0"

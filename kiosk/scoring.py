@@ -1,7 +1,7 @@
 """Clinical scores shown on the review screen and exported: BMI, BP category, NEWS2.
 
 Pure functions over numbers in SI / canonical units (kg, cm, mm[Hg], /min, %, °C), so the same
-code serves the screen, the export and the tests. The tables are those of CLINICAL.md.
+code serves the screen, the export and the tests. The tables are those of docs/CLINICAL.md.
 
 Rounding rules (project decisions, documented because the published tables are integer bands
 with gaps between them, e.g. pulse 51-90 then 91-110):

@@ -6,8 +6,8 @@ silently: a bare ``F`` is farad, ``"5 ft 10 in"`` is 50 ft·in, ``""`` is 1, ``"
 small regex tokenizer, each unit word is looked up in :data:`ALIASES` (clinical spellings ->
 UCUM code), and pint only converts a known number between two known units.
 
-pint costs ~200 ms to import and ~20 ms to build a registry, so the registry is created on first
-use, and each (from, to) unit pair is converted by pint once to derive an affine map
+pint is slow to import and to build a registry (benchmarks/README.md), so the registry is
+created on first use, and each (from, to) unit pair is converted by pint once to derive an affine map
 ``y = a + b*x`` that is reused (all clinical conversions here, °F -> °C included, are affine).
 """
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from pint import UnitRegistry
 
 GLUCOSE_MOLAR_MASS_G_PER_MOL = 180.16
-"""Molar mass of glucose used for mg/dL <-> mmol/L (CLINICAL.md: mmol/L = mg/dL / 18.016)."""
+"""Molar mass of glucose used for mg/dL <-> mmol/L (docs/CLINICAL.md: mmol/L = mg/dL / 18.016)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +188,7 @@ def split_quantity(text: str) -> list[Segment] | None:
 
 @lru_cache(maxsize=1)
 def registry() -> UnitRegistry[Any]:
-    """The package's one pint registry, built on first use (importing pint costs ~200 ms)."""
+    """The package's one pint registry, built on first use (pint is slow to import)."""
     import pint
 
     return pint.UnitRegistry(cache_folder=":auto:", autoconvert_offset_to_baseunit=True)
@@ -235,7 +235,7 @@ def convert(value: float, source: str, target: str) -> float:
 
 
 def warm_up() -> None:
-    """Build the registry and every conversion now (~0.2-0.5 s), e.g. in a startup worker,
+    """Build the registry and every conversion now, e.g. in a start-up worker,
     so the first reading typed does not wait for pint."""
     for source in UNITS:
         for target in UNITS:

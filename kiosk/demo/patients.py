@@ -117,7 +117,7 @@ def _phone(rng: random.Random) -> str:
 
 
 def sample_encounter(seed: int) -> Encounter:
-    """A signed encounter of a demo patient (DESIGN.md contract): same seed, same document."""
+    """A signed encounter of a demo patient (deterministic): same seed, same document."""
     return sample_encounter_for(demo_patient(seed % DEMO_PATIENT_COUNT), seed)
 
 

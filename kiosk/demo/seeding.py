@@ -1,7 +1,7 @@
 """Seeding demo folders: synthetic encounters over the past year, and ``kiosk --demo``'s folder.
 
 Fast because most documents are clones: each demo patient gets one full encounter from
-:mod:`kiosk.demo.patients` (~1 ms each), and the patient's other visits copy it to another day
+:mod:`kiosk.demo.patients`, and the patient's other visits copy it to another day
 (new id, timestamps moved, staff varied) at the JSON level, then go through the store's bulk
 path (one write per segment). The result is the store's normal format. Only folders that are
 empty or marked as demo folders are filled, so a clinic's real data never gets synthetic
@@ -92,7 +92,7 @@ def _moved(raw: bytes, base: date, day: date, rng: random.Random) -> dict[str, A
 
 
 def ensure_demo_data(data_dir: Path | str, count: int = 300, *, seed: int = 0) -> None:
-    """Seed a demo folder once (idempotent, ~1 s): ``count`` encounters over the past year for
+    """Seed a demo folder once (idempotent): ``count`` encounters over the past year for
     150 patients, and today's appointment list of 8 patients last seen on earlier days."""
     from kiosk.store.encounters import EncounterStore
 

@@ -1,6 +1,7 @@
 """Code systems, codes and units the FHIR export uses, in one table so they can be checked.
 
-Sources: HL7 FHIR R4 vital-signs profile and US Core (vital signs, pulse oximetry); CLINICAL.md.
+Sources: HL7 FHIR R4 vital-signs profile and US Core (vital signs, pulse oximetry);
+docs/CLINICAL.md section 7.
 Urine dipstick results are ordinal (negative / trace / 1+ ...), so each analyte uses LOINC's
 "[Presence] ... by Test strip" (Ord) code, not the "[Mass/volume]" (Qn) one: glucose 25428-4
 (5792-7 is Glucose [Mass/volume] in Urine by Test strip) and urobilinogen 5818-0 (20405-7 is

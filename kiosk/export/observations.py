@@ -38,7 +38,7 @@ NAMESPACE = uuid.UUID("6f1d4a52-3c1e-5b8e-9a57-0c2b4e6f8d10")
 """uuid5 namespace of the kiosk's resource ids: the same encounter always gets the same ids."""
 
 ADULT_YEARS = 18
-"""BMI is exported for adults only: children need BMI-for-age percentiles (CLINICAL.md)."""
+"""BMI is exported for adults only: children need BMI-for-age percentiles (docs/CLINICAL.md)."""
 
 ENTERED_UNITS: dict[str, frozenset[str]] = {
     "temperature": frozenset({"Cel", "[degF]"}),

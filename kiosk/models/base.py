@@ -16,7 +16,7 @@ Text = Annotated[str, Field(max_length=500)]
 LongText = Annotated[str, Field(max_length=4000)]
 
 Status = Literal["invalid", "impossible", "critical-low", "low", "normal", "high", "critical-high"]
-"""Range status of a measurement, in the order CLINICAL.md defines (see validators.ranges)."""
+"""Range status of a measurement, in the order docs/CLINICAL.md defines (validators.ranges)."""
 
 RECORDABLE_STATUSES: frozenset[str] = frozenset(
     {"critical-low", "low", "normal", "high", "critical-high"}

@@ -1,4 +1,4 @@
-"""The step protocol every intake step follows (see notes/UI_CONTRACT.md).
+"""The step protocol every intake step follows (docs/ARCHITECTURE.md, "The step protocol").
 
 The app owns the encounter draft and the store. It hands a step the draft and a read-only
 :class:`StepContext` ("attributes down") and receives a :class:`StepOutcome` when the step is

@@ -37,9 +37,9 @@ DEMO_ID, DEMO_PIN = "demo", "1234"
 
 
 def kiosk_hasher() -> argon2.PasswordHasher:
-    """Argon2id for a kiosk: 64 MiB and two passes verify in about 0.1 s on one core (measured
-    with ``benchmarks/bench_signin.py``): guessing PINs from a stolen file is costly, and
-    signing in does not feel slow."""
+    """Argon2id for a kiosk: 64 MiB and two passes, so guessing PINs from a stolen file is
+    costly while signing in does not feel slow (the verify time is measured by
+    ``benchmarks/bench_signin.py``, figures in benchmarks/README.md)."""
     return argon2.PasswordHasher(time_cost=2, memory_cost=64 * 1024, parallelism=1)
 
 

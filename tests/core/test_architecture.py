@@ -1,4 +1,4 @@
-"""The core never imports Textual (DESIGN.md §1: arrows point down only).
+"""The core never imports Textual and arrows point down only (docs/ARCHITECTURE.md, "Contracts").
 
 Three independent checks, so a gap in one is caught by another:
 - each core module is imported in a fresh interpreter and ``textual`` must not be loaded;

@@ -1,4 +1,4 @@
-"""Range tables: CLINICAL.md's order of checks, edges on both sides, age bands, bad files."""
+"""Range tables: docs/CLINICAL.md's order of checks, edges on both sides, age bands, bad files."""
 
 from __future__ import annotations
 

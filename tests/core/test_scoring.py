@@ -1,4 +1,4 @@
-"""Scores against the published tables in CLINICAL.md: every band edge on both sides."""
+"""Scores against the published tables in docs/CLINICAL.md: every band edge on both sides."""
 
 from __future__ import annotations
 
