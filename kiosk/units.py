@@ -7,8 +7,9 @@ small regex tokenizer, each unit word is looked up in :data:`ALIASES` (clinical 
 UCUM code), and pint only converts a known number between two known units.
 
 pint is slow to import and to build a registry (benchmarks/README.md), so the registry is
-created on first use, and each (from, to) unit pair is converted by pint once to derive an affine map
-``y = a + b*x`` that is reused (all clinical conversions here, °F -> °C included, are affine).
+created on first use, and each (from, to) unit pair is converted by pint once to derive an
+affine map ``y = a + b*x`` that is reused (all clinical conversions here, °F -> °C included,
+are affine).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Enter and the navigation keys' timing, shared by every screen with text fields.
 
 Kept apart from :mod:`kiosk.screens.base` so the sign-in screen (the first frame) does not
-import the step machinery (TextArea, Select, the patient banner) before the first frame. ``kiosk.screens.base`` re-exports these names.
+import the step machinery (TextArea, Select, the patient banner) before the first frame.
+``kiosk.screens.base`` re-exports these names.
 """
 
 from __future__ import annotations
