@@ -37,6 +37,7 @@ class KioskApp(PrivateApp):
     CSS_PATH = Path(__file__).with_name("kiosk.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Exam-room intake"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012 (App's type)
+    # under 40 rows, kiosk.tcss draws form widgets without borders (one class change per resize)
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]  # noqa: RUF012
     BINDINGS = APP_BINDINGS
 

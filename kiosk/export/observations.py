@@ -83,13 +83,10 @@ class Context:
         x = digest.hexdigest()  # then set the version (5) and RFC 4122 variant bits:
         return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
 
-    def ref(self, key: str) -> Json:
-        return {"reference": f"urn:uuid:{self.uid(key)}"}
-
     def add(self, key: str, resource: Json, request: Json | None = None) -> Json:
         """Add ``resource`` under ``key``; without ``request`` it is a PUT to its own id.
 
-        Returns the reference to it (the same dict ``ref(key)`` would build, without hashing
+        Returns the reference to it (``{"reference": "urn:uuid:<uid(key)>"}``, without hashing
         again): keep it where a later resource points here.
         """
         uid = self.uid(key)

@@ -86,11 +86,6 @@ FOCUS_KEY = "@focus"
 id, which starts with the step's name). Not typed text: the review's "not yet checked" list
 skips it."""
 
-COMPACT_BELOW = 40
-"""Terminal rows under which form widgets drop their borders (1 row each). The app's
-VERTICAL_BREAKPOINTS put ``-short`` on the screen below this height, and kiosk.tcss styles
-``.form.-short`` widgets compactly: one class change per resize instead of one per widget."""
-
 
 class StepScreen(StyledOnce, Screen[StepOutcome]):
     """Base class of the intake steps: layout, navigation keys, Back/Next/Leave, form text."""

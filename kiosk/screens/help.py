@@ -31,15 +31,12 @@ from kiosk.screens.signin import SignInScreen
 from kiosk.screens.vitals import VitalsScreen
 from kiosk.widgets.confirm import ConfirmModal
 from kiosk.widgets.dipstick import ChoiceRow
+from kiosk.widgets.navbar import key_name as navbar_key_name
 from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 
 KeyOwner = type[DOMNode] | Sequence[BindingType]
 """A class whose own BINDINGS, or a list of bindings, a section shows."""
 
-ENTER_ON_A_FIELD = (
-    "Enter",
-    "Next field (drop-downs and tick boxes too); on the last, the next step",
-)
 SECTIONS: list[tuple[str, list[KeyOwner], list[tuple[str, str]]]] = [
     # (where, whose bindings, keys handled by widgets rather than bindings: (key, what))
     (
@@ -79,16 +76,14 @@ KEY_NAMES = {
     "pageup": "PgUp",
     "pagedown": "PgDn",
     "shift+tab": "Shift+Tab",
+    "up": "Up",
 }
 
 
 def key_name(key: str) -> str:
-    """ "ctrl+n" -> "Ctrl+N", "escape" -> "Esc", "f1" -> "F1", "pageup" -> "PgUp"."""
-    if key in KEY_NAMES:
-        return KEY_NAMES[key]
-    return "+".join(
-        part.upper() if len(part) == 1 else part.capitalize() for part in key.split("+")
-    )
+    """ "ctrl+n" -> "Ctrl+N", "escape" -> "Esc", "pageup" -> "PgUp": as on the buttons
+    (:func:`kiosk.widgets.navbar.key_name`), with the names a person reads on the keyboard."""
+    return KEY_NAMES.get(key) or navbar_key_name(key)
 
 
 def bindings_of(owner: KeyOwner) -> list[Binding]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -133,13 +132,6 @@ class Partitions:
         fsync_dir(path.parent)
         log.warning("Damaged data file %s moved aside as %s", path.name, target.name)
         return target
-
-    def iter_docs(self, day: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(partition, doc) for each document of a day; damaged segments raise."""
-        for partition in self.segments(day):
-            docs = self.read(partition)
-            for doc in (docs or {}).values():
-                yield partition, doc
 
 
 __all__ = ["SEGMENT_SIZE", "TABLE", "DamagedFileError", "Docs", "Partitions"]

@@ -63,10 +63,6 @@ class NavBar(Horizontal):
             label = str(button.label)
             button.label = label.replace("^", "Ctrl+") if wide else label.replace("Ctrl+", "^")
 
-    def set_next_label(self, label: str) -> None:
-        """Let a step rename Next (e.g. "Sign" on the review step)."""
-        self.query_one("#nav-next", Button).label = label
-
 
 def key_name(key: str) -> str:
     """ "ctrl+p" -> "Ctrl+P", "f1" -> "F1": the same spelling as on the buttons."""
