@@ -7,8 +7,9 @@ The face of the package; names load on first use (PEP 562) so importing it costs
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kiosk import lazy_names
 
 if TYPE_CHECKING:  # the names as mypy and editors see them
     from kiosk.demo.patients import (
@@ -58,9 +59,4 @@ _WHERE = {
 
 __all__ = sorted(_WHERE)
 
-
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{where}"), name)
+__getattr__ = lazy_names(__name__, _WHERE)

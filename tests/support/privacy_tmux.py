@@ -13,6 +13,8 @@ import time
 import uuid
 from pathlib import Path
 
+from tmux_session import wait_for_text
+
 TMUX_CONF = """\
 set -g default-terminal "xterm-256color"
 set -g history-limit 5000
@@ -53,14 +55,7 @@ class Pane:
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
         """Poll the screen until ``text`` shows; AssertionError with the screen if it never does."""
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
-            time.sleep(0.1)
+        return wait_for_text(self.screen, text, timeout)
 
     def send(self, *keys: str) -> None:
         """tmux key names (``Enter``, ``Tab``, ``C-l``, ``F12``)."""

@@ -7,9 +7,23 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 KIOSK = Path(sys.executable).with_name("kiosk")
+
+
+def wait_for_text(read: Callable[[], str], text: str, timeout: float) -> str:
+    """Poll ``read()`` (a pane's screen) until ``text`` shows; AssertionError with the screen
+    if it never does (the kiosk redraws within milliseconds; a loaded host may take seconds)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        screen = read()
+        if text in screen:
+            return screen
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
+        time.sleep(0.05)
 
 
 class Tmux:
@@ -35,15 +49,8 @@ class Tmux:
         return self.run("capture-pane", "-p")
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        """Poll the pane until ``text`` shows (the kiosk redraws within milliseconds)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
-            time.sleep(0.05)
+        """Poll the pane until ``text`` shows."""
+        return wait_for_text(self.screen, text, timeout)
 
     def alive(self) -> bool:
         return (

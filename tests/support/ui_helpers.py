@@ -150,19 +150,28 @@ async def sign_in(pilot: Pilot[Any], staff_id: str = STAFF_ID, pin: str = PIN) -
     await pilot.press("enter")
 
 
-async def open_patient(pilot: Pilot[Any], query: str = "rivera") -> Screen[Any]:
-    """Sign in, search, open the single match, confirm both identifiers: the first step."""
+async def pick_patient(pilot: Pilot[Any], query: str) -> Screen[Any]:
+    """From the patient list: search, open the one match, confirm both identifiers; the
+    screen that follows (the first step, or a question about a draft)."""
     from textual.widgets import Checkbox
 
-    await sign_in(pilot)
     screen = await wait_screen(pilot, "PatientScreen")
     fill(screen, patient_search=query)
     await wait_for(pilot, lambda: getattr(screen, "shown_query", None) == query, "the results")
     screen.query_one("#patient-search", Input).focus()
     await pilot.press("enter")
-    screen = await wait_screen(pilot, "IdentityScreen")
-    screen.query_one("#identity-name", Checkbox).value = True
-    screen.query_one("#identity-dob", Checkbox).value = True
+    ident = await wait_screen(pilot, "IdentityScreen")
+    ident.query_one("#identity-name", Checkbox).value = True
+    ident.query_one("#identity-dob", Checkbox).value = True
     await pilot.pause()
     await pilot.press("ctrl+n")
+    await wait_for(pilot, lambda: pilot.app.screen is not ident, "identity to close")
+    await pilot.pause()
+    return pilot.app.screen
+
+
+async def open_patient(pilot: Pilot[Any], query: str = "rivera") -> Screen[Any]:
+    """Sign in, search, open the single match, confirm both identifiers: the first step."""
+    await sign_in(pilot)
+    await pick_patient(pilot, query)
     return await wait_screen(pilot, "DemographicsScreen")

@@ -12,8 +12,17 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Input, Static
-from ui_helpers import STAFF_ID, fill, make_app, open_patient, sign_in, wait_for, wait_screen
+from textual.widgets import Button, DataTable, Input, Static
+from ui_helpers import (
+    STAFF_ID,
+    fill,
+    make_app,
+    open_patient,
+    pick_patient,
+    sign_in,
+    wait_for,
+    wait_screen,
+)
 
 from kiosk.models import Encounter
 from kiosk.store import EncounterStore
@@ -30,23 +39,6 @@ async def leave(pilot: Pilot[Any]) -> Screen[Any]:
     modal = await wait_screen(pilot, "ConfirmModal")
     await pilot.click(modal.query_one("#confirm-yes", Button))
     return await wait_screen(pilot, "PatientScreen")
-
-
-async def pick(pilot: Pilot[Any], query: str) -> Screen[Any]:
-    """From the patient list: search, open the one match, confirm both identifiers."""
-    screen = await wait_screen(pilot, "PatientScreen")
-    fill(screen, patient_search=query)
-    await wait_for(pilot, lambda: getattr(screen, "shown_query", None) == query, "the results")
-    screen.query_one("#patient-search", Input).focus()
-    await pilot.press("enter")
-    ident = await wait_screen(pilot, "IdentityScreen")
-    ident.query_one("#identity-name", Checkbox).value = True
-    ident.query_one("#identity-dob", Checkbox).value = True
-    await pilot.pause()
-    await pilot.press("ctrl+n")
-    await wait_for(pilot, lambda: pilot.app.screen is not ident, "identity to close")
-    await pilot.pause()
-    return pilot.app.screen
 
 
 def visit_column(screen: Screen[Any]) -> dict[str, str]:
@@ -66,7 +58,7 @@ async def test_opening_a_second_patient_keeps_the_first_draft(data_dir: Path) ->
         demo = await open_patient(pilot, "rivera")
         fill(demo, demographics_middle="Lucia")
         await leave(pilot)
-        demo = await pick(pilot, "okafor")
+        demo = await pick_patient(pilot, "okafor")
         assert type(demo).__name__ == "DemographicsScreen"  # no draft: a new intake
         fill(demo, demographics_middle="Obi")
         listing = await leave(pilot)
@@ -81,7 +73,7 @@ async def test_opening_a_second_patient_keeps_the_first_draft(data_dir: Path) ->
         assert all(text.startswith("draft: demogr. ") for text in states.values()), states
         # back to the first patient: resuming is offered, and is the default answer
         fill(listing, patient_search="")
-        offer = await pick(pilot, "rivera")
+        offer = await pick_patient(pilot, "rivera")
         assert type(offer).__name__ == "ConfirmModal"
         assert "Resume" in question(offer)
         assert app.focused is offer.query_one("#confirm-yes", Button)
@@ -98,7 +90,7 @@ async def test_starting_over_asks_twice_and_is_audited(data_dir: Path) -> None:
         fill(demo, demographics_middle="Lucia")
         await leave(pilot)
         old = drafts(data_dir)["MRN-1001"].id
-        offer = await pick(pilot, "rivera")
+        offer = await pick_patient(pilot, "rivera")
         await pilot.click(offer.query_one("#confirm-no", Button))  # "Start over…"
         sure = await wait_screen(pilot, "ConfirmModal")
         assert sure is not offer
@@ -107,7 +99,7 @@ async def test_starting_over_asks_twice_and_is_audited(data_dir: Path) -> None:
         await pilot.press("enter")  # "Keep it": back to the list, the draft untouched
         await wait_screen(pilot, "PatientScreen")
         assert drafts(data_dir)["MRN-1001"].form_text.get("demographics-middle") == "Lucia"
-        offer = await pick(pilot, "rivera")
+        offer = await pick_patient(pilot, "rivera")
         await pilot.click(offer.query_one("#confirm-no", Button))
         sure = await wait_screen(pilot, "ConfirmModal")
         await pilot.click(sure.query_one("#confirm-yes", Button))  # "Discard it and start over"
@@ -139,7 +131,7 @@ async def test_a_draft_open_on_another_terminal_is_not_taken(data_dir: Path) -> 
             listing = await wait_screen(pilot, "PatientScreen")  # not offered: held elsewhere
             await wait_for(pilot, lambda: "MRN-1001" in visit_column(listing), "the list")
             assert visit_column(listing)["MRN-1001"] == "open elsewhere"
-            await pick(pilot, "rivera")
+            await pick_patient(pilot, "rivera")
             await wait_screen(pilot, "PatientScreen")  # refused, with the reason on screen
             said = [str(n.message) for n in app._notifications]
             assert any("open on another terminal" in text for text in said), said
