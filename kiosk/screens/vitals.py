@@ -33,12 +33,12 @@ from kiosk.screens.vitals_fields import (
     MAX_BP,
     O2_CHOICES,
     ROUTES,
-    FieldSpec,
     bmi_text,
     bp_text,
 )
 from kiosk.screens.vitals_form import VitalsForm
 from kiosk.validators.change import CHANGE_KINDS, Change, change_message, check_change
+from kiosk.validators.kinds import BLOOD_PRESSURE_FIELD, KindSpec
 from kiosk.widgets.field_input import FieldInput, fit_density, keys_handled
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import previous_text, trend_values
@@ -101,10 +101,10 @@ class VitalsScreen(VitalsForm):
                     tooltip="ACVPU, for NEWS2",
                 )
             for spec in FIELDS:
-                if spec.name == "head_circumference" and self.age >= 2:
+                if spec.kind == "head_circumference" and self.age >= 2:
                     continue
                 yield self._field(spec)
-                if spec.name == "weight":
+                if spec.kind == "weight":
                     yield Label("", id="vitals-bmi", classes="vitals-span", markup=False)
                     yield from self._change_rows()
 
@@ -123,16 +123,16 @@ class VitalsScreen(VitalsForm):
                         classes="vitals-change-ok",
                     )
 
-    def _field(self, spec: FieldSpec) -> MeasurementField:
-        readings: list[Measurement] = getattr(self.draft.vitals, spec.name)
+    def _field(self, spec: KindSpec) -> MeasurementField:
+        readings: list[Measurement] = getattr(self.draft.vitals, spec.kind)
         last = readings[-1] if readings else None
         extras: list[Any] = []
-        if spec.name == "temperature":
+        if spec.kind == "temperature":
             route = last.route if isinstance(last, Temperature) else "oral"
             extras.append(
                 Select(ROUTES, value=route, allow_blank=False, compact=True, id="vitals-temp-route")
             )
-        if spec.name == "spo2":
+        if spec.kind == "spo2":
             on_o2 = isinstance(last, SpO2) and last.on_oxygen
             flow = last.o2_flow_l_min if isinstance(last, SpO2) else None
             extras.append(
@@ -154,17 +154,18 @@ class VitalsScreen(VitalsForm):
                     tooltip="Oxygen flow in litres per minute",
                 )
             )
+        form = spec.field
         return MeasurementField(
-            spec.label,
-            input_id=spec.widget_id,
-            validator=self.validators[spec.name],
-            value=self._initial_text(spec.name, last),
+            form.label,
+            input_id=form.widget_id,
+            validator=self.validators[spec.kind],
+            value=self._initial_text(spec.kind, last),
             not_taken=last.not_taken if last is not None else None,
-            placeholder=spec.placeholder(self.system),
-            previous=previous_text(self.past, spec.name, self.system),
-            trend=trend_values(self.past, spec.name) if spec.trend else None,
+            placeholder=form.placeholder(self.system),
+            previous=previous_text(self.past, spec.kind, self.system),
+            trend=trend_values(self.past, spec.kind) if form.trend else None,
             extras=extras,
-            id=f"{spec.widget_id}-field",
+            id=f"{form.widget_id}-field",
             classes="vitals-field " + ("vitals-span" if extras else "vitals-cell"),
         )
 
@@ -180,15 +181,16 @@ class VitalsScreen(VitalsForm):
 
     def _bp_field(self, index: int, bp: BloodPressure | None) -> MeasurementField:
         self._bp_count = max(self._bp_count, index + 1)
-        prefix = f"vitals-bp-{index}"
+        form = BLOOD_PRESSURE_FIELD
+        prefix = f"{form.widget_id}-{index}"
         not_taken = bp.systolic.not_taken if bp is not None else None
         return MeasurementField(
-            "Blood pressure" if index == 0 else f"BP repeat {index}",
+            form.label if index == 0 else f"BP repeat {index}",
             input_id=prefix,
             validator=self.bp_validator,
             value=bp_text(bp) if bp is not None and not_taken is None else "",
             not_taken=not_taken,
-            placeholder="sys/dia",
+            placeholder=form.placeholder(self.system),
             previous=previous_text(self.past, "blood_pressure") if index == 0 else "",
             trend=trend_values(self.past, "blood_pressure") if index == 0 else None,
             extras=[
