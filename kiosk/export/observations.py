@@ -31,6 +31,7 @@ from kiosk.export.codes import (
 )
 from kiosk.models import Vitals
 from kiosk.scoring import bmi
+from kiosk.validators.age import whole_years
 from kiosk.validators.kinds import KIND_SPECS
 
 Json = dict[str, Any]
@@ -101,8 +102,7 @@ class Context:
 
 
 def age_years(birth_date: str, day: date) -> int:
-    born = date.fromisoformat(birth_date)
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return whole_years(date.fromisoformat(birth_date), day)
 
 
 def encounter_day(doc: Json) -> date:

@@ -8,8 +8,6 @@ kind table, :data:`kiosk.validators.kinds.KIND_SPECS`.
 
 from __future__ import annotations
 
-import math
-
 from kiosk.models import BloodPressure, Vitals
 from kiosk.scoring import BMI_CLASS_LABELS, bmi, bmi_class
 from kiosk.validators.cross import bmi_applicability
@@ -53,26 +51,6 @@ is laid out on its own)."""
 def bp_text(bp: BloodPressure) -> str:
     """The text a saved reading is shown again as: what was typed, "120/80"."""
     return f"{bp.systolic.entered}/{bp.diastolic.entered}"
-
-
-def flow_error(text: str) -> str:
-    """Why an oxygen flow cannot be saved ("" if it can): litres per minute, above 0 up to 60."""
-    cleaned = text.strip().lower().removesuffix("l/min").strip()
-    if not cleaned:
-        return "On oxygen: type the flow in litres per minute (e.g. 2)."
-    try:
-        flow = float(cleaned)
-    except ValueError:
-        return f"Cannot read the oxygen flow '{text.strip()}'. Type litres per minute, e.g. 2."
-    if not math.isfinite(flow) or not 0 < flow <= 60:
-        return "Oxygen flow must be above 0 and at most 60 L/min."
-    return ""
-
-
-def parse_flow(text: str) -> float | None:
-    """The flow in L/min from text that :func:`flow_error` accepted; None when empty."""
-    cleaned = text.strip().lower().removesuffix("l/min").strip()
-    return float(cleaned) if cleaned else None
 
 
 def bmi_text(weight_kg: float | None, height_cm: float | None, age_years: float) -> str:

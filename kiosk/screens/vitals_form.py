@@ -15,11 +15,12 @@ from textual.widgets import Input, Select
 
 from kiosk.models import BloodPressure, Encounter, Measurement, SpO2, Temperature, Vitals
 from kiosk.screens.base import StepScreen
-from kiosk.screens.vitals_fields import FIELDS, bp_text, flow_error, parse_flow
+from kiosk.screens.vitals_fields import FIELDS, bp_text
 from kiosk.validators import check_blood_pressure, to_measurement
 from kiosk.validators.change import CHANGE_KINDS
 from kiosk.validators.cross import CrossCheck, check_weight_height
 from kiosk.validators.kinds import KIND_SPECS, KindSpec
+from kiosk.validators.readings import check_flow
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import last_reading, past_encounters
 from kiosk.widgets.validation import BloodPressureValidator, VitalValidator
@@ -79,7 +80,7 @@ class VitalsForm(StepScreen):
         spo2 = self.field("spo2")
         flow = self.query_one("#vitals-spo2-flow", Input)
         on_o2 = self.query_one("#vitals-spo2-o2", Select).value == "oxygen"
-        problem = flow_error(flow.value) if on_o2 and spo2 and spo2.not_taken is None else ""
+        problem = check_flow(flow.value)[1] if on_o2 and spo2 and spo2.not_taken is None else ""
         flow.set_class(bool(problem), "-invalid")
         if problem and spo2 is not None:
             spo2.show_message(problem)
@@ -138,7 +139,9 @@ class VitalsForm(StepScreen):
             cls, extra = Temperature, {"route": self.query_one("#vitals-temp-route", Select).value}
         elif spec.kind == "spo2":
             on_o2 = self.query_one("#vitals-spo2-o2", Select).value == "oxygen"
-            flow = parse_flow(self.query_one("#vitals-spo2-flow", Input).value) if on_o2 else None
+            flow = (
+                check_flow(self.query_one("#vitals-spo2-flow", Input).value)[0] if on_o2 else None
+            )
             cls, extra = SpO2, {"on_oxygen": on_o2, "o2_flow_l_min": flow}
         if field.not_taken is not None:
             extra.pop("o2_flow_l_min", None)
