@@ -31,7 +31,7 @@ from kiosk.widgets.dipstick import (
 )
 from kiosk.widgets.field_input import fit_density
 from kiosk.widgets.measurement import MeasurementField
-from kiosk.widgets.validation import VitalValidator
+from kiosk.widgets.validation import VitalValidator, vital_result
 
 FASTING: list[tuple[str, str]] = [("fasting?", ""), ("fasting", "yes"), ("not fasting", "no")]
 FASTED = {True: "yes", False: "no"}
@@ -199,7 +199,7 @@ class PocScreen(StepScreen):
         old = self.draft.poc.glucose
         if old is not None and old.entered == text and old.not_taken is None:
             extra["taken_at"] = old.taken_at
-        check = self.glucose_validator.check(text)
+        check = vital_result(field.result)  # the field's own check of this text
         reading = to_measurement(check, cls=GlucoseTest, **extra)
         assert isinstance(reading, GlucoseTest)
         return reading

@@ -16,14 +16,19 @@ from textual.widgets import Input, Select
 from kiosk.models import BloodPressure, Encounter, Measurement, SpO2, Temperature, Vitals
 from kiosk.screens.base import StepScreen
 from kiosk.screens.vitals_fields import FIELDS, bp_text
-from kiosk.validators import check_blood_pressure, to_measurement
+from kiosk.validators import to_measurement
 from kiosk.validators.change import CHANGE_KINDS
 from kiosk.validators.cross import CrossCheck, check_weight_height
 from kiosk.validators.kinds import KIND_SPECS, KindSpec
 from kiosk.validators.readings import check_flow
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import last_reading, past_encounters
-from kiosk.widgets.validation import BloodPressureValidator, VitalValidator
+from kiosk.widgets.validation import (
+    BloodPressureValidator,
+    VitalValidator,
+    bp_result,
+    vital_result,
+)
 
 
 class VitalsForm(StepScreen):
@@ -104,10 +109,7 @@ class VitalsForm(StepScreen):
             return None
         if not weight.text.strip() or not height.text.strip():
             return None
-        return check_weight_height(
-            self.validators["weight"].check(weight.text),
-            self.validators["height"].check(height.text),
-        )
+        return check_weight_height(vital_result(weight.result), vital_result(height.result))
 
     def _vitals(self) -> Vitals:
         values: dict[str, Any] = {"consciousness": self.query_one("#vitals-acvpu", Select).value}
@@ -149,7 +151,7 @@ class VitalsForm(StepScreen):
         text = field.text.strip()
         if not text:
             return None
-        check = self.validators[spec.kind].check(text)
+        check = vital_result(field.result)  # the field's own check of this text
         kept = self._kept_time(spec.kind, check.entered)
         return to_measurement(check, cls=cls, **kept, **extra)
 
@@ -169,7 +171,7 @@ class VitalsForm(StepScreen):
         text = field.text.strip()
         if not text:
             return None
-        systolic, diastolic = check_blood_pressure(text, age_years=self.age, system=self.system)
+        systolic, diastolic = bp_result(field.result)
         kept = self._kept_time("blood_pressure", f"{systolic.entered}/{diastolic.entered}")
         return BloodPressure(
             systolic=to_measurement(systolic, **kept),
