@@ -30,6 +30,7 @@ from pydantic_settings import (
 from kiosk.data import packaged
 from kiosk.errors import ConfigError
 from kiosk.validators.change import ChangeLimits
+from kiosk.validators.kinds import required_names
 
 if TYPE_CHECKING:
     from kiosk.models import Encounter
@@ -52,19 +53,12 @@ REQUIRED_FIELD_NAMES: dict[str, str] = {
     "history.tobacco": "tobacco use",
     "complaint.text": "chief complaint",
     "complaint.severity": "complaint severity",
-    "vitals.blood_pressure": "blood pressure",
-    "vitals.pulse": "pulse",
-    "vitals.respiratory_rate": "respiratory rate",
-    "vitals.temperature": "temperature",
-    "vitals.spo2": "oxygen saturation",
-    "vitals.height": "height",
-    "vitals.weight": "weight",
-    "vitals.pain": "pain score",
-    "vitals.head_circumference": "head circumference (under 2 years only)",
+    **required_names("vitals"),
     "poc.urine": "urine dipstick",
-    "poc.glucose": "fingerstick glucose",
+    **required_names("poc"),
 }
-"""Names ``required_fields`` may use, with the plain words the review step shows."""
+"""Names ``required_fields`` may use, with the plain words the review step shows (a measured
+kind's name and words come from its row in :data:`kiosk.validators.kinds.KIND_SPECS`)."""
 
 _toml_data: ContextVar[dict[str, Any]] = ContextVar("kiosk_toml_data", default={})  # noqa: B039
 

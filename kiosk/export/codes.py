@@ -1,7 +1,8 @@
 """Code systems, codes and units the FHIR export uses, in one table so they can be checked.
 
 Sources: HL7 FHIR R4 vital-signs profile and US Core (vital signs, pulse oximetry);
-docs/CLINICAL.md section 7.
+docs/CLINICAL.md section 7. The measured kinds' own LOINC codes are rows of
+:data:`kiosk.validators.kinds.KIND_SPECS`.
 Urine dipstick results are ordinal (negative / trace / 1+ ...), so each analyte uses LOINC's
 "[Presence] ... by Test strip" (Ord) code, not the "[Mass/volume]" (Qn) one: glucose 25428-4
 (5792-7 is Glucose [Mass/volume] in Urine by Test strip) and urobilinogen 5818-0 (20405-7 is
@@ -18,6 +19,8 @@ Everything here is a plain dict or tuple shared by every bundle; callers must no
 from __future__ import annotations
 
 from typing import Any
+
+from kiosk.validators.kinds import KIND_SPECS
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -51,36 +54,34 @@ LABORATORY = category("laboratory", "Laboratory")
 
 VITALS_PANEL = loinc("85353-1", "Vital signs, weight, height, head circumference, oximetry panel")
 BP_PANEL = loinc("85354-9", "Blood pressure panel with all children optional")
-SYSTOLIC = loinc("8480-6", "Systolic blood pressure")
-DIASTOLIC = loinc("8462-4", "Diastolic blood pressure")
 BMI = loinc("39156-5", "Body mass index (BMI) [Ratio]")
 O2_FLOW = loinc("3151-8", "Inhaled oxygen flow rate")
-SPO2 = {
-    "coding": [
-        {"system": LOINC, "code": "2708-6", "display": "Oxygen saturation in Arterial blood"},
-        {
-            "system": LOINC,
-            "code": "59408-5",
-            "display": "Oxygen saturation in Arterial blood by Pulse oximetry",
-        },
-    ],
-    "text": "Oxygen saturation",
-}
 COMPLAINT = loinc("10154-3", "Chief complaint Narrative - Reported")
-GLUCOSE_MASS = loinc("41653-7", "Glucose [Mass/volume] in Capillary blood by Glucometer")
-GLUCOSE_MOLES = loinc("14743-9", "Glucose [Moles/volume] in Capillary blood by Glucometer")
 
-MEASUREMENT_CODES: dict[str, dict[str, Any]] = {
-    "pulse": loinc("8867-4", "Heart rate"),
-    "respiratory_rate": loinc("9279-1", "Respiratory rate"),
-    "temperature": loinc("8310-5", "Body temperature"),
-    "spo2": SPO2,
-    "height": loinc("8302-2", "Body height"),
-    "weight": loinc("29463-7", "Body weight"),
-    "pain": loinc("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
-    "head_circumference": loinc("9843-4", "Head Occipital-frontal circumference"),
-}
-"""Codes of the single-value vital signs, by Vitals field name."""
+
+def kind_code(kind: str, unit: str | None = None) -> dict[str, Any]:
+    """Observation.code of a measured kind, from its row in the kind table (``unit``: the unit
+    it was typed in, for a kind coded by unit, such as glucose in mmol/L)."""
+    spec = KIND_SPECS[kind]
+    codings = spec.loinc
+    by_unit = dict(spec.unit_loinc)
+    if unit in by_unit:
+        codings = (by_unit[unit],)
+    code: dict[str, Any] = {
+        "coding": [{"system": LOINC, "code": c.code, "display": c.display} for c in codings]
+    }
+    if spec.loinc_text:
+        code["text"] = spec.loinc_text
+    return code
+
+
+SYSTOLIC = kind_code("systolic")
+DIASTOLIC = kind_code("diastolic")
+GLUCOSE_MASS = kind_code("glucose")
+GLUCOSE_MOLES = kind_code("glucose", "mmol/L")
+
+MEASUREMENT_CODES: dict[str, dict[str, Any]] = {kind: kind_code(kind) for kind in KIND_SPECS}
+"""Observation.code of every measured kind, built once (bundles share these dicts)."""
 
 URINE_PANEL = loinc("24357-6", "Urinalysis macro (dipstick) panel - Urine")
 URINE_CODES: dict[str, dict[str, Any]] = {

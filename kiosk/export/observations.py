@@ -31,6 +31,8 @@ from kiosk.export.codes import (
 )
 from kiosk.models import Vitals
 from kiosk.scoring import bmi
+from kiosk.validators.age import whole_years
+from kiosk.validators.kinds import KIND_SPECS
 
 Json = dict[str, Any]
 
@@ -41,14 +43,12 @@ ADULT_YEARS = 18
 """BMI is exported for adults only: children need BMI-for-age percentiles (docs/CLINICAL.md)."""
 
 ENTERED_UNITS: dict[str, frozenset[str]] = {
-    "temperature": frozenset({"Cel", "[degF]"}),
-    "height": frozenset({"cm", "[in_i]"}),
-    "weight": frozenset({"kg", "g", "[lb_av]"}),
-    "head_circumference": frozenset({"cm", "[in_i]"}),
+    kind: spec.fhir_units for kind, spec in KIND_SPECS.items() if spec.fhir_units
 }
 """Kinds exported in the unit as typed, so 98.6 °F reaches the EHR as 98.6 [degF] and not as
-36.99999 Cel. Only the units the FHIR vital-signs profile allows for the kind: a height typed in
-metres or a weight in ounces goes in the canonical unit instead, as do the other kinds."""
+36.99999 Cel (``fhir_units`` in the kind table): only the units the FHIR vital-signs profile
+allows for the kind; a height typed in metres or a weight in ounces goes in the canonical unit
+instead, as do the other kinds."""
 
 
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
@@ -99,8 +99,7 @@ class Context:
 
 
 def age_years(birth_date: str, day: date) -> int:
-    born = date.fromisoformat(birth_date)
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return whole_years(date.fromisoformat(birth_date), day)
 
 
 def encounter_day(doc: Json) -> date:

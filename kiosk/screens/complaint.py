@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from kiosk.models import ChiefComplaint, Encounter
 from kiosk.screens.base import StepScreen
+from kiosk.validators.readings import parse_pain
 from kiosk.widgets.labelled import LabelledInput
 
 # (model field, widget id suffix, label, placeholder)
@@ -25,16 +26,6 @@ DETAILS = (
     ("relieving", "relieving", "Made better by", "e.g. rest, ibuprofen"),
     ("timing", "timing", "Timing", "e.g. worse at night, comes and goes"),
 )
-
-
-def parse_pain(text: str) -> tuple[int | None, str]:
-    """Pain 0-10 as a whole number; (None, "") when left empty."""
-    text = text.strip().removesuffix("/10").strip()
-    if not text:
-        return None, ""
-    if not text.isdigit() or not 0 <= int(text) <= 10:
-        return None, "Pain is a whole number from 0 (none) to 10 (worst imaginable)."
-    return int(text), ""
 
 
 class ComplaintScreen(StepScreen):

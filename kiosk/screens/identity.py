@@ -7,6 +7,7 @@ Continue stays disabled until both are confirmed. Dismisses with True, or False 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -25,8 +26,8 @@ from kiosk.screens.base import (
     next_field,
     size_classes,
 )
-from kiosk.screens.patient import age_years
 from kiosk.screens.styled_once import StyledOnce
+from kiosk.validators.age import whole_years
 from kiosk.validators.identity import check_birth_date
 from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 from kiosk.widgets.tick import Tick
@@ -80,7 +81,7 @@ class IdentityScreen(StyledOnce, Screen[bool]):
                 yield Static(
                     f"Born {p.birth_date:%B} {p.birth_date.day}, {p.birth_date.year}  "
                     f"({p.birth_date:%m/%d/%Y}) · "
-                    f"{age_years(p.birth_date)} years",
+                    f"{whole_years(p.birth_date, date.today())} years",
                     id="identity-show-dob",
                 )
             yield Tick("Name confirmed", id="identity-name")

@@ -23,6 +23,7 @@ from kiosk.models import Patient
 from kiosk.screens.base import ENTER, advance, after_pending_keys
 from kiosk.screens.styled_once import StyledOnce, size_classes
 from kiosk.store.queries import Visit
+from kiosk.validators.age import whole_years
 
 PatientChoice = Patient | Literal["register"] | None
 Lookup = Callable[[str], Sequence[Patient]]
@@ -47,13 +48,6 @@ def visit_text(visit: Visit | None) -> str:
     if visit.state == "signed":
         return f"signed {at}".rstrip()
     return "waiting"
-
-
-def age_years(birth_date: date, today: date | None = None) -> int:
-    """Whole years of age today."""
-    today = today or date.today()
-    years = today.year - birth_date.year
-    return years - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
 class PatientScreen(StyledOnce, Screen[PatientChoice]):
@@ -197,7 +191,7 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
                 " ",
                 f"{patient.family_name.upper()}, {patient.given_name}",
                 f"{patient.birth_date:%Y-%m-%d}",
-                str(age_years(patient.birth_date)),
+                str(whole_years(patient.birth_date, date.today())),
                 SHORT_SEX.get(patient.sex, "?"),
                 patient.id,
                 visit_text(visits.get(patient.id)),

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Select
 from kiosk.models import Encounter, GlucoseTest, PocTests, UrineDipstick
 from kiosk.screens.base import StepScreen
 from kiosk.validators import to_measurement
+from kiosk.validators.kinds import KIND_SPECS
 from kiosk.widgets.dipstick import (
     LEVELS,
     NITRITE,
@@ -30,7 +31,7 @@ from kiosk.widgets.dipstick import (
 )
 from kiosk.widgets.field_input import fit_density
 from kiosk.widgets.measurement import MeasurementField
-from kiosk.widgets.validation import VitalValidator
+from kiosk.widgets.validation import VitalValidator, vital_result
 
 FASTING: list[tuple[str, str]] = [("fasting?", ""), ("fasting", "yes"), ("not fasting", "no")]
 FASTED = {True: "yes", False: "no"}
@@ -112,13 +113,14 @@ class PocScreen(StepScreen):
         yield Label("", id="poc-urine-message", classes="poc-message")
         yield Label("Fingerstick glucose", classes="poc-title")
         fasting = "" if glucose is None or glucose.fasting is None else FASTED[glucose.fasting]
+        form = KIND_SPECS["glucose"].field
         yield MeasurementField(
-            "Glucose",
-            input_id="poc-glucose",
+            form.label,
+            input_id=form.widget_id,
             validator=self.glucose_validator,
             value=glucose.entered if glucose is not None and glucose.not_taken is None else "",
             not_taken=glucose.not_taken if glucose is not None else None,
-            placeholder="mg/dL",
+            placeholder=form.placeholder(self.ctx.settings.unit_system),
             extras=[
                 Select(
                     FASTING,
@@ -189,14 +191,15 @@ class PocScreen(StepScreen):
             "meter_lot": self.query_one("#poc-glucose-lot", Input).value.strip(),
         }
         if field.not_taken is not None:
-            return GlucoseTest(kind="glucose", unit="mg/dL", not_taken=field.not_taken, **extra)
+            unit = KIND_SPECS["glucose"].canonical
+            return GlucoseTest(kind="glucose", unit=unit, not_taken=field.not_taken, **extra)
         text = field.text.strip()
         if not text:
             return None
         old = self.draft.poc.glucose
         if old is not None and old.entered == text and old.not_taken is None:
             extra["taken_at"] = old.taken_at
-        check = self.glucose_validator.check(text)
+        check = vital_result(field.result)  # the field's own check of this text
         reading = to_measurement(check, cls=GlucoseTest, **extra)
         assert isinstance(reading, GlucoseTest)
         return reading

@@ -21,6 +21,7 @@ from textual.widgets import Button, Checkbox, Label
 from kiosk.models import Encounter
 from kiosk.screens.base import StepScreen
 from kiosk.screens.review_text import blockers, flags, poc_lines, score_lines, vitals_lines
+from kiosk.validators.age import age_words
 from kiosk.widgets.tick import Tick
 
 
@@ -101,7 +102,7 @@ class ReviewScreen(StepScreen):
     def _patient_lines(self) -> list[str]:
         p = self.draft.patient
         age = p.age_on(self.draft.day)
-        years = f"{int(age)} y" if age >= 2 else f"{int(age * 12)} months"
+        years = age_words(age)
         lines = [f"{p.display_name}  DOB {p.birth_date.isoformat()} ({years})  sex: {p.sex}"]
         insurance = self.draft.insurance
         if insurance.self_pay:

@@ -22,21 +22,9 @@ from kiosk.scoring import (
     news2_missing,
 )
 from kiosk.validators.cross import bmi_applicability
+from kiosk.validators.kinds import KIND_SPECS
 from kiosk.widgets.past import shown
 
-LABELS: dict[str, str] = {
-    "systolic": "Systolic BP",
-    "diastolic": "Diastolic BP",
-    "pulse": "Pulse",
-    "respiratory_rate": "Respiratory rate",
-    "temperature": "Temperature",
-    "spo2": "SpO2",
-    "height": "Height",
-    "weight": "Weight",
-    "pain": "Pain",
-    "head_circumference": "Head circumference",
-    "glucose": "Fingerstick glucose",
-}
 WORDS: dict[str, str] = {
     "critical-high": "CRITICAL HIGH",
     "critical-low": "CRITICAL LOW",
@@ -83,7 +71,7 @@ def flags(encounter: Encounter) -> list[Flag]:
     for reading in _readings(encounter):
         if reading.status not in WORDS:
             continue
-        text = f"{WORDS[reading.status]}  {LABELS[reading.kind]} {shown(reading)}"
+        text = f"{WORDS[reading.status]}  {KIND_SPECS[reading.kind].label} {shown(reading)}"
         (critical if reading.is_critical else abnormal).append(Flag(reading.is_critical, text))
     urine = encounter.poc.urine
     if urine is not None:
@@ -176,7 +164,7 @@ def vitals_lines(encounter: Encounter) -> list[str]:
             lines.append(f"Blood pressure: {shown(bp)} ({where})")
     for name in Vitals.SINGLE_KINDS:
         for reading in getattr(vitals, name):
-            lines.append(f"{LABELS[name]}: {_reading_text(reading)}")
+            lines.append(f"{KIND_SPECS[name].label}: {_reading_text(reading)}")
     lines.append(f"Consciousness (ACVPU): {vitals.consciousness}")
     return lines
 
@@ -208,9 +196,10 @@ def poc_lines(encounter: Encounter) -> list[str]:
             if getattr(urine, pad) is not None
         ]
         lines.append("Urine dipstick: " + ", ".join(pads))
+    label = KIND_SPECS["glucose"].label
     if glucose is None:
-        lines.append("Fingerstick glucose: not done")
+        lines.append(f"{label}: not done")
     else:
         fasting = {None: "", True: ", fasting", False: ", not fasting"}[glucose.fasting]
-        lines.append(f"Fingerstick glucose: {_reading_text(glucose)}{fasting}")
+        lines.append(f"{label}: {_reading_text(glucose)}{fasting}")
     return lines

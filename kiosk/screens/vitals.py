@@ -21,10 +21,11 @@ from typing import Any, ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container, Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Input, Label, Select
+from textual.containers import Container, Horizontal
+from textual.widgets import Button, Input, Label, Select
 
-from kiosk.models import BloodPressure, Encounter, Measurement, SpO2, Temperature
+from kiosk.models import BloodPressure, Measurement, SpO2, Temperature
+from kiosk.screens.vitals_changes import VitalsChanges
 from kiosk.screens.vitals_fields import (
     ACVPU,
     BP_POSITIONS,
@@ -33,24 +34,19 @@ from kiosk.screens.vitals_fields import (
     MAX_BP,
     O2_CHOICES,
     ROUTES,
-    FieldSpec,
     bmi_text,
     bp_text,
 )
-from kiosk.screens.vitals_form import VitalsForm
-from kiosk.validators.change import CHANGE_KINDS, Change, change_message, check_change
+from kiosk.validators.kinds import BLOOD_PRESSURE_FIELD, KindSpec
 from kiosk.widgets.field_input import FieldInput, fit_density, keys_handled
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import previous_text, trend_values
 from kiosk.widgets.reading import NOT_TAKEN_OPTIONS
-from kiosk.widgets.tick import Tick
 
 _BP_ID = re.compile(r"^vitals-bp-(\d+)$")
-UNCONFIRMED = "Confirm or correct: "
-"""Before a change's words once Next was refused for it (the red box is not the only sign)."""
 
 
-class VitalsScreen(VitalsForm):
+class VitalsScreen(VitalsChanges):
     """Blood pressure, pulse, respiration, temperature, SpO2, height, weight, pain, ACVPU."""
 
     TITLE = "Vital signs"
@@ -115,38 +111,23 @@ class VitalsScreen(VitalsForm):
                     tooltip="ACVPU, for NEWS2",
                 )
             for spec in FIELDS:
-                if spec.name == "head_circumference" and self.age >= 2:
+                if spec.kind == "head_circumference" and self.age >= 2:
                     continue
                 yield self._field(spec)
-                if spec.name == "weight":
+                if spec.kind == "weight":
                     yield Label("", id="vitals-bmi", classes="vitals-span", markup=False)
                     yield from self._change_rows()
 
-    def _change_rows(self) -> ComposeResult:
-        """For weight and height: the change from the last visit, with its confirming tick
-        (hidden until a new reading is beyond the clinic's limits)."""
-        with Vertical(id="vitals-changes", classes="vitals-span"):
-            for name in CHANGE_KINDS:
-                if name not in self._last:
-                    continue
-                with Vertical(id=f"vitals-{name}-change", classes="vitals-change -hidden"):
-                    yield Label("", classes="vitals-change-text", markup=False)
-                    yield Tick(
-                        "Change from last visit confirmed",
-                        id=f"vitals-{name}-change-ok",
-                        classes="vitals-change-ok",
-                    )
-
-    def _field(self, spec: FieldSpec) -> MeasurementField:
-        readings: list[Measurement] = getattr(self.draft.vitals, spec.name)
+    def _field(self, spec: KindSpec) -> MeasurementField:
+        readings: list[Measurement] = getattr(self.draft.vitals, spec.kind)
         last = readings[-1] if readings else None
         extras: list[Any] = []
-        if spec.name == "temperature":
+        if spec.kind == "temperature":
             route = last.route if isinstance(last, Temperature) else "oral"
             extras.append(
                 Select(ROUTES, value=route, allow_blank=False, compact=True, id="vitals-temp-route")
             )
-        if spec.name == "spo2":
+        if spec.kind == "spo2":
             on_o2 = isinstance(last, SpO2) and last.on_oxygen
             flow = last.o2_flow_l_min if isinstance(last, SpO2) else None
             extras.append(
@@ -168,17 +149,18 @@ class VitalsScreen(VitalsForm):
                     tooltip="Oxygen flow in litres per minute",
                 )
             )
+        form = spec.field
         return MeasurementField(
-            spec.label,
-            input_id=spec.widget_id,
-            validator=self.validators[spec.name],
-            value=self._initial_text(spec.name, last),
+            form.label,
+            input_id=form.widget_id,
+            validator=self.validators[spec.kind],
+            value=self._initial_text(spec.kind, last),
             not_taken=last.not_taken if last is not None else None,
-            placeholder=spec.placeholder(self.system),
-            previous=previous_text(self.past, spec.name, self.system),
-            trend=trend_values(self.past, spec.name) if spec.trend else None,
+            placeholder=form.placeholder(self.system),
+            previous=previous_text(self.past, spec.kind, self.system),
+            trend=trend_values(self.past, spec.kind) if form.trend else None,
             extras=extras,
-            id=f"{spec.widget_id}-field",
+            id=f"{form.widget_id}-field",
             classes="vitals-field " + ("vitals-span" if extras else "vitals-cell"),
         )
 
@@ -194,15 +176,16 @@ class VitalsScreen(VitalsForm):
 
     def _bp_field(self, index: int, bp: BloodPressure | None) -> MeasurementField:
         self._bp_count = max(self._bp_count, index + 1)
-        prefix = f"vitals-bp-{index}"
+        form = BLOOD_PRESSURE_FIELD
+        prefix = f"{form.widget_id}-{index}"
         not_taken = bp.systolic.not_taken if bp is not None else None
         return MeasurementField(
-            "Blood pressure" if index == 0 else f"BP repeat {index}",
+            form.label if index == 0 else f"BP repeat {index}",
             input_id=prefix,
             validator=self.bp_validator,
             value=bp_text(bp) if bp is not None and not_taken is None else "",
             not_taken=not_taken,
-            placeholder="sys/dia",
+            placeholder=form.placeholder(self.system),
             previous=previous_text(self.past, "blood_pressure") if index == 0 else "",
             trend=trend_values(self.past, "blood_pressure") if index == 0 else None,
             extras=[
@@ -276,94 +259,6 @@ class VitalsScreen(VitalsForm):
         if event.field.input_id in ("vitals-height", "vitals-weight"):
             self._update_bmi()
             self._update_change(event.field.input_id.removeprefix("vitals-"))
-
-    # ------------------------------------------------------------------ change from last visit
-
-    def _change(self, name: str) -> Change | None:
-        """The change of ``name`` from the last visit, or None (no reading, or no last one)."""
-        field, last = self.field(name), self._last.get(name)
-        if field is None or last is None or field.not_taken is not None:
-            return None
-        value = field.reading.value if field.reading.valid else None
-        if value is None:
-            return None
-        limits = self.ctx.settings.change_limits.limits()
-        return check_change(name, value, last[0], age_years=self.age, limits=limits)
-
-    def _change_tick(self, name: str) -> Checkbox:
-        return self.query_one(f"#vitals-{name}-change-ok", Checkbox)
-
-    def _restore_confirmation(self, name: str, draft: Encounter) -> None:
-        """A tick kept in the typed text, or a reading already past Next (so confirmed), holds
-        for the value in the field now."""
-        change, tick = self._change(name), self._change_tick(name)
-        if change is None:
-            return
-        saved = [m.value for m in getattr(draft.vitals, name) if m.value is not None]
-        if tick.value or change.now in saved:
-            self._confirmed[name] = change.now
-            with tick.prevent(Checkbox.Changed):
-                tick.value = True
-
-    def _update_change(self, name: str) -> None:
-        """Show or hide the change row for ``name``; a new value needs a new confirmation."""
-        if name not in self._last:
-            return
-        change = self._change(name)
-        row = self.query_one(f"#vitals-{name}-change")
-        tick = self._change_tick(name)
-        flagged = change is not None and change.flagged
-        if change is None or not flagged or self._confirmed.get(name) != change.now:
-            self._confirmed.pop(name, None)
-            with tick.prevent(Checkbox.Changed):
-                tick.value = False
-        if not flagged or tick.value:
-            tick.remove_class("-flagged")
-        if change is not None and flagged:
-            text = change_message(change, self.system, self._last[name][1])
-            if tick.has_class("-flagged"):  # Next was refused for it: say so in words
-                text = f"{UNCONFIRMED}{text}"
-            row.query_one(".vitals-change-text", Label).update(text)
-        appears = flagged and row.has_class("-hidden")
-        row.set_class(not flagged, "-hidden")
-        field = self.field(name)
-        if appears and field is not None and field.input.has_focus:
-            self.call_after_refresh(row.scroll_visible, animate=False)  # said where typed
-
-    @on(Checkbox.Changed, ".vitals-change-ok")
-    def _on_change_confirmed(self, event: Checkbox.Changed) -> None:
-        name = (event.checkbox.id or "").removeprefix("vitals-").removesuffix("-change-ok")
-        change = self._change(name)
-        if event.value and change is not None:
-            self._confirmed[name] = change.now
-            event.checkbox.remove_class("-flagged")
-        else:
-            self._confirmed.pop(name, None)
-        self._update_change(name)
-
-    def unconfirmed_changes(self) -> list[str]:
-        """Flag every shown change not yet confirmed (for Next); their names."""
-        names = []
-        for name in self._last:
-            change = self._change(name)
-            tick = self._change_tick(name)
-            needed = change is not None and change.flagged and not tick.value
-            tick.set_class(needed, "-flagged")
-            if needed:
-                names.append(name)
-                self._update_change(name)
-        return names
-
-    def collect(self) -> Encounter | None:
-        updated = super().collect()
-        unconfirmed = self.unconfirmed_changes()
-        if not unconfirmed:
-            return updated
-        # held: the first change to confirm gets the focus (Space ticks it), in view
-        tick = self._change_tick(unconfirmed[0])
-        self.set_focus(tick)
-        self.call_after_refresh(tick.scroll_visible, animate=False)
-        return None
 
     @on(Select.Changed, "#vitals-spo2-o2")
     def _on_oxygen(self) -> None:

@@ -1,18 +1,17 @@
 """The vitals step's table of fields and choices, and its small text helpers.
 
 Kept apart from ``vitals.py`` so the screen reads as behaviour and this as data: which fields,
-in which order, with which ids (prefixed ``vitals-`` as the step protocol requires), labels and
-placeholders (the unit a bare number is taken in).
+in which order, and the choices beside them. Each field's id (prefixed ``vitals-`` as the step
+protocol requires), label and placeholder (the unit a bare number is taken in) come from the
+kind table, :data:`kiosk.validators.kinds.KIND_SPECS`.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
-from kiosk.models import BloodPressure
+from kiosk.models import BloodPressure, Vitals
 from kiosk.scoring import BMI_CLASS_LABELS, bmi, bmi_class
 from kiosk.validators.cross import bmi_applicability
+from kiosk.validators.kinds import KIND_SPECS, KindSpec
 
 MAX_BP = 3
 """Blood-pressure readings per visit (the first plus two repeats)."""
@@ -43,60 +42,15 @@ ACVPU: list[tuple[str, str]] = [
 ]
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    """One single-value measurement field of the vitals step."""
-
-    name: str
-    """The Vitals attribute (and required_fields name after "vitals.")."""
-    kind: str
-    """The check_vital kind."""
-    label: str
-    widget_id: str
-    us: str
-    """Placeholder in a US clinic: the unit a bare number is read in."""
-    metric: str
-    trend: bool = False
-
-    def placeholder(self, system: str) -> str:
-        return self.us if system == "us" else self.metric
-
-
-FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("pulse", "pulse", "Pulse", "vitals-pulse", "/min", "/min"),
-    FieldSpec("respiratory_rate", "respiratory_rate", "Resp. rate", "vitals-rr", "/min", "/min"),
-    FieldSpec("temperature", "temperature", "Temperature", "vitals-temp", "°F", "°C"),
-    FieldSpec("spo2", "spo2", "SpO2", "vitals-spo2", "%", "%"),
-    FieldSpec("height", "height", "Height", "vitals-height", "in or 5'10\"", "cm"),
-    FieldSpec("weight", "weight", "Weight", "vitals-weight", "lb", "kg", trend=True),
-    FieldSpec("pain", "pain", "Pain", "vitals-pain", "0-10", "0-10"),
-    FieldSpec("head_circumference", "head_circumference", "Head circ.", "vitals-head", "in", "cm"),
-)
+FIELDS: tuple[KindSpec, ...] = tuple(KIND_SPECS[name] for name in Vitals.SINGLE_KINDS)
+"""The single-value fields, in the order of the Vitals model; each kind's label, widget id and
+placeholders are its ``field`` in the kind table (blood pressure, typed as one "120/80" field,
+is laid out on its own)."""
 
 
 def bp_text(bp: BloodPressure) -> str:
     """The text a saved reading is shown again as: what was typed, "120/80"."""
     return f"{bp.systolic.entered}/{bp.diastolic.entered}"
-
-
-def flow_error(text: str) -> str:
-    """Why an oxygen flow cannot be saved ("" if it can): litres per minute, above 0 up to 60."""
-    cleaned = text.strip().lower().removesuffix("l/min").strip()
-    if not cleaned:
-        return "On oxygen: type the flow in litres per minute (e.g. 2)."
-    try:
-        flow = float(cleaned)
-    except ValueError:
-        return f"Cannot read the oxygen flow '{text.strip()}'. Type litres per minute, e.g. 2."
-    if not math.isfinite(flow) or not 0 < flow <= 60:
-        return "Oxygen flow must be above 0 and at most 60 L/min."
-    return ""
-
-
-def parse_flow(text: str) -> float | None:
-    """The flow in L/min from text that :func:`flow_error` accepted; None when empty."""
-    cleaned = text.strip().lower().removesuffix("l/min").strip()
-    return float(cleaned) if cleaned else None
 
 
 def bmi_text(weight_kg: float | None, height_cm: float | None, age_years: float) -> str:

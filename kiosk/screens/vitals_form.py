@@ -15,14 +15,20 @@ from textual.widgets import Input, Select
 
 from kiosk.models import BloodPressure, Encounter, Measurement, SpO2, Temperature, Vitals
 from kiosk.screens.base import StepScreen
-from kiosk.screens.vitals_fields import FIELDS, FieldSpec, bp_text, flow_error, parse_flow
-from kiosk.validators import check_blood_pressure, to_measurement
+from kiosk.screens.vitals_fields import FIELDS, bp_text
+from kiosk.validators import to_measurement
 from kiosk.validators.change import CHANGE_KINDS
 from kiosk.validators.cross import CrossCheck, check_weight_height
-from kiosk.validators.ranges import KINDS
+from kiosk.validators.kinds import KIND_SPECS, KindSpec
+from kiosk.validators.readings import check_flow
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import last_reading, past_encounters
-from kiosk.widgets.validation import BloodPressureValidator, VitalValidator
+from kiosk.widgets.validation import (
+    BloodPressureValidator,
+    VitalValidator,
+    bp_result,
+    vital_result,
+)
 
 
 class VitalsForm(StepScreen):
@@ -36,7 +42,7 @@ class VitalsForm(StepScreen):
         self.age = draft.patient.age_on(draft.day)
         self.past = past_encounters(ctx.previous, ctx.history)
         self.validators: dict[str, VitalValidator] = {
-            spec.name: VitalValidator(spec.kind, self.system, self.age) for spec in FIELDS
+            spec.kind: VitalValidator(spec.kind, self.system, self.age) for spec in FIELDS
         }
         self.bp_validator = BloodPressureValidator(self.system, self.age)
         self._bp_count = 0
@@ -56,8 +62,8 @@ class VitalsForm(StepScreen):
         """The field for a Vitals name ("pulse"), or blood pressure index ("bp-1")."""
         widget_id = f"vitals-{name}" if name.startswith("bp-") else None
         for spec in FIELDS:
-            if spec.name == name:
-                widget_id = spec.widget_id
+            if spec.kind == name:
+                widget_id = spec.field.widget_id
         if widget_id is None:
             return None
         found = self.query(f"#{widget_id}-field")
@@ -73,13 +79,13 @@ class VitalsForm(StepScreen):
                 # One reading satisfies "required": the repeats are optional.
                 needed = field.input_id == "vitals-bp-0" and "vitals.blood_pressure" in required
             else:
-                name = next(s.name for s in FIELDS if s.widget_id == field.input_id)
-                needed = f"vitals.{name}" in required
+                spec = next(s for s in FIELDS if s.field.widget_id == field.input_id)
+                needed = spec.required[0] in required
             ok = field.check(required=needed) and ok
         spo2 = self.field("spo2")
         flow = self.query_one("#vitals-spo2-flow", Input)
         on_o2 = self.query_one("#vitals-spo2-o2", Select).value == "oxygen"
-        problem = flow_error(flow.value) if on_o2 and spo2 and spo2.not_taken is None else ""
+        problem = check_flow(flow.value)[1] if on_o2 and spo2 and spo2.not_taken is None else ""
         flow.set_class(bool(problem), "-invalid")
         if problem and spo2 is not None:
             spo2.show_message(problem)
@@ -103,10 +109,7 @@ class VitalsForm(StepScreen):
             return None
         if not weight.text.strip() or not height.text.strip():
             return None
-        return check_weight_height(
-            self.validators["weight"].check(weight.text),
-            self.validators["height"].check(height.text),
-        )
+        return check_weight_height(vital_result(weight.result), vital_result(height.result))
 
     def _vitals(self) -> Vitals:
         values: dict[str, Any] = {"consciousness": self.query_one("#vitals-acvpu", Select).value}
@@ -114,11 +117,11 @@ class VitalsForm(StepScreen):
             bp for i in range(self._bp_count) if (bp := self._blood_pressure(i)) is not None
         ]
         for spec in FIELDS:
-            field = self.field(spec.name)
+            field = self.field(spec.kind)
             if field is None:
                 continue
             reading = self._measurement(spec, field)
-            values[spec.name] = [reading] if reading is not None else []
+            values[spec.kind] = [reading] if reading is not None else []
         return Vitals(**values)
 
     def _kept_time(self, name: str, entered: str) -> dict[str, Any]:
@@ -131,23 +134,25 @@ class VitalsForm(StepScreen):
                 return {"taken_at": old.taken_at}
         return {}
 
-    def _measurement(self, spec: FieldSpec, field: MeasurementField) -> Measurement | None:
+    def _measurement(self, spec: KindSpec, field: MeasurementField) -> Measurement | None:
         cls: type[Measurement] = Measurement
         extra: dict[str, Any] = {}
-        if spec.name == "temperature":
+        if spec.kind == "temperature":
             cls, extra = Temperature, {"route": self.query_one("#vitals-temp-route", Select).value}
-        elif spec.name == "spo2":
+        elif spec.kind == "spo2":
             on_o2 = self.query_one("#vitals-spo2-o2", Select).value == "oxygen"
-            flow = parse_flow(self.query_one("#vitals-spo2-flow", Input).value) if on_o2 else None
+            flow = (
+                check_flow(self.query_one("#vitals-spo2-flow", Input).value)[0] if on_o2 else None
+            )
             cls, extra = SpO2, {"on_oxygen": on_o2, "o2_flow_l_min": flow}
         if field.not_taken is not None:
             extra.pop("o2_flow_l_min", None)
-            return cls(kind=spec.kind, unit=KINDS[spec.kind], not_taken=field.not_taken, **extra)
+            return cls(kind=spec.kind, unit=spec.canonical, not_taken=field.not_taken, **extra)
         text = field.text.strip()
         if not text:
             return None
-        check = self.validators[spec.name].check(text)
-        kept = self._kept_time(spec.name, check.entered)
+        check = vital_result(field.result)  # the field's own check of this text
+        kept = self._kept_time(spec.kind, check.entered)
         return to_measurement(check, cls=cls, **kept, **extra)
 
     def _blood_pressure(self, index: int) -> BloodPressure | None:
@@ -157,15 +162,16 @@ class VitalsForm(StepScreen):
             "site": self.query_one(f"#vitals-bp-{index}-site", Select).value,
         }
         if field.not_taken is not None:
+            reason = field.not_taken
             parts = {
-                kind: Measurement(kind=kind, unit="mm[Hg]", not_taken=field.not_taken)
+                kind: Measurement(kind=kind, unit=KIND_SPECS[kind].canonical, not_taken=reason)
                 for kind in ("systolic", "diastolic")
             }
             return BloodPressure(**parts, **where)
         text = field.text.strip()
         if not text:
             return None
-        systolic, diastolic = check_blood_pressure(text, age_years=self.age, system=self.system)
+        systolic, diastolic = bp_result(field.result)
         kept = self._kept_time("blood_pressure", f"{systolic.entered}/{diastolic.entered}")
         return BloodPressure(
             systolic=to_measurement(systolic, **kept),

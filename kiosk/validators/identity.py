@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
+from kiosk.validators.age import whole_years
+
 T = TypeVar("T")
 
 MAX_AGE_YEARS = 125
@@ -55,10 +57,6 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DIGITS_DATE = re.compile(r"(\d{2})(\d{2})(\d{4})")
 
 
-def _age_on(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
 def check_birth_date(
     text: str, *, today: date | None = None, max_age: int = MAX_AGE_YEARS
 ) -> Checked[date]:
@@ -85,7 +83,7 @@ def check_birth_date(
     today = today or date.today()
     if born > today:
         return _bad("The date of birth is in the future. Check the year.")
-    if _age_on(born, today) > max_age:
+    if whole_years(born, today) > max_age:
         return _bad(f"That makes the patient older than {max_age}. Check the year.")
     return Checked(True, born)
 

@@ -24,23 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import ConfigError
+from kiosk.validators.kinds import KIND_SPECS
 
 if TYPE_CHECKING:
     from kiosk.models import Status
 
-KINDS: dict[str, str] = {
-    "temperature": "Cel",
-    "weight": "kg",
-    "height": "cm",
-    "systolic": "mm[Hg]",
-    "diastolic": "mm[Hg]",
-    "pulse": "/min",
-    "respiratory_rate": "/min",
-    "spo2": "%",
-    "pain": "{score}",
-    "glucose": "mg/dL",
-    "head_circumference": "cm",
-}
+KINDS: dict[str, str] = {kind: spec.canonical for kind, spec in KIND_SPECS.items()}
 """Every measured kind and the canonical UCUM unit its range table is written in."""
 
 BOUND_NAMES = (

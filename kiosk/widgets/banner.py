@@ -13,22 +13,17 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from kiosk.validators.age import age_short
+
 if TYPE_CHECKING:
     from kiosk.models import Patient
 
 
-def age_text(birth_date: date, today: date | None = None) -> str:
-    """ "42 y", or months for a baby ("7 mo")."""
-    today = today or date.today()
-    months = (today.year - birth_date.year) * 12 + today.month - birth_date.month
-    months -= today.day < birth_date.day
-    return f"{months} mo" if months < 24 else f"{months // 12} y"
-
-
 def identity_line(patient: Patient) -> str:
+    age = age_short(patient.birth_date, date.today())
     return (
         f"{patient.family_name.upper()}, {patient.given_name}  ·  "
-        f"DOB {patient.birth_date:%Y-%m-%d} ({age_text(patient.birth_date)})  ·  {patient.id}"
+        f"DOB {patient.birth_date:%Y-%m-%d} ({age})  ·  {patient.id}"
     )
 
 

@@ -1,8 +1,11 @@
 """One measurement field: label, compact input, extras, "not taken", echo, flag, last value, trend.
 
 The field is the unit of the vitals and point-of-care screens. It knows nothing clinical: a
-:class:`ReadingValidator` (see ``kiosk.widgets.validation``) turns the typed text into a
-:class:`Reading` — canonical echo, range status, message — and the field shows it.
+:class:`ReadingValidator` (see ``kiosk.widgets.validation``) turns the typed text into an
+:class:`Assessment` — the :class:`Reading` shown (canonical echo, range status, message),
+Textual's validation and the core's answer — and the field shows it. The field keeps the last
+assessment, so each text is checked once: the message beside the field, the Input's
+``-invalid`` state and the model the step builds (:attr:`MeasurementField.result`) agree.
 
 Two speeds, on purpose (STYLE.md, issue 4):
 
@@ -23,19 +26,32 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.validation import Validator
+from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
 from kiosk.widgets.field_input import MAX_TEXT, FieldInput
 from kiosk.widgets.reading import (
     EMPTY,
+    EMPTY_ASSESSMENT,
     FLAG_WORDS,
     NOT_TAKEN_OPTIONS,
+    Assessment,
     Reading,
     ReadingValidator,
 )
 from kiosk.widgets.trend import Trend
+
+
+class _KeptCheck(Validator):
+    """Textual's validation of the field's Input, answered from the field's kept assessment."""
+
+    def __init__(self, field: MeasurementField) -> None:
+        super().__init__()
+        self._field = field
+
+    def validate(self, value: str) -> ValidationResult:
+        return self._field.assess(value).validation
 
 
 class MeasurementField(Widget):
@@ -108,7 +124,8 @@ class MeasurementField(Widget):
         self._trend = list(trend) if trend is not None else None
         self._extras = list(extras)
         self._not_taken = not_taken
-        self.reading: Reading = validator.read(value) if value else EMPTY
+        self._assessment: Assessment = EMPTY_ASSESSMENT
+        self.reading: Reading = self.assess(value).reading
         self._shown_message = ""
         # Kept, not queried: the echo and flag change on every keystroke and must stay cheap.
         # Their widths are fixed in CSS, so an update repaints them without a layout pass.
@@ -136,7 +153,7 @@ class MeasurementField(Widget):
                 id=self.input_id,
                 classes="mf-input",
                 compact=True,
-                validators=[self._as_validator()],
+                validators=[_KeptCheck(self)],
                 validate_on={"blur", "submitted"},
                 select_on_focus=False,
             )
@@ -164,12 +181,6 @@ class MeasurementField(Widget):
                     yield self._trend_widget
         yield self._detail
 
-    def _as_validator(self) -> Validator:
-        validator = self.validator
-        if not isinstance(validator, Validator):  # pragma: no cover - protocol misuse
-            raise TypeError("a MeasurementField needs a textual Validator")
-        return validator
-
     def on_mount(self) -> None:
         self.resync()
 
@@ -190,6 +201,19 @@ class MeasurementField(Widget):
         value = self.query_one(f"#{self.input_id}-nt", Select).value
         return None if value in ("taken", Select.NULL) else str(value)
 
+    @property
+    def result(self) -> object:
+        """The core's check of the text now in the field (None when empty), for the model."""
+        return self.assess(self.input.value).result
+
+    def assess(self, text: str) -> Assessment:
+        """The check of ``text`` (stripped: spaces around a reading change nothing): the kept
+        one while the text is the same, else a new one, kept in its place."""
+        key = text.strip()
+        if key != self._assessment.text:
+            self._assessment = self.validator.assess(key) if key else EMPTY_ASSESSMENT
+        return self._assessment
+
     def set_not_taken(self, reason: str | None) -> None:
         self.query_one(f"#{self.input_id}-nt", Select).value = reason or "taken"
 
@@ -209,7 +233,7 @@ class MeasurementField(Widget):
             self._show_message(message)
             return not message
         self.input.validate(text)
-        self.reading = self.validator.read(text)
+        self.reading = self.assess(text).reading
         self._show(self.reading)
         self._show_message("" if self.reading.valid else self.reading.message)
         return self.reading.valid
@@ -223,7 +247,7 @@ class MeasurementField(Widget):
         """Re-read the input and the "not taken" choice after they were set without events
         (the step restores typed text with ``prevent``)."""
         text = self.input.value
-        self.reading = self.validator.read(text) if text.strip() else EMPTY
+        self.reading = self.assess(text).reading
         self._apply_not_taken(self.not_taken)
         if text.strip() and not self.reading.valid and self.not_taken is None:
             self.input.validate(text)
@@ -237,7 +261,7 @@ class MeasurementField(Widget):
             return
         event.stop()
         before = self.reading
-        self.reading = self.validator.read(event.value) if event.value.strip() else EMPTY
+        self.reading = self.assess(event.value).reading
         self._show(self.reading)
         if self._shown_message or self.input.has_class("-invalid"):
             # Already flagged: re-check per keystroke so the message clears once fixed.

@@ -1,7 +1,8 @@
 """What a measurement field shows for its text: the Reading, its flag words, "not taken".
 
 Shared by the field widget and the validator adapters (``kiosk.widgets.validation``), which
-turn the core's check into a :class:`Reading`.
+turn the core's check into an :class:`Assessment`: the :class:`Reading` shown, Textual's
+verdict and the core's answer, all from one check of the text.
 """
 
 from __future__ import annotations
@@ -57,9 +58,25 @@ class Reading:
 EMPTY = Reading(valid=True)
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """One check of a field's text, which the field keeps until the text changes: the message
+    beside the field, Textual's validation of its Input and the model all come from it, so a
+    keystroke is checked once."""
+
+    text: str
+    reading: Reading
+    validation: ValidationResult
+    """What Textual's Input.validate answers for the text (its ``-invalid`` state)."""
+    result: object = None
+    """The core's own answer (a VitalCheck, or a blood pressure's two) for building the
+    model; None for empty text."""
+
+
+EMPTY_ASSESSMENT = Assessment("", EMPTY, ValidationResult.success())
+
+
 class ReadingValidator(Protocol):
-    """A Textual validator that can also describe its text for the live echo."""
+    """Checks a field's text with the core, once, for everything the field needs of it."""
 
-    def read(self, text: str) -> Reading: ...
-
-    def validate(self, value: str) -> ValidationResult: ...
+    def assess(self, text: str) -> Assessment: ...

@@ -18,7 +18,7 @@ from kiosk.units import symbol
 from kiosk.validators import VitalCheck, check_blood_pressure, check_vital
 from kiosk.validators.kinds import format_number
 from kiosk.validators.vitals import System
-from kiosk.widgets.reading import FLAG_WORDS, Reading
+from kiosk.widgets.reading import EMPTY_ASSESSMENT, FLAG_WORDS, Assessment, Reading
 
 SEVERITY: dict[str, int] = {
     "normal": 0,
@@ -90,6 +90,21 @@ def reading_for(check: VitalCheck) -> Reading:
     )
 
 
+def vital_result(result: object) -> VitalCheck:
+    """The core check a :class:`VitalValidator`'s assessment carries (a field's ``result``)."""
+    if not isinstance(result, VitalCheck):
+        raise TypeError(f"not a checked reading: {result!r}")
+    return result
+
+
+def bp_result(result: object) -> tuple[VitalCheck, VitalCheck]:
+    """The (systolic, diastolic) checks a :class:`BloodPressureValidator`'s assessment carries."""
+    match result:
+        case (VitalCheck() as systolic, VitalCheck() as diastolic):
+            return systolic, diastolic
+    raise TypeError(f"not a checked blood pressure: {result!r}")
+
+
 class VitalValidator(Validator):
     """Validates one kind of vital sign (temperature, weight, pulse, ...) with the core check."""
 
@@ -108,18 +123,23 @@ class VitalValidator(Validator):
     def check(self, text: str) -> VitalCheck:
         return check_vital(self.kind, text, age_years=self.age_years, system=self.system)
 
-    def read(self, text: str) -> Reading:
+    def assess(self, text: str) -> Assessment:
+        """One core check of ``text``, as the field shows it and as Textual validates it."""
         if not text.strip():
-            return Reading(valid=True)
-        return reading_for(self.check(text))
+            return EMPTY_ASSESSMENT
+        check = self.check(text)
+        validation = (
+            self.success()
+            if check.ok
+            else self.failure(check.message or self.failure_description, text)
+        )
+        return Assessment(text, reading_for(check), validation, check)
+
+    def read(self, text: str) -> Reading:
+        return self.assess(text).reading
 
     def validate(self, value: str) -> ValidationResult:
-        if not value.strip():
-            return self.success()
-        check = self.check(value)
-        if not check.ok:
-            return self.failure(check.message or self.failure_description, value)
-        return self.success()
+        return self.assess(value).validation
 
 
 class BloodPressureValidator(Validator):
@@ -140,10 +160,24 @@ class BloodPressureValidator(Validator):
     def check(self, text: str) -> tuple[VitalCheck, VitalCheck]:
         return check_blood_pressure(text, age_years=self.age_years, system=self.system)
 
-    def read(self, text: str) -> Reading:
+    def assess(self, text: str) -> Assessment:
+        """One core check of ``text``, as the field shows it and as Textual validates it."""
         if not text.strip():
-            return Reading(valid=True)
-        systolic, diastolic = self.check(text)
+            return EMPTY_ASSESSMENT
+        checks = self.check(text)
+        reading = self._reading(*checks)
+        if reading.valid:
+            return Assessment(text, reading, self.success(), checks)
+        failure = self.failure(reading.message or self.failure_description, text)
+        return Assessment(text, reading, failure, checks)
+
+    def read(self, text: str) -> Reading:
+        return self.assess(text).reading
+
+    def validate(self, value: str) -> ValidationResult:
+        return self.assess(value).validation
+
+    def _reading(self, systolic: VitalCheck, diastolic: VitalCheck) -> Reading:
         bad = next((c for c in (systolic, diastolic) if not c.ok), None)
         if bad is not None or systolic.value is None or diastolic.value is None:
             message = bad.message if bad is not None else ""
@@ -163,11 +197,3 @@ class BloodPressureValidator(Validator):
             detail=detail.detail,
             detail_level=detail.detail_level,
         )
-
-    def validate(self, value: str) -> ValidationResult:
-        if not value.strip():
-            return self.success()
-        reading = self.read(value)
-        if not reading.valid:
-            return self.failure(reading.message or self.failure_description, value)
-        return self.success()
