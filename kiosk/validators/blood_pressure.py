@@ -1,4 +1,4 @@
-"""check_blood_pressure: "120/80" -> (systolic, diastolic) checks (DESIGN.md §3 contract).
+"""check_blood_pressure: "120/80" -> (systolic, diastolic) checks (as check_vital).
 
 Each part goes through :func:`kiosk.validators.vitals.check_vital`, so spellings, units, ranges
 and messages are the same as for a single reading; this module only splits the text and adds

@@ -1,8 +1,9 @@
 """Range tables: absolute, critical and normal bounds per kind and age band, from TOML.
 
-The numbers are clinic data, not code: they live in ``config/ranges.toml`` (each default cites
-its source there) and a clinic may edit them. Classification follows CLINICAL.md "Range model"
-(OpenMRS ConceptNumeric semantics), in this order:
+The numbers are clinic data, not code: they ship in ``kiosk/data/ranges.toml`` (each default
+cites its source there; ``config/ranges.toml`` is the copy a clinic edits, named by
+``ranges_file``). Classification follows docs/CLINICAL.md section 3, "The range model" (OpenMRS
+ConceptNumeric semantics), in this order:
 
 outside the absolute bounds -> ``impossible`` (the bounds themselves are possible);
 ``>= hi_critical`` -> ``critical-high``; ``> hi_normal`` -> ``high``;
@@ -64,7 +65,7 @@ class Bounds:
         return not ((lo is not None and value < lo) or (hi is not None and value > hi))
 
     def classify(self, value: float) -> Status:
-        """The status of ``value`` under CLINICAL.md's order of checks."""
+        """The status of ``value`` under docs/CLINICAL.md's order of checks."""
         if not self.is_possible(value):
             return "impossible"
         if self.hi_critical is not None and value >= self.hi_critical:

@@ -265,7 +265,7 @@ def check_vital(
     system: System = "us",
     ranges: RangeTable | None = None,
 ) -> VitalCheck:
-    """Read and check one typed reading of ``kind`` (DESIGN.md §3 contract).
+    """Read and check one typed reading of ``kind``: the contract every validator keeps.
 
     Never raises for any ``text``; ValueError only for an unknown ``kind`` or ``system`` (a
     programming error). ``ranges`` overrides the clinic's default table (results then are not
