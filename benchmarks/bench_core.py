@@ -1,6 +1,6 @@
 """Benchmark the core: import time, and check_vital per call (uncached and cached).
 
-Run: ``/work/venv/bin/python benchmarks/bench_core.py`` (prints; asserts nothing).
+Run: ``.venv/bin/python benchmarks/bench_core.py`` (prints; asserts nothing).
 Targets (issue 2): core import under 300 ms median; check_vital under 0.2 ms median.
 """
 

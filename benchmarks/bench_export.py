@@ -1,6 +1,6 @@
 """Benchmark ``kiosk export``: encounters per second and peak memory, per format.
 
-Run: ``/work/venv/bin/python benchmarks/bench_export.py [--count 100000] [--formats fhir,json,csv]``
+Run: ``.venv/bin/python benchmarks/bench_export.py [--count 100000] [--formats fhir,json,csv]``
 (prints; asserts nothing). Target (issue 6): 100,000 stored encounters to FHIR NDJSON at 2,000
 encounters/s or more, with peak memory under 150 MB.
 
