@@ -35,7 +35,7 @@ class UnitSpec:
     ucum: str
     pint: str
     dimension: str
-    """One of: temperature, mass, length, pressure, rate, percent, score, glucose."""
+    """One of: temperature, mass, length, pressure, rate, percent, score, glucose, flow."""
     symbol: str
     """How the unit is shown to people, e.g. "°F", "mmHg"."""
     name: str
@@ -63,6 +63,7 @@ UNITS: dict[str, UnitSpec] = {
         UnitSpec("{score}", "dimensionless", "score", "/10", "points"),
         UnitSpec("mg/dL", "milligram/deciliter", "glucose", "mg/dL", "mg/dL"),
         UnitSpec("mmol/L", "millimole/liter", "glucose", "mmol/L", "mmol/L"),
+        UnitSpec("L/min", "liter/minute", "flow", "L/min", "litres per minute"),
     )
 }
 
@@ -106,6 +107,22 @@ _ALIAS_GROUPS: dict[str, tuple[str, ...]] = {
     "%": ("%", "percent", "pct"),
     "mg/dL": ("mg/dl", "mg per dl", "mg/100ml"),
     "mmol/L": ("mmol/l", "mmol", "mmol per l", "mm/l"),
+    "L/min": (
+        "l",
+        "l/min",
+        "lpm",
+        "l per min",
+        "l per minute",
+        "l/minute",
+        "liters/min",
+        "litres/min",
+        "liters per min",
+        "litres per min",
+        "liters per minute",
+        "litres per minute",
+        "liter/min",
+        "litre/min",
+    ),
 }
 
 ALIASES: dict[str, str] = {
@@ -152,7 +169,9 @@ def lookup_unit(word: str) -> str | None:
     return found
 
 
-_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_NUMBER = r"\d+(?:\.\d*)?|\.\d+"
+"""Digits with an optional decimal point: no sign, no exponent ("1e3" is a number and a unit
+word "e", which no unit has), no digit separators ("1_5"), unlike Python's float()."""
 _SEGMENT = re.compile(rf"\s*({_NUMBER})\s*((?:[^\d.\s]|\.(?!\d)|\s+(?=[^\d.\s]))*)")
 """One number and the unit word after it (any run of non-digits, dots not followed by a digit)."""
 
@@ -170,7 +189,7 @@ def split_quantity(text: str) -> list[Segment] | None:
     """Split normalised text into number/unit-word segments; None if it is not that shape.
 
     "5 ft 10 in" -> [(5, "ft"), (10, "in")]; "98.6 deg F" -> [(98.6, "deg F")];
-    "120/80" -> [(120, "/"), (80, "")]. Numbers may be infinite ("1e400"): the caller checks.
+    "120/80" -> [(120, "/"), (80, "")]. Numbers may be huge ("9" * 40): the caller checks.
     """
     segments: list[Segment] = []
     pos, end = 0, len(text)

@@ -331,6 +331,8 @@ def _poc(
         mg_dl = plan.glucose_mg_dl
         if system == "metric" and rng.random() < 0.5:
             text = f"{mg_dl / 18.016:.1f} mmol/L"
+        elif system == "metric":  # a bare number there is mmol/L: mg/dL is typed with its unit
+            text = rng.choice((f"{mg_dl / 18.016:.1f}", f"{mg_dl} mg/dL"))
         else:
             text = rng.choice((f"{mg_dl}", f"{mg_dl} mg/dL"))
         check = check_vital("glucose", text, age_years=age, system=system)

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from kiosk.validators.age import whole_years
+from kiosk.validators.text import is_hidden, visible
 
 T = TypeVar("T")
 
@@ -70,7 +71,9 @@ def check_birth_date(
     else:
         match = _US_DATE.fullmatch(text) or _DIGITS_DATE.fullmatch(text)
         if match is None:
-            return _bad(f"Cannot read '{text}' as a date. Type MM/DD/YYYY, e.g. 07/04/1980.")
+            return _bad(
+                f"Cannot read '{visible(text)}' as a date. Type MM/DD/YYYY, e.g. 07/04/1980."
+            )
         if len(match.group(3)) != 4:
             return _bad("Type the full year with four digits, e.g. 1980.")
         month, day, year = (int(g) for g in match.groups())
@@ -105,6 +108,8 @@ def check_name(text: str, *, label: str = "name", max_length: int = 100) -> Chec
     if len(clean) > max_length:
         return _bad(f"The {label} is longer than {max_length} characters.")
     for char in clean:
+        if is_hidden(char):  # a Hangul filler is a "letter" no one can see
+            return _bad(f"A {label} cannot contain an invisible character ({visible(char)}).")
         if char.isalpha() or char in _NAME_PUNCTUATION:
             continue
         if unicodedata.category(char).startswith("M"):  # combining accent
@@ -113,7 +118,7 @@ def check_name(text: str, *, label: str = "name", max_length: int = 100) -> Chec
             return _bad(f"A {label} cannot contain digits.")
         return _bad(
             f"A {label} may contain letters, spaces, hyphens, apostrophes and periods, "
-            f"not '{char}'."
+            f"not '{visible(char)}'."
         )
     if not clean[0].isalpha():
         return _bad(f"A {label} starts with a letter.")

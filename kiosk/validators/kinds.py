@@ -80,6 +80,10 @@ class KindSpec:
     vital-signs profile allows for the kind. Any other unit goes in the canonical one."""
     whole: bool = False
     """Only whole numbers are accepted (pain score)."""
+    bare_spans: tuple[tuple[str, float, float], ...] = ()
+    """(unit, low, high): the span a bare number is usually typed in, in that unit. A bare
+    number possible in the default unit but outside its span, and inside another unit's span,
+    is refused with that unit proposed rather than guessed."""
 
 
 BLOOD_PRESSURE_FIELD = FormField("Blood pressure", "vitals-bp", "sys/dia", "sys/dia")
@@ -254,14 +258,14 @@ _SPECS = (
         "mg/dL",
         "glucose",
         "mg/dL",
-        "mg/dL",
+        "mmol/L",
         ("mmol/L",),
-        ("mmol/L",),
+        ("mg/dL",),
         1,
         0,
         "99 mg/dL or 5.5 mmol/L",
         label="Fingerstick glucose",
-        field=FormField("Glucose", "poc-glucose", "mg/dL", "mg/dL"),
+        field=FormField("Glucose", "poc-glucose", "mg/dL", "mmol/L"),
         loinc=(Coding("41653-7", "Glucose [Mass/volume] in Capillary blood by Glucometer"),),
         unit_loinc=(
             (
@@ -270,6 +274,9 @@ _SPECS = (
             ),
         ),
         required=("poc.glucose", "fingerstick glucose"),
+        # Glucose meters read about 20-600 mg/dL (1.1-33.3 mmol/L at 18.016) and show LO / HI
+        # beyond (ranges.toml): a bare 12 is far more likely 12 mmol/L than 12 mg/dL.
+        bare_spans=(("mg/dL", 20.0, 600.0), ("mmol/L", 1.1, 33.3)),
     ),
     KindSpec(
         "head_circumference",
@@ -315,6 +322,7 @@ DIMENSION_NOUNS: dict[str, str] = {
     "percent": "a percentage",
     "score": "a score",
     "glucose": "a glucose level",
+    "flow": "an oxygen flow",
 }
 
 

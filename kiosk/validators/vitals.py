@@ -7,23 +7,36 @@ classifies. Nothing here raises for any text: unreadable input is a ``VitalCheck
 
 Bare numbers take the clinic's default unit. If that reading is impossible but the same number
 is possible in another unit (37.2 typed on a US kiosk), the result is ``invalid`` with a message
-proposing every other unit in which it is possible, never the impossible value. Heights: a
-bare US number is inches, else cm, feet or metres are proposed (180 -> "did you mean 180 cm?",
-5.5 -> "5.5 ft?", 1.78 -> "1.78 ft or 1.78 m?"); a bare metric number is cm, else m or inches
-(1.78 -> "did you mean 1.78 m?").
+proposing every other unit in which it is possible, never the impossible value; so is a bare
+number outside the span its default unit is usually typed in, when it is usual in another
+(``KindSpec.bare_spans``: a bare glucose of 12 on a US kiosk). Heights: a bare US number is
+inches, else cm, feet or metres are proposed (180 -> "did you mean 180 cm?", 1.78 -> "1.78 ft
+or 1.78 m?"), and feet-dot-inches as feet and inches (5.10 -> "5'10\"?"; "5.10 ft" is asked
+about too); a bare metric number is cm, else m or inches (1.78 -> "did you mean 1.78 m?").
+Numbers above 10 million are refused before any conversion, and every message quoting the
+text shows its invisible characters as escapes (:func:`kiosk.validators.text.visible`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from kiosk import units
-from kiosk.validators.kinds import DIMENSION_NOUNS, KIND_SPECS, KindSpec, format_number
+from kiosk.validators.kinds import DIMENSION_NOUNS, KIND_SPECS, KindSpec
+from kiosk.validators.messages import (
+    allowed_span,
+    feet_and_inches,
+    feet_inches_text,
+    flag_message,
+    show,
+)
 from kiosk.validators.ranges import Bounds, RangeTable, default_table
 from kiosk.validators.ranges import generation as table_generation
+from kiosk.validators.text import hidden_char, visible
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -33,6 +46,10 @@ if TYPE_CHECKING:
 System = Literal["us", "metric"]
 _RECORDABLE = frozenset({"critical-low", "low", "normal", "high", "critical-high"})
 _MAX_TEXT = 40
+_EXPONENT = re.compile(r"\d\s*[eE]\s*[+-]?\s*\d")
+_MAX_NUMBER = 1e7
+"""Larger numbers are refused before any conversion (the largest reading of any kind in any
+unit is a weight of about 680 000 g), so no conversion can overflow."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,52 +82,67 @@ class VitalCheck:
         if self.value is None:
             return ""
         spec = KIND_SPECS[self.kind]
-        return _show(self.value, self.unit, spec.shown)
-
-
-_TIGHT = frozenset({"%", "/min"})
-"""Units written straight after the number, as people write them: "97%", "72/min"."""
-
-
-def _show(value: float, ucum: str, decimals: int) -> str:
-    text = format_number(value, decimals)
-    if ucum == "{score}":
-        return f"{text}/10"
-    return f"{text}{'' if ucum in _TIGHT else ' '}{units.symbol(ucum)}"
+        return show(self.value, self.unit, spec.shown)
 
 
 class _Unreadable(Exception):
     """Internal: the text cannot be read; the argument is the message for the MA."""
 
 
-def _interpret(kind: str, spec: KindSpec, text: str) -> tuple[float, str | None]:
-    """(number, UCUM unit or None for a bare number) from normalised text, or _Unreadable."""
+def _interpret(kind: str, spec: KindSpec, text: str) -> tuple[float, str | None, str]:
+    """(number, UCUM unit or None for a bare number, the number as typed) from normalised
+    text, or _Unreadable."""
+    hidden = hidden_char(text)
+    if hidden is not None:
+        raise _Unreadable(
+            f"'{visible(text)}' holds an invisible character ({hidden}). "
+            f"Clear the field and type {spec.example}."
+        )
     if text.startswith("-"):
         raise _Unreadable(f"{spec.noun.capitalize()} cannot be negative.")
     if "," in text:
         raise _Unreadable(f"Use a decimal point and no commas. Type {spec.example}.")
+    if _EXPONENT.search(text):
+        raise _Unreadable(f"Type the number in full, without an exponent. Type {spec.example}.")
     segments = units.split_quantity(text)
     if segments is None:
-        raise _Unreadable(f"Cannot read '{text}'. Type {spec.example}.")
-    if any(not math.isfinite(s.number) for s in segments):
+        raise _Unreadable(f"Cannot read '{visible(text)}'. Type {spec.example}.")
+    if any(not math.isfinite(s.number) or s.number > _MAX_NUMBER for s in segments):
         raise _Unreadable("That number is too large to be a reading.")
     first = segments[0]
     if len(segments) == 1:
         if not first.unit_word:
-            return first.number, None
+            return first.number, None, first.number_text
         ucum = units.lookup_unit(first.unit_word)
         if ucum is None:
             if kind == "pain" and first.unit_word == "/":
                 raise _Unreadable("Type the pain score as 7 or 7/10.")
-            raise _Unreadable(f"Unknown unit '{first.unit_word}'. Type {spec.example}.")
+            word = visible(first.unit_word)
+            raise _Unreadable(f"Unknown unit '{word}'. Type {spec.example}.")
         if ucum == units.DEGREE:
             if kind != "temperature":
                 raise _Unreadable(f"A degree sign is for temperatures, not {spec.noun}.")
-            return first.number, None
-        return first.number, ucum
+            return first.number, None, first.number_text
+        if ucum == "[ft_i]" and spec.dimension == "length":
+            _refuse_dotted_feet(first)
+        return first.number, ucum, first.number_text
     if len(segments) == 2:
-        return _compound(kind, spec, first, segments[1])
-    raise _Unreadable(f"Cannot read '{text}'. Type {spec.example}.")
+        number, ucum = _compound(kind, spec, first, segments[1])
+        return number, ucum, f"{number:g}"
+    raise _Unreadable(f"Cannot read '{visible(text)}'. Type {spec.example}.")
+
+
+def _refuse_dotted_feet(first: units.Segment) -> None:
+    """A "5.10 ft" is more often 5'10" than 5.1 decimal feet: ask, never guess."""
+    parts = feet_and_inches(first.number_text)
+    if parts is None:
+        return
+    cm = units.convert(first.number, "[ft_i]", "cm")
+    feet, inches = parts
+    raise _Unreadable(
+        f"{first.number_text} ft is unclear: {feet_inches_text(feet, inches)}, or "
+        f"{first.number:g} decimal feet ({cm:.1f} cm)? Type {feet}'{inches}\" or {cm:.1f} cm."
+    )
 
 
 def _compound(
@@ -132,7 +164,7 @@ def _compound(
             raise _Unreadable("Type pounds and ounces as 7 lb 4 oz (ounces under 16).")
         return first.number + second.number / 16, "[lb_av]"
     raise _Unreadable(
-        f"Cannot read '{first.number_text}{first.unit_word} ...'. Type {spec.example}."
+        f"Cannot read '{first.number_text}{visible(first.unit_word)} ...'. Type {spec.example}."
     )
 
 
@@ -149,61 +181,81 @@ def _wrong_kind(kind: str, spec: KindSpec, number_text: str, ucum: str) -> str:
     )
 
 
-def _message(status: Status, kind: str, shown: str, bounds: Bounds, spec: KindSpec) -> str:
-    if status == "normal":
-        return ""
-    if status == "critical-high":
-        return f"Critical high: {shown} — tell the provider now."
-    if status == "critical-low":
-        return f"Critical low: {shown} — tell the provider now."
-    if status == "high" and bounds.hi_normal is not None:
-        limit = _show(bounds.hi_normal, spec.canonical, spec.shown)
-        return f"High: {shown} (normal up to {limit})."
-    if status == "low" and bounds.low_normal is not None:
-        limit = _show(bounds.low_normal, spec.canonical, spec.shown)
-        return f"Low: {shown} (normal from {limit})."
-    return f"{status.capitalize()}: {shown}."
+def _alternatives(spec: KindSpec, system: System, default: str) -> tuple[str, ...]:
+    """Units tried for a bare number that does not fit ``default``, in order."""
+    if default == (spec.default_us if system == "us" else spec.default_metric):
+        return spec.alternatives_us if system == "us" else spec.alternatives_metric
+    every = (spec.default_us, spec.default_metric, *spec.alternatives_us, *spec.alternatives_metric)
+    return tuple(u for u in dict.fromkeys(every) if u != default)
 
 
-def _allowed(bounds: Bounds, spec: KindSpec, entered_unit: str) -> str:
-    lo, hi = bounds.low_absolute, bounds.hi_absolute
-    parts = []
-    for ucum in dict.fromkeys((spec.canonical, entered_unit)):
-        if units.UNITS[ucum].dimension != spec.dimension:
-            continue
-        a = "" if lo is None else f"{round(units.convert(lo, spec.canonical, ucum), 1):g}"
-        b = "" if hi is None else f"{round(units.convert(hi, spec.canonical, ucum), 1):g}"
-        span = f"{a}–{b}" if a and b else (f"at least {a}" if a else f"at most {b}")
-        suffix = "" if ucum == "{score}" else units.symbol(ucum)
-        parts.append(f"{span}{'' if ucum in _TIGHT or not suffix else ' '}{suffix}")
-    return " or ".join(parts)
+def _plausible(spec: KindSpec, ucum: str, number: float) -> bool:
+    """Whether a bare ``number`` is within the span a reading in ``ucum`` is usually typed in
+    (``KindSpec.bare_spans``; a unit without a span is always plausible)."""
+    for unit, low, high in spec.bare_spans:
+        if unit == ucum:
+            return low <= number <= high
+    return True
+
+
+def _to_canonical(number: float, ucum: str, spec: KindSpec) -> float | None:
+    try:
+        return round(units.convert(number, ucum, spec.canonical), spec.decimals)
+    except ValueError:
+        return None
 
 
 def _suggest(
-    number: float, number_text: str, spec: KindSpec, bounds: Bounds, system: System, default: str
+    number: float,
+    number_text: str,
+    spec: KindSpec,
+    bounds: Bounds,
+    default: str,
+    alternatives: tuple[str, ...],
+    *,
+    possible: bool,
 ) -> str | None:
-    """A message proposing the other plausible unit(s) for an impossible bare number, or None.
+    """A message proposing the other plausible unit(s) for a bare number that does not fit
+    the default unit (impossible in it, or ``possible`` but outside its usual span), or None.
 
     "37.2 is not a temperature in Fahrenheit — did you mean 37.2 °C? Type 37.2C."
+    A height written feet-dot-inches is proposed as feet and inches: "5.10" -> 5'10".
     """
-    alternatives = spec.alternatives_us if system == "us" else spec.alternatives_metric
     meant, typed = [], []
     for ucum in alternatives:
-        canonical = round(units.convert(number, ucum, spec.canonical), spec.decimals)
-        if bounds.is_possible(canonical):
-            other = units.UNITS[ucum]
-            meant.append(f"{number_text} {other.symbol}")
-            tight = other.dimension == "temperature"
-            typed.append(f"{number_text}{other.symbol.lstrip('°')}" if tight else meant[-1])
+        other = units.UNITS[ucum]
+        dotted = feet_and_inches(number_text) if ucum == "[ft_i]" else None
+        if dotted is not None:
+            feet, inches = dotted
+            canonical = _to_canonical(feet * 12 + inches, "[in_i]", spec)
+            if canonical is not None and bounds.is_possible(canonical):
+                meant.append(feet_inches_text(feet, inches))
+                typed.append(f"{feet}'{inches}\"")
+            continue
+        canonical = _to_canonical(number, ucum, spec)
+        if canonical is None or not bounds.is_possible(canonical):
+            continue
+        if not _plausible(spec, ucum, number):
+            continue
+        meant.append(f"{number_text} {other.symbol}")
+        tight = other.dimension == "temperature"
+        typed.append(f"{number_text}{other.symbol.lstrip('°')}" if tight else meant[-1])
     if not meant:
         return None
-    return (
-        f"{number_text} is not {spec.noun} in {units.UNITS[default].name} — "
-        f"did you mean {' or '.join(meant)}? Type {' or '.join(typed)}."
-    )
+    name = units.UNITS[default].name
+    question = f"did you mean {' or '.join(meant)}? Type {' or '.join(typed)}"
+    if possible:
+        unit = units.UNITS[default].symbol
+        return (
+            f"{number_text} is unusual for {spec.noun} in {name} — {question} "
+            f"(or {number_text} {unit} if that is right)."
+        )
+    return f"{number_text} is not {spec.noun} in {name} — {question}."
 
 
-def _check(kind: str, entered: str, bounds: Bounds, system: System) -> VitalCheck:
+def _check(
+    kind: str, entered: str, bounds: Bounds, system: System, default_unit: str | None
+) -> VitalCheck:
     spec = KIND_SPECS[kind]
 
     def invalid(message: str, value: float | None = None, ucum: str | None = None) -> VitalCheck:
@@ -215,41 +267,44 @@ def _check(kind: str, entered: str, bounds: Bounds, system: System) -> VitalChec
     if len(text) > _MAX_TEXT:
         return invalid(f"Too long for {spec.noun}. Type {spec.example}.")
     try:
-        number, ucum = _interpret(kind, spec, text)
+        number, ucum, number_text = _interpret(kind, spec, text)
     except _Unreadable as problem:
         return invalid(str(problem))
-    number_text = f"{number:g}"
     bare = ucum is None
-    default = spec.default_us if system == "us" else spec.default_metric
+    default = default_unit or (spec.default_us if system == "us" else spec.default_metric)
     ucum = ucum or default
     if units.UNITS[ucum].dimension != spec.dimension:
-        return invalid(_wrong_kind(kind, spec, number_text, ucum), number, ucum)
+        return invalid(_wrong_kind(kind, spec, f"{number:g}", ucum), number, ucum)
     if spec.whole and number != int(number):
         return invalid("Pain is a whole number from 0 to 10.", number, ucum)
-    try:
-        value = round(units.convert(number, ucum, spec.canonical), spec.decimals)
-    except ValueError:
+    value = _to_canonical(number, ucum, spec)
+    if value is None:
         return invalid("That number is too large to be a reading.", number, ucum)
-    if not bounds.is_possible(value):
-        if bare:
-            suggestion = _suggest(number, number_text, spec, bounds, system, default)
-            if suggestion is not None:
-                return invalid(suggestion, number, ucum)
-        allowed = _allowed(bounds, spec, ucum)
+    possible = bounds.is_possible(value)
+    if bare and (not possible or not _plausible(spec, ucum, number)):
+        alternatives = _alternatives(spec, system, default)
+        suggestion = _suggest(
+            number, number_text, spec, bounds, default, alternatives, possible=possible
+        )
+        if suggestion is not None:
+            return invalid(suggestion, number, ucum)
+    if not possible:
+        allowed = allowed_span(bounds, spec, ucum)
         message = f"Not possible for {spec.noun} (allowed {allowed}). Check the reading."
         return VitalCheck(kind, entered, value, spec.canonical, "impossible", message, number, ucum)
     status = bounds.classify(value)
-    shown = _show(value, spec.canonical, spec.shown)
-    message = _message(status, kind, shown, bounds, spec)
+    message = flag_message(status, value, bounds, spec, number, ucum)
     return VitalCheck(kind, entered, value, spec.canonical, status, message, number, ucum)
 
 
 @lru_cache(maxsize=4096)
-def _cached(kind: str, entered: str, band: int, system: System, generation: int) -> VitalCheck:
+def _cached(
+    kind: str, entered: str, band: int, system: System, default_unit: str | None, generation: int
+) -> VitalCheck:
     """One check, cached per range-table ``generation`` (a new table never hits old results)."""
     ranges = default_table().kinds[kind]
     bounds = ranges.default if band < 0 else ranges.bands[band].bounds
-    return _check(kind, entered, bounds, system)
+    return _check(kind, entered, bounds, system, default_unit)
 
 
 def clear_cache() -> None:
@@ -264,21 +319,27 @@ def check_vital(
     age_years: float | None = None,
     system: System = "us",
     ranges: RangeTable | None = None,
+    default_unit: str | None = None,
 ) -> VitalCheck:
     """Read and check one typed reading of ``kind``: the contract every validator keeps.
 
-    Never raises for any ``text``; ValueError only for an unknown ``kind`` or ``system`` (a
-    programming error). ``ranges`` overrides the clinic's default table (results then are not
-    cached).
+    Never raises for any ``text``; ValueError only for an unknown ``kind``, ``system`` or
+    ``default_unit`` (a programming error). ``ranges`` overrides the clinic's default table
+    (results then are not cached). ``default_unit`` is the UCUM unit a bare number takes
+    instead of the system's (the clinic's ``glucose_unit``).
     """
     if kind not in KIND_SPECS:
         raise ValueError(f"unknown kind of measurement: {kind!r}")
     if system not in ("us", "metric"):
         raise ValueError(f"unknown unit system: {system!r} (use 'us' or 'metric')")
+    if default_unit is not None:
+        unit = units.UNITS.get(default_unit)
+        if unit is None or unit.dimension != KIND_SPECS[kind].dimension:
+            raise ValueError(f"{default_unit!r} is not a unit of {KIND_SPECS[kind].noun}")
     if ranges is not None:
-        return _check(kind, text, ranges.bounds(kind, age_years), system)
+        return _check(kind, text, ranges.bounds(kind, age_years), system, default_unit)
     band = default_table().kinds[kind].band_index(age_years)
-    return _cached(kind, text, band, system, table_generation())
+    return _cached(kind, text, band, system, default_unit, table_generation())
 
 
 M = TypeVar("M", bound="Measurement")

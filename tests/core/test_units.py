@@ -24,7 +24,7 @@ from kiosk.units import Segment, convert, lookup_unit, normalise_text, split_qua
         ("176 lbs.", [(176.0, "lbs.")]),
         (".5 kg", [(0.5, "kg")]),
         ("72", [(72.0, "")]),
-        ("2e2 kg", [(200.0, "kg")]),
+        ("2e2 kg", [(2.0, "e"), (2.0, "kg")]),  # no exponents: "e" is a (unknown) unit word
     ],
 )
 def test_split_quantity(text: str, expected: list[tuple[float, str]]) -> None:
@@ -39,7 +39,8 @@ def test_split_quantity_rejects_text_without_a_leading_number(text: str) -> None
 
 
 def test_huge_exponent_is_infinite_not_an_error() -> None:
-    assert split_quantity("1e400") == [Segment(float("inf"), "", "1e400")]
+    assert split_quantity("1e400") == [Segment(1.0, "e", "1"), Segment(400.0, "", "400")]
+    assert split_quantity("1" + "0" * 39) == [Segment(1e39, "", "1" + "0" * 39)]
 
 
 @pytest.mark.parametrize(

@@ -100,7 +100,10 @@ def test_canonical_units_are_ucum(kind: str, unit: str) -> None:
         ("temperature", "", "Enter a value"),
         ("temperature", "   ", "Enter a value"),
         ("temperature", "98.6 kg", "is a weight, not a temperature"),
-        ("temperature", "1e400", "too large"),
+        ("temperature", "1e400", "without an exponent"),
+        ("height", "1e307", "without an exponent"),
+        ("height", "1" + "0" * 39, "too large"),
+        ("glucose", "9" * 40, "too large"),
         ("temperature", "-3", "cannot be negative"),
         ("temperature", "−3 C", "cannot be negative"),
         ("temperature", "abc", "Cannot read"),
@@ -148,7 +151,7 @@ def test_bare_metric_temperature_proposes_fahrenheit() -> None:
 
 def test_bare_heights_suggest_the_plausible_unit() -> None:
     assert "did you mean 180 cm?" in check_vital("height", "180").message
-    assert "did you mean 5.5 ft?" in check_vital("height", "5.5").message
+    assert "did you mean 5.25 ft?" in check_vital("height", "5.25").message
     assert "did you mean 1.78 m?" in check_vital("height", "1.78", system="metric").message
     # On a US kiosk 1.78 could be feet or metres: both are offered, neither is guessed.
     us = check_vital("height", "1.78")
