@@ -27,6 +27,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from kiosk import units
 from kiosk.data import packaged
 from kiosk.errors import ConfigError
 from kiosk.validators.change import ChangeLimits
@@ -120,6 +121,10 @@ class Settings(BaseSettings):
     unit_system: Literal["us", "metric"] = "us"
     """Unit a bare number takes: "us" (°F, lb, in) or "metric" (°C, kg, cm)."""
 
+    glucose_unit: Literal["mg/dL", "mmol/L"] | None = None
+    """Unit a bare fingerstick glucose takes: "mg/dL" or "mmol/L"; unset, it follows
+    ``unit_system`` (mmol/L for metric, mg/dL for us). A typed unit is always read as typed."""
+
     idle_lock_seconds: Annotated[int, Field(gt=0, le=3600)] = 120
     """Seconds without a key or touch before the screen clears and locks (HIPAA automatic
     logoff; 2-3 minutes is common practice for a shared screen)."""
@@ -161,6 +166,13 @@ class Settings(BaseSettings):
     change_limits: ChangeLimitSettings = Field(default_factory=ChangeLimitSettings)
     """Changes from the last visit the MA must confirm (``[change_limits]`` in the file; in the
     environment ``KIOSK_CHANGE_LIMITS`` as JSON)."""
+
+    @field_validator("glucose_unit", mode="before")
+    @classmethod
+    def _glucose_spelling(cls, value: Any) -> Any:
+        if isinstance(value, str) and units.lookup_unit(value) in ("mg/dL", "mmol/L"):
+            return units.lookup_unit(value)  # "mmol/l", "mmol", "mg/dl" as the meters print
+        return value
 
     @field_validator("required_fields", mode="before")
     @classmethod
@@ -216,6 +228,13 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml = InitSettingsSource(settings_cls, init_kwargs=dict(_toml_data.get()))
         return (init_settings, env_settings, toml)
+
+    @property
+    def bare_glucose_unit(self) -> str:
+        """The UCUM unit a bare glucose is read in at this clinic."""
+        if self.glucose_unit is not None:
+            return self.glucose_unit
+        return "mmol/L" if self.unit_system == "metric" else "mg/dL"
 
     @property
     def active_data_dir(self) -> Path:

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Select
 
 from kiosk.models import Encounter, GlucoseTest, PocTests, UrineDipstick
 from kiosk.screens.base import StepScreen
+from kiosk.units import symbol
 from kiosk.validators import to_measurement
 from kiosk.validators.kinds import KIND_SPECS
 from kiosk.widgets.dipstick import (
@@ -29,7 +30,7 @@ from kiosk.widgets.dipstick import (
     ChoiceRow,
     DipstickField,
 )
-from kiosk.widgets.field_input import fit_density
+from kiosk.widgets.field_input import VisibleInput, fit_density
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.validation import VitalValidator, vital_result
 
@@ -59,7 +60,10 @@ class PocScreen(StepScreen):
     def __init__(self, draft: Encounter, ctx: Any) -> None:
         super().__init__(draft, ctx)
         age = draft.patient.age_on(draft.day)
-        self.glucose_validator = VitalValidator("glucose", ctx.settings.unit_system, age)
+        self.glucose_unit = ctx.settings.bare_glucose_unit
+        self.glucose_validator = VitalValidator(
+            "glucose", ctx.settings.unit_system, age, default_unit=self.glucose_unit
+        )
 
     # ------------------------------------------------------------------ layout
 
@@ -93,7 +97,7 @@ class PocScreen(StepScreen):
             )
         with Horizontal(classes="poc-row"):
             yield Label("Strip lot", classes="poc-label")
-            yield Input(
+            yield VisibleInput(
                 urine.strip_lot,
                 placeholder="lot",
                 compact=True,
@@ -102,7 +106,7 @@ class PocScreen(StepScreen):
                 classes="poc-input",
             )
             yield Label("Expiry", classes="poc-label poc-second")
-            yield Input(
+            yield VisibleInput(
                 urine.strip_expiry.isoformat() if urine.strip_expiry else "",
                 placeholder="YYYY-MM-DD",
                 compact=True,
@@ -110,7 +114,7 @@ class PocScreen(StepScreen):
                 max_length=10,
                 classes="poc-input",
             )
-        yield Label("", id="poc-urine-message", classes="poc-message")
+        yield Label("", id="poc-urine-message", classes="poc-message", markup=False)
         yield Label("Fingerstick glucose", classes="poc-title")
         fasting = "" if glucose is None or glucose.fasting is None else FASTED[glucose.fasting]
         form = KIND_SPECS["glucose"].field
@@ -120,7 +124,7 @@ class PocScreen(StepScreen):
             validator=self.glucose_validator,
             value=glucose.entered if glucose is not None and glucose.not_taken is None else "",
             not_taken=glucose.not_taken if glucose is not None else None,
-            placeholder=form.placeholder(self.ctx.settings.unit_system),
+            placeholder=symbol(self.glucose_unit),
             extras=[
                 Select(
                     FASTING,
@@ -129,7 +133,7 @@ class PocScreen(StepScreen):
                     compact=True,
                     id="poc-glucose-fasting",
                 ),
-                Input(
+                VisibleInput(
                     glucose.meter_lot if glucose else "",
                     placeholder="meter lot",
                     compact=True,

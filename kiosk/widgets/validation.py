@@ -11,6 +11,8 @@ Empty text is valid here: it means "not entered", which the step allows unless t
 
 from __future__ import annotations
 
+import logging
+
 from textual.validation import ValidationResult, Validator
 
 from kiosk.scoring import bp_category_for_age, bp_category_text
@@ -38,6 +40,16 @@ CATEGORY_SEVERITY: dict[str, int] = {
 }
 """How loudly a blood-pressure reading category speaks on the vitals step."""
 LEVELS = ("normal", "warning", "error")
+UNREADABLE = "This value cannot be read. Clear the field and type it again."
+"""Shown if the core ever failed on a text (its contract is that it never does)."""
+_log = logging.getLogger(__name__)
+
+
+def _failed(kind: str, text: str) -> VitalCheck:
+    """The core raised for a typed text: log it (without the text) and refuse the text, so
+    no typed text can stop the app."""
+    _log.exception("the check of a typed %s raised", kind)
+    return VitalCheck(kind, text, None, "", "invalid", UNREADABLE)
 
 
 def bp_detail(systolic: VitalCheck, diastolic: VitalCheck, age_years: float | None) -> Reading:
@@ -114,14 +126,26 @@ class VitalValidator(Validator):
         system: System = "us",
         age_years: float | None = None,
         failure_description: str | None = None,
+        default_unit: str | None = None,
     ) -> None:
         super().__init__(failure_description or f"Not a valid {kind.replace('_', ' ')}.")
         self.kind = kind
         self.system = system
         self.age_years = age_years
+        self.default_unit = default_unit
+        """The unit a bare number takes instead of the system's (a clinic's glucose unit)."""
 
     def check(self, text: str) -> VitalCheck:
-        return check_vital(self.kind, text, age_years=self.age_years, system=self.system)
+        try:
+            return check_vital(
+                self.kind,
+                text,
+                age_years=self.age_years,
+                system=self.system,
+                default_unit=self.default_unit,
+            )
+        except Exception:  # the core's contract says never; the app must not stop if it did
+            return _failed(self.kind, text)
 
     def assess(self, text: str) -> Assessment:
         """One core check of ``text``, as the field shows it and as Textual validates it."""
@@ -158,7 +182,10 @@ class BloodPressureValidator(Validator):
         self.age_years = age_years
 
     def check(self, text: str) -> tuple[VitalCheck, VitalCheck]:
-        return check_blood_pressure(text, age_years=self.age_years, system=self.system)
+        try:
+            return check_blood_pressure(text, age_years=self.age_years, system=self.system)
+        except Exception:  # as VitalValidator.check
+            return _failed("systolic", text), _failed("diastolic", text)
 
     def assess(self, text: str) -> Assessment:
         """One core check of ``text``, as the field shows it and as Textual validates it."""

@@ -104,6 +104,24 @@ def test_env_unit_system_and_required_fields(monkeypatch: pytest.MonkeyPatch) ->
     assert settings.required_fields == ("vitals.pulse", "complaint.text")
 
 
+def test_bare_glucose_unit_follows_the_unit_system_unless_set(
+    write_config: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load_settings().glucose_unit is None
+    assert load_settings().bare_glucose_unit == "mg/dL"
+    assert load_settings(unit_system="metric").bare_glucose_unit == "mmol/L"
+    path = write_config('unit_system = "metric"\nglucose_unit = "mg/dL"\n')
+    assert load_settings(path).bare_glucose_unit == "mg/dL"
+    monkeypatch.setenv("KIOSK_GLUCOSE_UNIT", "mmol/l")  # spelt as a meter prints it
+    assert load_settings().bare_glucose_unit == "mmol/L"
+
+
+def test_a_glucose_unit_of_another_kind_is_refused(write_config: Write) -> None:
+    error = config_error(write_config('glucose_unit = "kg"\n'))
+    assert "glucose_unit" in str(error)
+    assert "mg/dL" in str(error)
+
+
 def test_kiosk_ranges_is_the_ranges_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write_config: Write
 ) -> None:

@@ -4,8 +4,31 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.widgets import validation
 from kiosk.widgets.trend import sparkline
 from kiosk.widgets.validation import BloodPressureValidator, VitalValidator
+
+
+def test_a_core_failure_is_a_refused_text_never_a_stopped_app(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("a bug in the core")
+
+    monkeypatch.setattr(validation, "check_vital", broken)
+    monkeypatch.setattr(validation, "check_blood_pressure", broken)
+    reading = VitalValidator("height", "metric", 40).read("1e308")
+    assert not reading.valid
+    assert reading.message == validation.UNREADABLE
+    assessment = BloodPressureValidator("us", 40).assess("120/80")
+    assert not assessment.reading.valid
+    assert not assessment.validation.is_valid
+
+
+def test_a_clinic_glucose_unit_reads_bare_numbers_in_it() -> None:
+    reading = VitalValidator("glucose", "us", 40, default_unit="mmol/L").read("5.5")
+    assert reading.valid
+    assert reading.echo == "5.5 mmol/L = 99.1 mg/dL"
 
 
 def test_us_temperature_echoes_the_unit_it_was_read_in() -> None:
