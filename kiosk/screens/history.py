@@ -191,7 +191,7 @@ class HistoryScreen(StepScreen):
         )
         yield LabelledInput("Other substances", id="history-substances", value=h.social.substances)
         # the message above the box: Next scrolls to the box, the last line of the step
-        message = Static("", id="history-message", classes="error message")
+        message = Static("", id="history-message", classes="error message", markup=False)
         message.display = False
         yield message
         yield Tick("Reviewed with the patient  Ctrl+K", value=h.reviewed, id="history-reviewed")

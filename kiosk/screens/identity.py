@@ -29,6 +29,7 @@ from kiosk.screens.base import (
 from kiosk.screens.styled_once import StyledOnce
 from kiosk.validators.age import whole_years
 from kiosk.validators.identity import check_birth_date
+from kiosk.widgets.field_input import VisibleInput
 from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 from kiosk.widgets.tick import Tick
 
@@ -87,8 +88,8 @@ class IdentityScreen(StyledOnce, Screen[bool]):
             yield Tick("Name confirmed", id="identity-name")
             yield Tick("Date of birth confirmed", id="identity-dob")
             yield Label("…or type the date of birth the patient says", classes="field-label")
-            yield Input(placeholder="MM/DD/YYYY", id="identity-dob-typed")
-            yield Static("", id="identity-message", classes="message")
+            yield VisibleInput(placeholder="MM/DD/YYYY", id="identity-dob-typed")
+            yield Static("", id="identity-message", classes="message", markup=False)
         with Horizontal(id="identity-buttons", classes="buttons"):
             yield Button("Back  Esc", id="identity-back", action="screen.back")
             yield Button(

@@ -26,6 +26,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
+from kiosk.widgets.field_input import VisibleInput
+
 if TYPE_CHECKING:
     from kiosk.screens.host import KioskHost
 
@@ -87,10 +89,10 @@ class LockScreen(Screen[str]):
             yield Static("Locked — sign in to continue", id="lock-title")
             yield Static(f"Locked by {self.locked_by}. Someone else may sign in too.")
             yield Label("Staff id")
-            yield Input(value=self.locked_by, id="lock-staff", max_length=64, compact=True)
+            yield VisibleInput(value=self.locked_by, id="lock-staff", max_length=64, compact=True)
             yield Label("PIN")
             yield Input(id="lock-pin", password=True, max_length=128, compact=True)
-            yield Static("", id="lock-message")
+            yield Static("", id="lock-message", markup=False)
             yield Button("Unlock  Enter", id="lock-go", variant="primary", action="screen.unlock")
 
     def on_mount(self) -> None:

@@ -24,6 +24,7 @@ from kiosk.screens.base import ENTER, advance, after_pending_keys
 from kiosk.screens.styled_once import StyledOnce, size_classes
 from kiosk.store.queries import Visit
 from kiosk.validators.age import whole_years
+from kiosk.widgets.field_input import VisibleInput
 
 PatientChoice = Patient | Literal["register"] | None
 Lookup = Callable[[str], Sequence[Patient]]
@@ -109,7 +110,9 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         yield Header(icon="")
         with Vertical(id="patient-body"):
             yield Label("Search by name, date of birth or MRN", classes="field-label")
-            yield Input(placeholder="e.g. rivera  ·  1984-03-07  ·  MRN", id="patient-search")
+            yield VisibleInput(
+                placeholder="e.g. rivera  ·  1984-03-07  ·  MRN", id="patient-search"
+            )
             yield Static("Today's patients", id="patient-heading", classes="section-title")
             table: DataTable[str] = DataTable(id="patient-table", cursor_type="row")
             table.add_column(" ", width=1, key="mark")

@@ -55,7 +55,7 @@ class ReviewScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         draft = self.draft
-        yield Label("", id="review-status", classes="review-status")
+        yield Label("", id="review-status", classes="review-status", markup=False)
         with Horizontal(id="review-columns"):
             with Vertical(id="review-findings", classes="review-column"):
                 yield from self._findings(draft)

@@ -23,6 +23,7 @@ from kiosk.scoring import (
 )
 from kiosk.validators.cross import bmi_applicability
 from kiosk.validators.kinds import KIND_SPECS
+from kiosk.validators.text import visible
 from kiosk.widgets.past import shown
 
 WORDS: dict[str, str] = {
@@ -92,7 +93,7 @@ def blockers(encounter: Encounter, required: tuple[str, ...]) -> list[str]:
             continue
         unchecked.setdefault(STEP_NAMES.get(step, step), []).append(text.strip())
     for step, texts in unchecked.items():
-        shown_texts = ", ".join(f"'{t}'" for t in texts[:3])
+        shown_texts = ", ".join(f"'{visible(t)}'" for t in texts[:3])
         problems.append(f"Not yet checked on {step}: {shown_texts} — go back and fix or clear it")
     return problems
 

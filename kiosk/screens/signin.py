@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from kiosk.screens.keys import ENTER, advance, after_pending_keys
 from kiosk.screens.styled_once import StyledOnce, size_classes
+from kiosk.widgets.field_input import VisibleInput
 
 Authenticate = Callable[[str, str], Awaitable[str]]
 """(staff id, PIN) -> the signed-in staff id; raises an exception whose str is the message."""
@@ -65,10 +66,10 @@ class SignInScreen(StyledOnce, Screen[str]):
         with Vertical(id="signin-box"):
             yield Label(self._clinic or "Exam-room intake", id="signin-clinic")
             yield Label("Staff id", classes="field-label")
-            yield Input(placeholder="staff id", id="signin-staff", max_length=64)
+            yield VisibleInput(placeholder="staff id", id="signin-staff", max_length=64)
             yield Label("PIN", classes="field-label")
             yield Input(placeholder="PIN", id="signin-pin", password=True, max_length=32)
-            yield Static("", id="signin-message", classes="message")
+            yield Static("", id="signin-message", classes="message", markup=False)
             yield Static("Starting…", id="signin-status", classes="hint")
             with Horizontal(id="signin-buttons"):
                 yield Button("Quit  Ctrl+Q", id="signin-quit", action="app.quit_kiosk")

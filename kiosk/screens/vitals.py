@@ -38,7 +38,7 @@ from kiosk.screens.vitals_fields import (
     bp_text,
 )
 from kiosk.validators.kinds import BLOOD_PRESSURE_FIELD, KindSpec
-from kiosk.widgets.field_input import FieldInput, fit_density, keys_handled
+from kiosk.widgets.field_input import FieldInput, VisibleInput, fit_density, keys_handled
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import previous_text, trend_values
 from kiosk.widgets.reading import NOT_TAKEN_OPTIONS
@@ -140,7 +140,7 @@ class VitalsScreen(VitalsChanges):
                 )
             )
             extras.append(
-                Input(
+                VisibleInput(
                     f"{flow:g}" if flow else "",
                     placeholder="L/min",
                     compact=True,

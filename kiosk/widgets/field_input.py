@@ -1,4 +1,5 @@
-"""The measurement text input, and the density switch for rows of measurement controls."""
+"""Text inputs that show what they hold, the measurement input, and the density switch for rows
+of measurement controls."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+from kiosk.validators.text import visible
+
 MAX_TEXT = 40
 """Longest text a measurement field takes (the core reads at most this much)."""
 
@@ -18,7 +21,25 @@ KEYS_HANDLED_LIMIT = 1.0
 """Seconds :func:`keys_handled` waits at most (a field removed meanwhile never answers)."""
 
 
-class FieldInput(Input):
+class VisibleInput(Input):
+    """An Input that never holds a character the screen would not show as itself.
+
+    A paste (or a restored draft) may carry a NUL, an ESC sequence, a zero-width space or a
+    bidi override; an Input would send them to the terminal raw, and the MA would see "72"
+    where the field holds "27". Here each such character becomes its visible escape
+    (:func:`kiosk.validators.text.visible`: ``\\x1b``, ``\\u202e``) as it comes in, so the
+    field shows exactly what it holds and the check refuses it; other whitespace becomes a
+    space. Not for PIN fields, whose text is never shown.
+    """
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(visible(text, spaces=True), start, end)
+
+    def validate_value(self, value: str) -> str:
+        return visible(value, spaces=True)
+
+
+class FieldInput(VisibleInput):
     """An Input whose virtual width does not follow its text, whose editing keys act in
     order with the characters, and which can drop keys typed ahead of a refusal.
 

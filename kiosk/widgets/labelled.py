@@ -12,6 +12,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
+from kiosk.validators.text import visible
+from kiosk.widgets.field_input import VisibleInput
+
 
 class LabelledInput(Vertical):
     """Label + Input + message. The Input carries ``id``; the container ``{id}-field``."""
@@ -64,7 +67,7 @@ class LabelledInput(Vertical):
     ) -> None:
         super().__init__(id=f"{id}-field", classes="-required" if required else "")
         self._label = label + (" *" if required else "")
-        self._input = Input(
+        self._input = (Input if password else VisibleInput)(
             value=value,
             placeholder=placeholder,
             id=id,
@@ -77,7 +80,7 @@ class LabelledInput(Vertical):
         with Horizontal():
             yield Label(self._label, classes="labelled-label")
             yield self._input
-        message = Static("", classes="labelled-message")
+        message = Static("", classes="labelled-message", markup=False)
         message.display = False
         yield message
 
@@ -101,7 +104,7 @@ class LabelledInput(Vertical):
         self._input.add_class("-flagged")
         msg = self.query_one(".labelled-message", Static)
         msg.remove_class("-ok")
-        msg.update(message)
+        msg.update(visible(message))
         msg.display = bool(message)
 
     def show_ok(self, message: str = "") -> None:
@@ -109,5 +112,5 @@ class LabelledInput(Vertical):
         self._input.remove_class("-flagged")
         msg = self.query_one(".labelled-message", Static)
         msg.add_class("-ok")
-        msg.update(message)
+        msg.update(visible(message))
         msg.display = bool(message)

@@ -30,6 +30,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
+from kiosk.validators.text import visible
 from kiosk.widgets.field_input import MAX_TEXT, FieldInput
 from kiosk.widgets.reading import (
     EMPTY,
@@ -340,5 +341,5 @@ class MeasurementField(Widget):
         if message == self._shown_message:
             return
         self._shown_message = message
-        self._message.update(message)
+        self._message.update(visible(message))  # the core's are already; a screen's may not be
         self.set_class(bool(message), "-has-message")

@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from kiosk.validators.text import visible
+from kiosk.widgets.field_input import VisibleInput
 from kiosk.widgets.tick import Tick
 
 
@@ -62,7 +64,9 @@ class Row(Horizontal):
                     id=wid,
                 )
             else:
-                widget = Input(value=value, placeholder=col.placeholder, id=wid, max_length=200)
+                widget = VisibleInput(
+                    value=value, placeholder=col.placeholder, id=wid, max_length=200
+                )
             widget.styles.width = col.width
             yield widget
         yield Button(
@@ -132,7 +136,7 @@ class RowList(Vertical):
             )
         for n, values in self._initial:
             yield Row(self.prefix, n, self.columns, values)
-        message = Static("", classes="rowlist-message")
+        message = Static("", classes="rowlist-message", markup=False)
         message.display = False
         yield message
 
@@ -147,5 +151,5 @@ class RowList(Vertical):
 
     def show_message(self, message: str) -> None:
         widget = self.query_one(".rowlist-message", Static)
-        widget.update(message)
+        widget.update(visible(message))
         widget.display = bool(message)
