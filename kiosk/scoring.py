@@ -11,8 +11,11 @@ with gaps between them, e.g. pulse 51-90 then 91-110):
 * temperature is rounded to 0.1 °C, halves upwards, before NEWS2 looks it up. The float's
   shortest decimal spelling is rounded (via ``Decimal(repr(x))``), so 38.05 scores as 38.1 and a
   Fahrenheit conversion such as 100.4 °F = 38.00000000000001 °C scores as 38.0;
-* BMI and the blood-pressure category compare the unrounded value with the thresholds
-  (18.49999 is underweight, 18.5 is normal; 180.5 mmHg is a crisis).
+* BMI is classified as it is shown, to 0.1 (:data:`BMI_DECIMALS`): 18.49 is shown "18.5" and is
+  normal weight, 29.996 is shown "30.0" and is obesity class I, so the class never contradicts
+  the number beside it;
+* the blood-pressure category compares the unrounded value with the thresholds (180.5 mmHg is
+  a crisis).
 """
 
 from __future__ import annotations
@@ -74,9 +77,20 @@ def bmi(weight_kg: float, height_cm: float) -> float:
     return weight / (metres * metres)
 
 
+BMI_DECIMALS = 1
+"""BMI is shown, exported and classified to one decimal."""
+
+
+def bmi_shown(bmi: float) -> float:
+    """The BMI as it is shown: rounded to :data:`BMI_DECIMALS` (``f"{bmi:.1f}"`` prints the
+    same digits: both round the float's exact value to nearest)."""
+    return round(bmi, BMI_DECIMALS)
+
+
 def bmi_class(bmi: float) -> BmiClass:
-    """WHO adult class; each lower bound belongs to the class it starts."""
-    value = _finite("BMI", bmi, positive=True)
+    """WHO adult class of the BMI as shown (:func:`bmi_shown`); each lower bound belongs to the
+    class it starts."""
+    value = bmi_shown(_finite("BMI", bmi, positive=True))
     if value < 18.5:
         return "underweight"
     if value < 25:

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.models import (
     BloodPressure,
@@ -21,6 +23,7 @@ from kiosk.scoring import (
     bmi,
     bmi_class,
     bmi_for,
+    bmi_shown,
     bp_category,
     news2,
     news2_for,
@@ -62,22 +65,38 @@ def test_bmi_rejects_non_positive(weight: float, height: float) -> None:
     ("value", "expected"),
     [
         (10.0, "underweight"),
-        (18.49999, "underweight"),
+        (18.44, "underweight"),
+        (18.449, "underweight"),
+        (18.45, "underweight"),  # the float is 18.4499...: shown "18.4"
+        (18.49, "normal"),  # shown "18.5": the class agrees with the number
+        (18.49999, "normal"),
         (18.5, "normal"),
-        (24.99, "normal"),
-        (24.99999, "normal"),
+        (24.94, "normal"),
+        (24.99, "pre-obese"),  # shown "25.0"
         (25.0, "pre-obese"),
-        (29.99, "pre-obese"),
+        (29.94, "pre-obese"),
+        (29.99, "obese-1"),  # shown "30.0"
+        (29.996, "obese-1"),
         (30.0, "obese-1"),
-        (34.99, "obese-1"),
+        (34.94, "obese-1"),
+        (34.96, "obese-2"),
         (35.0, "obese-2"),
-        (39.99, "obese-2"),
+        (39.94, "obese-2"),
+        (39.95, "obese-3"),
         (40.0, "obese-3"),
         (70.0, "obese-3"),
     ],
 )
 def test_bmi_class_edges(value: float, expected: str) -> None:
     assert bmi_class(value) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=st.floats(min_value=0.05, max_value=500, allow_nan=False))
+def test_bmi_class_agrees_with_the_number_shown(value: float) -> None:
+    shown = f"{value:.1f}"
+    assert bmi_class(value) == bmi_class(float(shown))
+    assert bmi_shown(value) == float(shown)
 
 
 def test_bmi_class_rejects_nonsense() -> None:
