@@ -31,6 +31,7 @@ segments once, keeping the patient directory. A damaged line found later in chec
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -50,8 +51,8 @@ CHECKPOINT_S = 300.0
 """A writer checkpoints this often (well past the kernel's default 30 s writeback, so the
 fsyncs find little dirty data)."""
 SLACK_NS = 2_000_000_000
-"""A day folder touched this close to the checkpoint is re-read even if its mtime matches
-(file system timestamps are coarser than a save)."""
+"""A day folder touched this close to the checkpoint also records its segments' inodes: file
+system timestamps are coarser than a save, so its mtime alone may not move."""
 
 
 def current_boot() -> str:
@@ -90,13 +91,57 @@ class RebootRecovery:
     def _logs(self) -> dict[str, Path]:
         index = self.folder.index
         root = self.folder.layout.index
-        found = index.shards(index.ids) + index.shards(index.patients)
-        found += [p for p in (index.amendments_path, index.directory_path) if p.exists()]
-        return {p.relative_to(root).as_posix(): p for p in found}
+        found = {f"ids/{p.name}": p for p in index.shards(index.ids)}
+        found |= {f"patients/{p.name}": p for p in index.shards(index.patients)}
+        for path in (index.amendments_path, index.directory_path):
+            if path.exists():
+                found[path.relative_to(root).as_posix()] = path
+        return found
+
+    def _sizes(self) -> dict[str, int]:
+        """Each log's size, by its path under ``index/`` (scandir: no pathlib per file)."""
+        sizes: dict[str, int] = {}
+        root = os.fspath(self.folder.layout.index)
+        for sub in ("ids", "patients"):
+            try:
+                entries = list(os.scandir(f"{root}/{sub}"))
+            except FileNotFoundError:
+                continue
+            sizes |= {
+                f"{sub}/{e.name}": e.stat().st_size for e in entries if e.name.endswith(".log")
+            }
+        for name in ("amendments.log", "directory.log"):
+            with contextlib.suppress(FileNotFoundError):
+                sizes[name] = os.stat(f"{root}/{name}").st_size
+        return sizes
 
     def _days(self) -> dict[str, int]:
-        layout = self.folder.layout
-        return {d: layout.day_folder(d).stat().st_mtime_ns for d in self.folder.partitions.days()}
+        root = os.fspath(self.folder.layout.encounters)
+        return {d: os.stat(f"{root}/{d}").st_mtime_ns for d in self.folder.partitions.days()}
+
+    def _fingerprint(self, day: str) -> list[list[Any]]:
+        """The segments of a day as the file system sees them: each save renames a new inode in."""
+        folder = os.fspath(self.folder.layout.day_folder(day))
+        found = []
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith(".json"):
+                st = entry.stat()
+                found.append([entry.name, st.st_ino, st.st_size, st.st_mtime_ns])
+        return found
+
+    def _changed_days(self, checkpoint: dict[str, Any]) -> list[str]:
+        """Days a segment was written to since ``checkpoint``: the folder's mtime moved, or it
+        was touched so near the checkpoint that only its segments' inodes can tell."""
+        old: dict[str, Any] = checkpoint["days"]
+        changed = []
+        for day, mtime in self._days().items():
+            recorded = old.get(day)
+            if recorded is None or recorded[0] != mtime:
+                changed.append(day)
+                continue
+            if recorded[1] is not None and recorded[1] != self._fingerprint(day):
+                changed.append(day)
+        return changed
 
     def checkpoint(self, before: dict[str, Any] | None = None) -> None:
         """fsync every log that grew since ``before`` (the old checkpoint), then record sizes
@@ -104,7 +149,7 @@ class RebootRecovery:
         with self.folder.lock:
             before = before if before is not None else self.read_checkpoint() or {}
             old = before.get("logs", {})
-            sizes = {rel: path.stat().st_size for rel, path in self._logs().items()}
+            sizes = self._sizes()
             for rel, size in sizes.items():
                 if old.get(rel) != size:
                     fsync_file(self.folder.layout.index / rel)
@@ -112,7 +157,12 @@ class RebootRecovery:
             for folder in (index.ids, index.patients, index.root):
                 if folder.is_dir():
                     fsync_dir(folder)
-            data = {"format": FORMAT, "at": time.time_ns(), "logs": sizes, "days": self._days()}
+            now = time.time_ns()
+            days = {
+                day: [mtime, self._fingerprint(day) if mtime >= now - SLACK_NS else None]
+                for day, mtime in self._days().items()
+            }
+            data = {"format": FORMAT, "at": now, "logs": sizes, "days": days}
             write_atomic(self.path, orjson.dumps(data))
             self._last = time.monotonic()
 
@@ -136,18 +186,15 @@ class RebootRecovery:
         """On opening: check the tail since the checkpoint (re-checked under the lock)."""
         checkpoint = self.read_checkpoint()
         if checkpoint is not None and self._unchanged(checkpoint):
+            if any(v[1] for v in checkpoint["days"].values()):
+                self.checkpoint(checkpoint)  # once those days are old, mtimes alone will do
             return
         if checkpoint is None and not self._logs():
             return  # a new folder: the first write records the checkpoint
         self.recover()
 
     def _unchanged(self, checkpoint: dict[str, Any]) -> bool:
-        logs = {rel: p.stat().st_size for rel, p in self._logs().items()}
-        if logs != checkpoint["logs"]:
-            return False
-        recent = checkpoint["at"] - SLACK_NS
-        days, old = self._days(), checkpoint["days"]
-        return all(old.get(d) == m and m < recent for d, m in days.items())
+        return self._sizes() == checkpoint["logs"] and not self._changed_days(checkpoint)
 
     def recover(self) -> int:
         """Check and repair the indexes against the segments (under the lock); return how
@@ -189,12 +236,9 @@ class RebootRecovery:
             if rel.startswith("ids/"):
                 fresh += _lines(path, start=start)
         index, partitions = self.folder.index, self.folder.partitions
-        recent = checkpoint["at"] - SLACK_NS
         stored: dict[str, set[str]] = {}
         amended = index.amendments()
-        for day, mtime in self._days().items():
-            if checkpoint["days"].get(day) == mtime and mtime < recent:
-                continue
+        for day in self._changed_days(checkpoint):
             for partition in partitions.segments(day):
                 docs = self._docs(partition)
                 stored[partition] = {str(d.get("id")) for d in docs.values()}
