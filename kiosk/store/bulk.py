@@ -39,6 +39,7 @@ def bulk_save(
     try:
         store.index.ensure_dirs()
         with store.folder.lock:
+            store.recovery.ensure()
             unsynced: set[Path] = set()
             while batch := list(islice(docs, BATCH)):
                 unsynced |= _write_batch(store, batch)
@@ -46,8 +47,7 @@ def bulk_save(
             for path in sorted(unsynced):
                 if path.is_dir():
                     fsync_dir(path)
-            store.recovery.sync_index()
-            store.recovery.mark_boot()
+            store.recovery.checkpoint()
     except OSError as error:
         raise StoreError(os_error_message(error, "the demo data")) from error
     store.audit.append("create", staff=staff, detail=f"bulk load of {total} encounters")

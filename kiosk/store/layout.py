@@ -12,7 +12,8 @@ here::
     index/patients/<xx>.log        patient -> encounters shards
     index/amendments.log           old id -> new id
     index/directory.log            the latest demographics of each patient
-    index/boot.json                the boot that last wrote (kiosk.store.recovery)
+    index/checkpoint.json          each log's size and each day's mtime when last fsynced
+                                   (kiosk.store.recovery)
     drafts/<key>.json, <key>.lock  one draft per (staff, patient) and its claim
     schedule/<day>.json            the day's appointment list (patient ids)
     audit.jsonl, audit.lock        the hash-chained audit trail (kiosk.store.audit)
@@ -118,6 +119,8 @@ class Layout:
         self.amendments = self.index / "amendments.log"
         self.directory = self.index / "directory.log"
         self.boot = self.index / "boot.json"
+        """Written by kiosks before the checkpoint; no longer read."""
+        self.checkpoint = self.index / "checkpoint.json"
         self.drafts = root / "drafts"
         self.schedule = root / "schedule"
         self.audit = root / "audit.jsonl"

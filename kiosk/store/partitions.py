@@ -48,6 +48,28 @@ def encode(docs: Docs) -> bytes:
     return b'{"' + TABLE.encode() + b'":{\n' + b",\n".join(lines) + b"\n}}"
 
 
+def salvage(raw: bytes) -> Docs:
+    """The documents still intact in a damaged segment (``encode`` puts one on each line).
+
+    A segment is replaced atomically, so damage means a disk fault or a file system that
+    reordered the rename before the data; each document line is checked on its own.
+    """
+    docs: Docs = {}
+    for line in raw.split(b"\n"):
+        key, colon, body = line.rstrip(b",").partition(b":")
+        if not colon or len(key) < 3 or key[:1] != b'"' or key[-1:] != b'"':
+            continue
+        if not key[1:-1].isdigit():
+            continue
+        try:
+            doc = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(doc, dict) and isinstance(doc.get("id"), str) and "patient" in doc:
+            docs[key[1:-1].decode()] = doc
+    return docs
+
+
 class Partitions:
     """The ``encounters/`` folder of a data folder."""
 
@@ -134,4 +156,4 @@ class Partitions:
         return target
 
 
-__all__ = ["SEGMENT_SIZE", "TABLE", "DamagedFileError", "Docs", "Partitions"]
+__all__ = ["SEGMENT_SIZE", "TABLE", "DamagedFileError", "Docs", "Partitions", "salvage"]

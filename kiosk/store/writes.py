@@ -4,7 +4,7 @@ Why a separate module: this is the part that must be right under kills, full dis
 processes, so it is kept small enough to read in one sitting. A save, under the folder lock:
 
 1. ``pending.json`` names the save in flight (a pwrite, no fsync);
-2. index lines are appended (not fsynced: see kiosk.store.recovery);
+2. index lines are appended (not fsynced: checked on every open, kiosk.store.recovery);
 3. the day's segment is replaced atomically (temp file, fsync, rename, folder fsync);
 4. the audit entry is appended and fsynced; ``pending.json`` is cleared.
 
@@ -45,6 +45,8 @@ class Writer:
         self.recovery = recovery
         self._pending = folder.layout.pending
         self._pending_fd: int | None = None
+        self.wrote = False
+        """This store appended to the indexes (``close`` then records a checkpoint)."""
 
     def finish_interrupted(self) -> None:
         """On opening: finish or cancel a save a kill interrupted, if one is recorded."""
@@ -141,6 +143,7 @@ class Writer:
                     "A patient with this MRN is already registered: search for them instead."
                 )
             index.add_patient(doc)
+            self.wrote = True
             self.folder.audit.append("create", staff=who, patient_id=patient.id, detail="patient")
 
     def _writing(self, what: str) -> Writing:
@@ -187,6 +190,8 @@ class Writer:
                 f"({error}). It will be recorded by the next save."
             ) from error
         self._set_pending(None)
+        self.wrote = True
+        self.recovery.checkpoint_if_due()
         return encounter.id
 
     def _current_segment(self, day: str) -> tuple[str, Docs]:
