@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import ClassVar, Literal
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -186,8 +187,8 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         table = self.query_one(DataTable)
         table.clear()
         self._marked = None
-        for patient in rows:
-            table.add_row(
+        cells = [
+            (
                 " ",
                 f"{patient.family_name.upper()}, {patient.given_name}",
                 f"{patient.birth_date:%Y-%m-%d}",
@@ -196,6 +197,16 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
                 patient.id,
                 visit_text(visits.get(patient.id)),
             )
+            for patient in rows
+        ]
+        for row in cells:
+            table.add_row(*row)
+        # DataTable sizes auto-width columns on its next idle; a frame painted before that
+        # (a loaded host) is cached at the header widths and stays so ("RIVE", "1984"). Size
+        # the columns now, from the same text.
+        for column, texts in zip(table.ordered_columns, zip(*cells, strict=True), strict=False):
+            if column.auto_width:
+                column.content_width = max(column.content_width, *map(cell_len, texts))
         empty = (
             ""
             if rows
