@@ -18,13 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
 from kiosk.models import Patient
 from kiosk.screens.base import ENTER, advance, after_pending_keys
 from kiosk.screens.styled_once import StyledOnce, size_classes
 from kiosk.store.queries import Visit
 from kiosk.validators.age import whole_years
+from kiosk.widgets.navbar import KeyLine
 
 PatientChoice = Patient | Literal["register"] | None
 Lookup = Callable[[str], Sequence[Patient]]
@@ -126,7 +127,7 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
             yield Button("New patient  Ctrl+R", id="patient-register", action="screen.register")
             yield Button("Sign out  Ctrl+O", id="patient-signout", action="app.sign_out")
             yield Button("Open  Enter", id="patient-open", variant="primary", action="screen.open")
-        yield Footer(show_command_palette=False)
+        yield KeyLine(id="keyline")
 
     def on_mount(self) -> None:
         staff = getattr(self.app, "staff_id", None)
