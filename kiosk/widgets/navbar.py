@@ -64,9 +64,22 @@ class NavBar(Horizontal):
             button.label = label.replace("^", "Ctrl+") if wide else label.replace("Ctrl+", "^")
 
 
+KEY_NAMES = {
+    "escape": "Esc",
+    "question_mark": "?",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "up": "Up",
+}
+"""Keys spelt as they are printed on a keyboard (and on the buttons)."""
+
+
 def key_name(key: str) -> str:
-    """ "ctrl+p" -> "Ctrl+P", "f1" -> "F1": the same spelling as on the buttons."""
+    """ "ctrl+p" -> "Ctrl+P", "f1" -> "F1", "escape" -> "Esc": one spelling for the buttons,
+    the key lines and the help (the first key of "escape,ctrl+b")."""
     first = key.split(",")[0]
+    if first in KEY_NAMES:
+        return KEY_NAMES[first]
     return "+".join(
         part.upper() if len(part) <= 2 else part.capitalize() for part in first.split("+")
     )
