@@ -33,7 +33,14 @@ from typing import Any
 import orjson
 
 from kiosk.errors import StoreError
-from kiosk.store.anchors import GENESIS, AuditAnchor, Head, HeadFile, outside_anchors
+from kiosk.store.anchors import (
+    GENESIS,
+    AuditAnchor,
+    Head,
+    HeadFile,
+    UnreadableAnchorError,
+    outside_anchors,
+)
 from kiosk.store.audit_chain import VerifyResult, digest, walk
 from kiosk.store.files import (
     FILE_MODE,
@@ -132,7 +139,7 @@ class AuditTrail:
         None before the first fsynced entry of this version (no head file yet)."""
         try:
             return self.head_file.recorded()
-        except Exception:  # damaged: record nothing rather than fail a save; verify reports it
+        except (UnreadableAnchorError, OSError):  # record nothing; verify reports it
             return None
 
     # ------------------------------------------------------------------ appending
