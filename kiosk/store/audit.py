@@ -171,10 +171,24 @@ class AuditTrail:
                 if sync:
                     head = Head(int(fields["seq"]), str(fields["hash"]))
                     for anchor in self.anchors():
-                        anchor.record(head)
+                        if anchor is not self.head_file or self._follows_head_file(fields):
+                            anchor.record(head)
         except OSError as error:
             raise StoreError(os_error_message(error, "the audit entry")) from error
         return AuditEntry.from_json(fields)
+
+    def _follows_head_file(self, fields: dict[str, Any]) -> bool:
+        """The new entry continues the chain the head file saw (else the file is kept as the
+        evidence: a trail cut or rewritten and then appended to must not re-anchor itself)."""
+        try:
+            recorded = self.head_file.recorded()
+        except (UnreadableAnchorError, OSError):
+            return True
+        if recorded is None:
+            return True
+        if recorded.count >= int(fields["seq"]):
+            return False
+        return recorded.count != int(fields["seq"]) - 1 or recorded.hash == fields["prev"]
 
     def _write(
         self, action: str, staff: str, patient_id: str | None, detail: str, sync: bool

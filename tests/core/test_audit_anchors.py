@@ -333,3 +333,13 @@ def test_a_registered_anchor_is_written_and_checked(folder: Path) -> None:
         "At least 1 entries are missing at the end of the audit trail: the clinic database "
         "recorded entry 3, the trail ends at entry 2."
     ]
+
+
+def test_an_append_after_a_cut_does_not_re_anchor_the_head_file(
+    folder: Path, saved: list[Encounter]
+) -> None:
+    before = AuditTrail(folder).head_file.recorded()
+    _write(folder, _lines(folder)[:6])
+    assert check_store(folder).problems  # each check appends an entry to the cut trail
+    assert AuditTrail(folder).head_file.recorded() == before
+    assert any("(audit.head) recorded entry 9" in p for p in check_store(folder).problems)
