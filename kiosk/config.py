@@ -154,6 +154,11 @@ class Settings(BaseSettings):
     demo: bool = False
     """Run on synthetic patients in the demo data folder."""
 
+    audit_syslog: bool = False
+    """Also send the audit chain's head (entry count and hash, never patient data) to the
+    system log after every fsynced entry, so a copy outside the trail shows removed entries
+    (kiosk.store.anchors). Off by default: not every host has a syslog that leaves it."""
+
     ranges_file: Path | None = Field(default=None, validation_alias=AliasChoices(*RANGES_ENV))
     """Clinic range table replacing the packaged ``config/ranges.toml`` (unset: packaged).
     In the environment ``KIOSK_RANGES``, the variable the range loader itself reads."""

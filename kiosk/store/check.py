@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.store.audit_verify import verify_audit
 from kiosk.store.encounters import EncounterStore
 from kiosk.store.files import DIR_MODE, FILE_MODE, AtomicJSONStorage, DamagedFileError
 from kiosk.store.index import Entry, Index, _lines
@@ -66,10 +67,9 @@ def check_store(data_dir: Path, *, repair: bool = False, staff: str = "admin") -
                 if rebuild_directory(store.folder, patients):
                     report.repaired.append("Added missing patients to the patient directory.")
                 store.recovery.checkpoint()
-            verdict = store.audit.verify()
+            verdict = verify_audit(data_dir)
             report.audit_entries = verdict.entries
-            if not verdict.ok:
-                report.problems.append(f"The audit trail is broken: {verdict.reason}.")
+            report.problems += verdict.findings
         store.audit.append("repair" if repair else "check", staff=staff, detail=_summary(report))
     finally:
         store.close()

@@ -5,7 +5,8 @@ processes, so it is kept small enough to read in one sitting. A save, under the 
 
 1. ``pending.json`` names the save in flight (a pwrite, no fsync);
 2. index lines are appended (not fsynced: checked on every open, kiosk.store.recovery);
-3. the day's segment is replaced atomically (temp file, fsync, rename, folder fsync);
+3. the day's segment is replaced atomically (temp file, fsync, rename, folder fsync), with
+   the audit chain's head beside the document (store metadata, not part of it);
 4. the audit entry is appended and fsynced; ``pending.json`` is cleared.
 
 A kill at any point leaves ``pending.json`` set: the next writer (or the next open) finds
@@ -179,8 +180,13 @@ class Writer:
         if amends is not None:
             folder.index.add_amendment(amends, encounter.id)
         folder.index.note_patients([doc["patient"]])
-        docs[str(max((int(k) for k in docs), default=0) + 1)] = doc
-        folder.partitions.write(partition, docs)
+        heads = folder.partitions.read_heads(partition) if docs else {}
+        number = str(max((int(k) for k in docs), default=0) + 1)
+        docs[number] = doc
+        head = folder.audit.record_head()
+        if head is not None:  # the trail can never again be shorter than what this save saw
+            heads[number] = head.to_json()
+        folder.partitions.write(partition, docs, heads)
         self._set_pending(marker | {"stage": "stored"})
         try:
             folder.audit.append(action, staff=staff, patient_id=entry.patient_id, detail=entry.id)

@@ -601,7 +601,8 @@ def test_every_binding_has_an_id_and_says_what_it_does() -> None:
 
 
 def test_the_help_lists_every_key_bound_on_the_screens_it_covers() -> None:
-    from kiosk.screens.help import SECTIONS, bindings_of, key_name
+    from kiosk.screens.help import SECTIONS, bindings_of
+    from kiosk.widgets.navbar import key_name
 
     listed = {(key, what) for _, key, what in KEYS}
     for _, owners, _ in SECTIONS:
