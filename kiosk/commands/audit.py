@@ -26,9 +26,12 @@ def register(subparsers: Any, root: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from kiosk.config import settings_from_args
     from kiosk.errors import StoreError
+    from kiosk.store.anchors import apply_settings as apply_audit_anchors
     from kiosk.store.audit import AuditTrail
 
-    data_dir = Path(settings_from_args(args).active_data_dir)
+    settings = settings_from_args(args)
+    apply_audit_anchors(settings)
+    data_dir = Path(settings.active_data_dir)
     trail = AuditTrail(data_dir)
     if args.audit_action == "verify":
         return _verify(data_dir)

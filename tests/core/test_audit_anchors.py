@@ -6,7 +6,8 @@ verify clean."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import io
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -343,3 +344,40 @@ def test_an_append_after_a_cut_does_not_re_anchor_the_head_file(
     assert check_store(folder).problems  # each check appends an entry to the cut trail
     assert AuditTrail(folder).head_file.recorded() == before
     assert any("(audit.head) recorded entry 9" in p for p in check_store(folder).problems)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--format", "json", "--out", "OUT"],
+        ["audit", "verify"],
+        ["staff", "add", "ma9", "--name", "Test MA", "--pin-stdin"],
+    ],
+)
+def test_every_admin_command_honours_audit_syslog(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    write_config: Callable[..., Path],
+    command: list[str],
+) -> None:
+    """With ``audit_syslog = true``, the heads a CLI command's audit entries make reach the
+    system log too (not only those of the app, check and demo-data)."""
+    import syslog
+
+    folder = tmp_path / "data"
+    with EncounterStore(folder, staff_id="ma1") as store:
+        store.save(make_encounter(1))
+    messages: list[str] = []
+    monkeypatch.setattr(syslog, "openlog", lambda *args: None)
+    monkeypatch.setattr(syslog, "syslog", lambda priority, message: messages.append(message))
+    config = write_config("audit_syslog = true\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("246810\n"))
+    command = [str(tmp_path / "out.json") if part == "OUT" else part for part in command]
+    try:
+        assert main(["--config", str(config), "--data-dir", str(folder), *command]) == 0
+    finally:
+        anchor_module.use_syslog(False)
+    if command[0] == "audit":  # verify reads; it writes no entry, so it sends no head
+        assert messages == []
+    else:
+        assert any(m.startswith("audit head ") for m in messages), messages
