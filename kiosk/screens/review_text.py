@@ -16,6 +16,7 @@ from kiosk.scoring import (
     NEWS2_RISK_LABELS,
     bmi_class,
     bmi_for,
+    bmi_is_plausible,
     bp_category_for_age,
     bp_category_text,
     news2_for,
@@ -123,6 +124,8 @@ def score_lines(encounter: Encounter) -> list[tuple[str, str]]:
     value = bmi_for(encounter)
     if value is None:
         lines.append("BMI: needs a height and a weight")
+    elif not bmi_is_plausible(value, age):
+        lines.append(f"BMI {value:.1f} kg/m²: not plausible — check the weight and height")
     else:
         applies = bmi_applicability(age)
         kind = BMI_CLASS_LABELS[bmi_class(value)] if applies.ok else applies.message

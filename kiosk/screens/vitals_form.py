@@ -109,7 +109,9 @@ class VitalsForm(StepScreen):
             return None
         if not weight.text.strip() or not height.text.strip():
             return None
-        return check_weight_height(vital_result(weight.result), vital_result(height.result))
+        return check_weight_height(
+            vital_result(weight.result), vital_result(height.result), age_years=self.age
+        )
 
     def _vitals(self) -> Vitals:
         values: dict[str, Any] = {"consciousness": self.query_one("#vitals-acvpu", Select).value}
