@@ -187,6 +187,9 @@ class GlucoseTest(Measurement):
 
     fasting: bool | None = None
     meter_lot: Text = ""
+    comparator: Literal["<", ">"] | None = None
+    """Set for a meter's LO ("<") or HI (">"): the value is the meter's limit, not a measured
+    number (FHIR Quantity.comparator)."""
 
 
 class PocTests(KioskModel):
