@@ -318,8 +318,11 @@ def _latest_value(readings: Sequence[Measurement]) -> float | None:
     return None
 
 
-def news2_for(encounter: Encounter, *, spo2_scale: int = 1) -> News2 | None:
+def news2_for(encounter: Encounter, *, spo2_scale: int | None = None) -> News2 | None:
     """NEWS2 from the newest taken reading of each parameter, or None when it cannot apply.
+
+    The SpO2 scale is the one recorded with the vitals (``Vitals.spo2_scale``: 2 when the
+    provider prescribed a target of 88-92 %) unless ``spo2_scale`` overrides it.
 
     None when respiratory rate, SpO2, systolic BP, pulse or temperature has no taken reading,
     or when the patient is under 16 on the encounter's day (NEWS2 is not validated for children).
@@ -344,7 +347,7 @@ def news2_for(encounter: Encounter, *, spo2_scale: int = 1) -> News2 | None:
         pulse=pulse,
         consciousness=vitals.consciousness,
         temperature_c=temperature,
-        spo2_scale=spo2_scale,
+        spo2_scale=vitals.spo2_scale if spo2_scale is None else spo2_scale,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from textual.widgets import Input, Select
+from textual.widgets import Checkbox, Input, Select
 
 from kiosk.models import BloodPressure, Encounter, Measurement, SpO2, Temperature, Vitals
 from kiosk.screens.base import StepScreen
@@ -115,6 +115,7 @@ class VitalsForm(StepScreen):
 
     def _vitals(self) -> Vitals:
         values: dict[str, Any] = {"consciousness": self.query_one("#vitals-acvpu", Select).value}
+        values["spo2_scale"] = 2 if self.query_one("#vitals-spo2-scale2", Checkbox).value else 1
         values["blood_pressure"] = [
             bp for i in range(self._bp_count) if (bp := self._blood_pressure(i)) is not None
         ]
