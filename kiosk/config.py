@@ -159,9 +159,19 @@ class Settings(BaseSettings):
     demo: bool = False
     """Run on synthetic patients in the demo data folder."""
 
+    audit_syslog: bool = False
+    """Also send the audit chain's head (entry count and hash, never patient data) to the
+    system log after every fsynced entry, so a copy outside the trail shows removed entries
+    (kiosk.store.anchors). Off by default: not every host has a syslog that leaves it."""
+
     ranges_file: Path | None = Field(default=None, validation_alias=AliasChoices(*RANGES_ENV))
     """Clinic range table replacing the packaged ``config/ranges.toml`` (unset: packaged).
     In the environment ``KIOSK_RANGES``, the variable the range loader itself reads."""
+
+    glucose_meter_lo_mg_dl: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] = 20.0
+    """The lowest glucose the clinic's meters show as a number; below it they show "LO"."""
+    glucose_meter_hi_mg_dl: Annotated[float, Field(ge=200, le=1500, allow_inf_nan=False)] = 600.0
+    """The highest glucose the clinic's meters show as a number; above it they show "HI"."""
 
     change_limits: ChangeLimitSettings = Field(default_factory=ChangeLimitSettings)
     """Changes from the last visit the MA must confirm (``[change_limits]`` in the file; in the

@@ -77,6 +77,28 @@ def bmi(weight_kg: float, height_cm: float) -> float:
     return weight / (metres * metres)
 
 
+PLAUSIBLE_BMI = (10.0, 80.0)
+"""BMI outside this span, from 2 years of age, is taken as a typing slip (project decision:
+beyond the extremes seen in clinic; the heaviest adults are about 70-80)."""
+INFANT_PLAUSIBLE_BMI = (5.0, 40.0)
+"""Under 2 years (project decision): a 0.5 kg, 28 cm preterm infant is about 6.4, a term
+newborn 11-14; the WHO +5 SD weight on a -5 SD length stays under 40."""
+INFANT_BMI_AGE_YEARS = 2.0
+
+
+def plausible_bmi_limits(age_years: float | None) -> tuple[float, float]:
+    """The BMI span a real patient of this age can have (unknown age: the wider of the two)."""
+    if age_years is None:
+        return INFANT_PLAUSIBLE_BMI[0], PLAUSIBLE_BMI[1]
+    return INFANT_PLAUSIBLE_BMI if age_years < INFANT_BMI_AGE_YEARS else PLAUSIBLE_BMI
+
+
+def bmi_is_plausible(value: float, age_years: float | None) -> bool:
+    """True when ``value`` lies within :func:`plausible_bmi_limits` (the limits included)."""
+    low, high = plausible_bmi_limits(age_years)
+    return math.isfinite(value) and low <= value <= high
+
+
 BMI_DECIMALS = 1
 """BMI is shown, exported and classified to one decimal."""
 
@@ -310,8 +332,11 @@ def _latest_value(readings: Sequence[Measurement]) -> float | None:
     return None
 
 
-def news2_for(encounter: Encounter, *, spo2_scale: int = 1) -> News2 | None:
+def news2_for(encounter: Encounter, *, spo2_scale: int | None = None) -> News2 | None:
     """NEWS2 from the newest taken reading of each parameter, or None when it cannot apply.
+
+    The SpO2 scale is the one recorded with the vitals (``Vitals.spo2_scale``: 2 when the
+    provider prescribed a target of 88-92 %) unless ``spo2_scale`` overrides it.
 
     None when respiratory rate, SpO2, systolic BP, pulse or temperature has no taken reading,
     or when the patient is under 16 on the encounter's day (NEWS2 is not validated for children).
@@ -336,7 +361,7 @@ def news2_for(encounter: Encounter, *, spo2_scale: int = 1) -> News2 | None:
         pulse=pulse,
         consciousness=vitals.consciousness,
         temperature_c=temperature,
-        spo2_scale=spo2_scale,
+        spo2_scale=vitals.spo2_scale if spo2_scale is None else spo2_scale,
     )
 
 

@@ -39,10 +39,12 @@ def load_core(args: argparse.Namespace) -> Core:
     """
     from kiosk.config import settings_from_args
     from kiosk.store import EncounterStore
+    from kiosk.store.anchors import apply_settings as apply_audit_anchors
     from kiosk.store.staff import StaffDirectory
 
     settings = settings_from_args(args)
     apply_ranges(settings)
+    apply_audit_anchors(settings)  # the system log anchor, when the clinic asks for it
     data_dir = settings.active_data_dir
     if settings.demo:
         _seed_demo(data_dir)

@@ -1,12 +1,16 @@
 """``kiosk audit verify`` and ``kiosk audit show --patient ID``: read the audit trail.
 
-``verify`` walks the hash chain and exits 1 naming the first broken entry; ``show`` lists who
-touched a patient's record (time, staff, action), for a privacy officer's access report.
+``verify`` walks the hash chain (every period's file as one chain) and compares it with the
+anchors of its head (kiosk.store.audit_verify): it prints one line per finding (an entry
+changed, removed or moved, entries missing at the end, a trail missing while encounters exist)
+and exits 1 on any. ``show`` lists who touched a patient's record (time, staff, action), for a
+privacy officer's access report.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 
@@ -20,28 +24,19 @@ def register(subparsers: Any, root: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from kiosk.config import settings_from_args
     from kiosk.errors import StoreError
+    from kiosk.store.anchors import apply_settings as apply_audit_anchors
     from kiosk.store.audit import AuditTrail
 
-    data_dir = Path(settings_from_args(args).active_data_dir)
+    settings = settings_from_args(args)
+    apply_audit_anchors(settings)
+    data_dir = Path(settings.active_data_dir)
     trail = AuditTrail(data_dir)
-    if not trail.path.exists():
-        raise StoreError(f"There is no audit trail in {data_dir}.")
     if args.audit_action == "verify":
-        result = trail.verify()
-        if result.ok:
-            print(f"The audit trail is intact: {result.entries} entries.")
-            print(f"Last entry hash: {result.head}")
-            return 0
-        print(
-            f"The audit trail is broken at entry {result.broken_seq} (line {result.broken_line}):"
-        )
-        print(f"  {result.reason}")
-        print(f"The {result.entries} entries before it are intact.")
-        return 1
+        return _verify(data_dir)
+    if not trail.files():
+        raise StoreError(f"There is no audit trail in {data_dir}.")
     shown = 0
     for entry in trail.entries(patient_id=args.patient):
         patient = (
@@ -53,3 +48,26 @@ def run(args: argparse.Namespace) -> int:
     if shown == 0:
         print("No entries." if args.patient is None else f"No entries for patient {args.patient}.")
     return 0
+
+
+def _verify(data_dir: Path) -> int:
+    from kiosk.errors import StoreError
+    from kiosk.store.audit_verify import verify_audit
+
+    report = verify_audit(data_dir)
+    chain = report.chain
+    if report.ok and chain.files == 0:
+        raise StoreError(f"There is no audit trail in {data_dir}.")
+    for finding in report.findings:
+        print(f"Problem: {finding}")
+    files = f"{chain.files} file" + ("s" if chain.files != 1 else "")
+    if report.ok:
+        print(f"The audit trail is intact: {chain.entries} entries in {files}.")
+        print(f"Last entry hash: {chain.head}")
+    else:
+        print(f"The audit trail has {len(report.findings)} problem(s).")
+        if not chain.ok:
+            print(f"The {chain.entries} entries before entry {chain.broken_seq} are intact.")
+    for anchored in report.anchors:
+        print(f"Checked against {anchored.source}: entry {anchored.head.count}.")
+    return 0 if report.ok else 1

@@ -28,10 +28,12 @@ def run(args: argparse.Namespace) -> int:
 
     from kiosk.config import settings_from_args
     from kiosk.errors import ConfigError, StoreError
+    from kiosk.store.anchors import apply_settings as apply_audit_anchors
     from kiosk.store.check import check_store
     from kiosk.validators.ranges import default_path, use_ranges
 
     settings = settings_from_args(args)
+    apply_audit_anchors(settings)
     data_dir = Path(settings.active_data_dir)
     if not data_dir.is_dir():
         raise StoreError(f"There is no data folder at {data_dir}.")

@@ -26,9 +26,11 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from kiosk.config import settings_from_args
+    from kiosk.store.anchors import apply_settings as apply_audit_anchors
     from kiosk.validators.ranges import use_ranges
 
     settings = settings_from_args(args)
+    apply_audit_anchors(settings)
     use_ranges(settings.ranges_file)  # the synthetic readings are flagged by the clinic's table
     data_dir = Path(settings.active_data_dir)
     if args.count < 0:

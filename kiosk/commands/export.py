@@ -53,7 +53,11 @@ def run(args: argparse.Namespace) -> int:
     if since and until and since > until:
         raise ExportError(f"--since {since} is after --until {until}: the range is empty")
     staff = args.staff or os.environ.get("USER") or "unknown"
-    data_dir = Path(settings_from_args(args).active_data_dir)
+    from kiosk.store.anchors import apply_settings as apply_audit_anchors
+
+    settings = settings_from_args(args)
+    apply_audit_anchors(settings)  # the export's audit entry reaches the system log too
+    data_dir = Path(settings.active_data_dir)
     if not data_dir.is_dir():
         raise ExportError(f"there is no data folder at {data_dir}: nothing to export")
     span = _describe(since, until, args.patient)

@@ -71,9 +71,12 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from kiosk.config import settings_from_args
+    from kiosk.store.anchors import apply_settings as apply_audit_anchors
     from kiosk.store.staff import StaffDirectory
 
-    directory = StaffDirectory(settings_from_args(args).active_data_dir)
+    settings = settings_from_args(args)
+    apply_audit_anchors(settings)  # account changes are audited: their heads reach syslog too
+    directory = StaffDirectory(settings.active_data_dir)
     by = _operator()
     if args.staff_action == "add":
         member = directory.add(args.staff_id, args.name, _read_pin(args), args.role, by=by)

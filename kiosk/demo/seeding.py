@@ -34,7 +34,7 @@ def fill_demo_data(
     from kiosk.errors import StoreError
     from kiosk.store.bulk import bulk_save
     from kiosk.store.encounters import EncounterStore
-    from kiosk.store.files import make_private_dir, write_atomic
+    from kiosk.store.files import make_private_dir, os_error_message, write_atomic
 
     data_dir = Path(data_dir)
     marker = data_dir / MARKER
@@ -43,8 +43,11 @@ def fill_demo_data(
             f"{data_dir} already holds data that is not demo data: "
             "demo encounters go only into an empty or demo folder."
         )
-    make_private_dir(data_dir)
-    write_atomic(marker, b"This folder holds synthetic demo data, no real patients.\n")
+    try:
+        make_private_dir(data_dir)
+        write_atomic(marker, b"This folder holds synthetic demo data, no real patients.\n")
+    except OSError as error:  # a full disk or a read-only folder: a sentence, not a traceback
+        raise StoreError(os_error_message(error, "the demo data")) from error
     today = today or datetime.now(UTC).date()
     with EncounterStore(data_dir, staff_id="demo") as store:
         return bulk_save(store, demo_documents(count, seed=seed, today=today, patients=patients))

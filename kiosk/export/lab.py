@@ -34,8 +34,15 @@ def add_poc(ctx: Context, doc: Json) -> None:
         reading(obs, glucose)
         if molar and "valueQuantity" in obs:
             obs["valueQuantity"] = quantity(glucose["entered_value"], "mmol/L")
+        comparator = glucose.get("comparator")
+        if comparator is not None and "valueQuantity" in obs:
+            # A meter's HI / LO: the value is its limit (FHIR R4 Quantity.comparator).
+            obs["valueQuantity"]["comparator"] = comparator
+            word = "HI (above)" if comparator == ">" else "LO (below)"
+            obs["note"] = [{"text": f"meter showed {word} its measuring range"}]
         if glucose.get("fasting") is not None:
-            obs["note"] = [{"text": "fasting" if glucose["fasting"] else "not fasting"}]
+            fasting = {"text": "fasting" if glucose["fasting"] else "not fasting"}
+            obs["note"] = [*obs.get("note", ()), fasting]
         ctx.add("glucose", obs)
     urine = poc.get("urine")
     if urine is not None:

@@ -30,7 +30,7 @@ from kiosk.export.codes import (
     quantity,
 )
 from kiosk.models import Vitals
-from kiosk.scoring import bmi
+from kiosk.scoring import bmi, bmi_is_plausible
 from kiosk.validators.age import whole_years
 from kiosk.validators.kinds import KIND_SPECS
 
@@ -115,16 +115,21 @@ def latest_taken(readings: list[Json]) -> int | None:
 
 
 def adult_bmi(doc: Json) -> tuple[float, int, int] | None:
-    """(BMI rounded to 0.1, weight index, height index) from the newest weight and height."""
+    """(BMI rounded to 0.1, weight index, height index) from the newest weight and height.
+
+    None for a child, or when the BMI is not plausible (``kiosk.scoring.bmi_is_plausible``):
+    the export never carries a BMI no person has, whatever an older document holds.
+    """
     vitals = doc["vitals"]
     w, h = latest_taken(vitals.get("weight", [])), latest_taken(vitals.get("height", []))
-    if (
-        w is None
-        or h is None
-        or age_years(doc["patient"]["birth_date"], encounter_day(doc)) < ADULT_YEARS
-    ):
+    if w is None or h is None:
+        return None
+    age = age_years(doc["patient"]["birth_date"], encounter_day(doc))
+    if age < ADULT_YEARS:
         return None
     value = bmi(vitals["weight"][w]["value"], vitals["height"][h]["value"])
+    if not bmi_is_plausible(value, age):
+        return None
     return round(value, 1), w, h
 
 

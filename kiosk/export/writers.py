@@ -129,7 +129,10 @@ def csv_row(doc: Json) -> list[object]:
     row += [values[column] for _, column in _CSV_VITALS]
     row.append("" if computed is None else computed[0])
     row.append("" if pain_index is None else pain[pain_index]["value"])
-    row.append(glucose.get("value") if glucose.get("value") is not None else "")
+    value = glucose.get("value")
+    if value is not None and glucose.get("comparator"):
+        value = f"{glucose['comparator']}{value}"  # a meter's HI / LO, not a measured number
+    row.append(value if value is not None else "")
     return row
 
 

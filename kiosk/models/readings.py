@@ -124,6 +124,9 @@ class Vitals(KioskModel):
     head_circumference: list[Measurement] = Field(default_factory=list)
     consciousness: Literal["A", "C", "V", "P", "U"] = "A"
     """ACVPU, for NEWS2: Alert, new Confusion, Voice, Pain, Unresponsive."""
+    spo2_scale: Literal[1, 2] = 1
+    """NEWS2 SpO2 scale: 2 only when the provider prescribed a target of 88-92 % (hypercapnic
+    respiratory failure, RCP 2017); 1 otherwise and in documents older than this field."""
 
     def measurements(self) -> list[Measurement]:
         """Every reading, flattened (BP as its two parts)."""
@@ -187,6 +190,9 @@ class GlucoseTest(Measurement):
 
     fasting: bool | None = None
     meter_lot: Text = ""
+    comparator: Literal["<", ">"] | None = None
+    """Set for a meter's LO ("<") or HI (">"): the value is the meter's limit, not a measured
+    number (FHIR Quantity.comparator)."""
 
 
 class PocTests(KioskModel):

@@ -31,7 +31,7 @@ from kiosk.screens.signin import SignInScreen
 from kiosk.screens.vitals import VitalsScreen
 from kiosk.widgets.confirm import ConfirmModal
 from kiosk.widgets.dipstick import ChoiceRow
-from kiosk.widgets.navbar import key_name as navbar_key_name
+from kiosk.widgets.navbar import key_name
 from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 
 KeyOwner = type[DOMNode] | Sequence[BindingType]
@@ -69,21 +69,6 @@ SECTIONS: list[tuple[str, list[KeyOwner], list[tuple[str, str]]]] = [
 ]
 """The help's sections, in order. Rows come from the bindings' ``tooltip`` (keys with the same
 text share a row), so the help lists exactly the keys that are bound."""
-
-KEY_NAMES = {
-    "escape": "Esc",
-    "question_mark": "?",
-    "pageup": "PgUp",
-    "pagedown": "PgDn",
-    "shift+tab": "Shift+Tab",
-    "up": "Up",
-}
-
-
-def key_name(key: str) -> str:
-    """ "ctrl+n" -> "Ctrl+N", "escape" -> "Esc", "pageup" -> "PgUp": as on the buttons
-    (:func:`kiosk.widgets.navbar.key_name`), with the names a person reads on the keyboard."""
-    return KEY_NAMES.get(key) or navbar_key_name(key)
 
 
 def bindings_of(owner: KeyOwner) -> list[Binding]:

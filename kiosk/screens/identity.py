@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Static
 
 from kiosk.models import Patient
 from kiosk.screens.base import (
@@ -30,6 +30,7 @@ from kiosk.screens.styled_once import StyledOnce
 from kiosk.validators.age import whole_years
 from kiosk.validators.identity import check_birth_date
 from kiosk.widgets.field_input import VisibleInput
+from kiosk.widgets.navbar import KeyLine
 from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 from kiosk.widgets.tick import Tick
 
@@ -99,7 +100,7 @@ class IdentityScreen(StyledOnce, Screen[bool]):
                 action="screen.confirm",
                 disabled=True,
             )
-        yield Footer(show_command_palette=False)
+        yield KeyLine(id="keyline")
 
     @property
     def confirmed(self) -> bool:

@@ -11,13 +11,14 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import ClassVar, Literal
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
 from kiosk.models import Patient
 from kiosk.screens.base import ENTER, advance, after_pending_keys
@@ -25,6 +26,7 @@ from kiosk.screens.styled_once import StyledOnce, size_classes
 from kiosk.store.queries import Visit
 from kiosk.validators.age import whole_years
 from kiosk.widgets.field_input import VisibleInput
+from kiosk.widgets.navbar import KeyLine
 
 PatientChoice = Patient | Literal["register"] | None
 Lookup = Callable[[str], Sequence[Patient]]
@@ -128,7 +130,7 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
             yield Button("New patient  Ctrl+R", id="patient-register", action="screen.register")
             yield Button("Sign out  Ctrl+O", id="patient-signout", action="app.sign_out")
             yield Button("Open  Enter", id="patient-open", variant="primary", action="screen.open")
-        yield Footer(show_command_palette=False)
+        yield KeyLine(id="keyline")
 
     def on_mount(self) -> None:
         staff = getattr(self.app, "staff_id", None)
@@ -189,8 +191,8 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         table = self.query_one(DataTable)
         table.clear()
         self._marked = None
-        for patient in rows:
-            table.add_row(
+        cells = [
+            (
                 " ",
                 f"{patient.family_name.upper()}, {patient.given_name}",
                 f"{patient.birth_date:%Y-%m-%d}",
@@ -199,6 +201,16 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
                 patient.id,
                 visit_text(visits.get(patient.id)),
             )
+            for patient in rows
+        ]
+        for row in cells:
+            table.add_row(*row)
+        # DataTable sizes auto-width columns on its next idle; a frame painted before that
+        # (a loaded host) is cached at the header widths and stays so ("RIVE", "1984"). Size
+        # the columns now, from the same text.
+        for column, texts in zip(table.ordered_columns, zip(*cells, strict=True), strict=False):
+            if column.auto_width:
+                column.content_width = max(column.content_width, *map(cell_len, texts))
         empty = (
             ""
             if rows

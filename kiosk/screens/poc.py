@@ -21,6 +21,7 @@ from kiosk.models import Encounter, GlucoseTest, PocTests, UrineDipstick
 from kiosk.screens.base import StepScreen
 from kiosk.units import symbol
 from kiosk.validators import to_measurement
+from kiosk.validators.glucose import GlucoseCheck, MeterLimits
 from kiosk.validators.kinds import KIND_SPECS
 from kiosk.widgets.dipstick import (
     LEVELS,
@@ -32,7 +33,7 @@ from kiosk.widgets.dipstick import (
 )
 from kiosk.widgets.field_input import VisibleInput, fit_density
 from kiosk.widgets.measurement import MeasurementField
-from kiosk.widgets.validation import VitalValidator, vital_result
+from kiosk.widgets.validation import GlucoseValidator, vital_result
 
 FASTING: list[tuple[str, str]] = [("fasting?", ""), ("fasting", "yes"), ("not fasting", "no")]
 FASTED = {True: "yes", False: "no"}
@@ -60,9 +61,11 @@ class PocScreen(StepScreen):
     def __init__(self, draft: Encounter, ctx: Any) -> None:
         super().__init__(draft, ctx)
         age = draft.patient.age_on(draft.day)
-        self.glucose_unit = ctx.settings.bare_glucose_unit
-        self.glucose_validator = VitalValidator(
-            "glucose", ctx.settings.unit_system, age, default_unit=self.glucose_unit
+        settings = ctx.settings
+        meter = MeterLimits(settings.glucose_meter_lo_mg_dl, settings.glucose_meter_hi_mg_dl)
+        self.glucose_unit = settings.bare_glucose_unit
+        self.glucose_validator = GlucoseValidator(
+            settings.unit_system, age, meter, default_unit=self.glucose_unit
         )
 
     # ------------------------------------------------------------------ layout
@@ -204,6 +207,8 @@ class PocScreen(StepScreen):
         if old is not None and old.entered == text and old.not_taken is None:
             extra["taken_at"] = old.taken_at
         check = vital_result(field.result)  # the field's own check of this text
+        if isinstance(check, GlucoseCheck):
+            extra["comparator"] = check.comparator  # the meter's HI / LO
         reading = to_measurement(check, cls=GlucoseTest, **extra)
         assert isinstance(reading, GlucoseTest)
         return reading

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select
+from textual.widgets import Button, Header, Input, Label, Select
 
 from kiosk.models import Patient, Sex
 from kiosk.screens.base import (
@@ -29,6 +29,7 @@ from kiosk.screens.base import (
 )
 from kiosk.validators.identity import Checked, check_birth_date, check_name, check_phone
 from kiosk.widgets.labelled import LabelledInput
+from kiosk.widgets.navbar import KeyLine
 from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 
 MrnCheck = Callable[[str], Checked[str]]
@@ -95,7 +96,7 @@ class RegisterScreen(Screen[Patient | None]):
             yield Button(
                 "Continue  Ctrl+N", id="register-save", variant="primary", action="screen.save"
             )
-        yield Footer(show_command_palette=False)
+        yield KeyLine(id="keyline")
 
     def field(self, name: str) -> LabelledInput:
         return self.query_one(f"#register-{name}-field", LabelledInput)

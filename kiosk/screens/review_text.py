@@ -16,6 +16,7 @@ from kiosk.scoring import (
     NEWS2_RISK_LABELS,
     bmi_class,
     bmi_for,
+    bmi_is_plausible,
     bp_category_for_age,
     bp_category_text,
     news2_for,
@@ -124,6 +125,8 @@ def score_lines(encounter: Encounter) -> list[tuple[str, str]]:
     value = bmi_for(encounter)
     if value is None:
         lines.append("BMI: needs a height and a weight")
+    elif not bmi_is_plausible(value, age):
+        lines.append(f"BMI {value:.1f} kg/m²: not plausible — check the weight and height")
     else:
         applies = bmi_applicability(age)
         kind = BMI_CLASS_LABELS[bmi_class(value)] if applies.ok else applies.message
@@ -145,9 +148,10 @@ def score_lines(encounter: Encounter) -> list[tuple[str, str]]:
     else:
         parts = " · ".join(f"{NEWS2_PARTS[k]} {v}" for k, v in score.components.items())
         severity = NEWS2_SEVERITY[score.risk]
+        scale = " (SpO2 scale 2, target 88–92 %)" if score.spo2_scale == 2 else ""
         return [
             *((line, "") for line in lines),
-            (f"NEWS2 {score.total} — {NEWS2_RISK_LABELS[score.risk]}", severity),
+            (f"NEWS2 {score.total} — {NEWS2_RISK_LABELS[score.risk]}{scale}", severity),
             (f"  ({parts})", ""),
         ]
     return [(line, "") for line in lines]
@@ -167,6 +171,8 @@ def vitals_lines(encounter: Encounter) -> list[str]:
         for reading in getattr(vitals, name):
             lines.append(f"{KIND_SPECS[name].label}: {_reading_text(reading)}")
     lines.append(f"Consciousness (ACVPU): {vitals.consciousness}")
+    if vitals.spo2_scale == 2:
+        lines.append("SpO2 target: 88–92 %, prescribed by the provider (NEWS2 scale 2)")
     return lines
 
 

@@ -34,6 +34,7 @@ from kiosk.screens.vitals_fields import (
     MAX_BP,
     O2_CHOICES,
     ROUTES,
+    SCALE_2_TOOLTIP,
     bmi_text,
     bp_text,
 )
@@ -42,6 +43,7 @@ from kiosk.widgets.field_input import FieldInput, VisibleInput, fit_density, key
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import previous_text, trend_values
 from kiosk.widgets.reading import NOT_TAKEN_OPTIONS
+from kiosk.widgets.tick import Tick
 
 _BP_ID = re.compile(r"^vitals-bp-(\d+)$")
 
@@ -137,6 +139,15 @@ class VitalsScreen(VitalsChanges):
                     allow_blank=False,
                     compact=True,
                     id="vitals-spo2-o2",
+                )
+            )
+            extras.append(
+                Tick(
+                    "Scale 2",
+                    self.draft.vitals.spo2_scale == 2,
+                    compact=True,
+                    id="vitals-spo2-scale2",
+                    tooltip=SCALE_2_TOOLTIP,
                 )
             )
             extras.append(

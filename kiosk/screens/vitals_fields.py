@@ -33,6 +33,8 @@ ROUTES: list[tuple[str, str]] = [
     (route, route) for route in ("oral", "tympanic", "temporal", "axillary", "rectal")
 ]
 O2_CHOICES: list[tuple[str, str]] = [("room air", "air"), ("oxygen", "oxygen")]
+SCALE_2_TOOLTIP = "Provider prescribed target 88–92 % (NEWS2 scale 2)"
+"""The tick beside SpO2 recording NEWS2 scale 2 (``Vitals.spo2_scale``)."""
 ACVPU: list[tuple[str, str]] = [
     ("A  alert", "A"),
     ("C  new confusion", "C"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from textual.widgets import Input, Select
+from textual.widgets import Checkbox, Input, Select
 
 from kiosk.models import BloodPressure, Encounter, Measurement, SpO2, Temperature, Vitals
 from kiosk.screens.base import StepScreen
@@ -109,10 +109,13 @@ class VitalsForm(StepScreen):
             return None
         if not weight.text.strip() or not height.text.strip():
             return None
-        return check_weight_height(vital_result(weight.result), vital_result(height.result))
+        return check_weight_height(
+            vital_result(weight.result), vital_result(height.result), age_years=self.age
+        )
 
     def _vitals(self) -> Vitals:
         values: dict[str, Any] = {"consciousness": self.query_one("#vitals-acvpu", Select).value}
+        values["spo2_scale"] = 2 if self.query_one("#vitals-spo2-scale2", Checkbox).value else 1
         values["blood_pressure"] = [
             bp for i in range(self._bp_count) if (bp := self._blood_pressure(i)) is not None
         ]

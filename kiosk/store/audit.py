@@ -10,15 +10,21 @@ Appends are cross-process safe (a lock, then only the last line is read, seeking
 and fsynced, so an entry written by ``save`` is durable when ``save`` returns (views skip the
 fsync: see ``append``).
 
-Limit: removing whole entries from the end leaves a valid shorter chain; compare ``verify().head``
-with a head recorded elsewhere (e.g. the nightly export) to catch that.
+Removing whole entries from the end leaves a valid shorter chain, so after every fsynced entry
+the head (count and hash) goes to the anchors (kiosk.store.anchors), and every stored encounter
+and draft records the head it saw; ``kiosk audit verify`` (kiosk.store.audit_verify) compares.
+
+Rotation: ``audit.jsonl`` holds the current month. The first append in a new month (UTC) renames
+it ``audit-<YYYY-MM>.jsonl`` after the month of its first entry and starts a new ``audit.jsonl``
+whose first entry chains from the renamed file's last one, so the files are one chain. A folder
+from before rotation simply has one large first file, renamed at its first append.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,8 +33,24 @@ from typing import Any
 import orjson
 
 from kiosk.errors import StoreError
-from kiosk.store.files import FILE_MODE, ProcessLock, make_private_dir, os_error_message, write_all
-from kiosk.store.layout import Layout
+from kiosk.store.anchors import (
+    GENESIS,
+    AuditAnchor,
+    Head,
+    HeadFile,
+    UnreadableAnchorError,
+    outside_anchors,
+)
+from kiosk.store.audit_chain import VerifyResult, digest, walk
+from kiosk.store.files import (
+    FILE_MODE,
+    ProcessLock,
+    fsync_dir,
+    make_private_dir,
+    os_error_message,
+    write_all,
+)
+from kiosk.store.layout import Layout, audit_archive_key, audit_archive_name
 
 ACTIONS = frozenset(
     {
@@ -51,7 +73,6 @@ ACTIONS = frozenset(
         "repair",
     }
 )
-GENESIS = "0" * 64
 _TAIL_BLOCK = 4096
 
 
@@ -80,40 +101,48 @@ class AuditEntry:
         )
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    """``ok`` or the first broken entry: its expected ``seq``, its ``line`` and why."""
-
-    ok: bool
-    entries: int
-    head: str
-    """Hash of the last good entry (record it elsewhere to detect truncation)."""
-    broken_seq: int | None = None
-    broken_line: int | None = None
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-
-def _canonical(fields: dict[str, Any]) -> bytes:
-    return orjson.dumps(
-        {k: v for k, v in fields.items() if k != "hash"}, option=orjson.OPT_SORT_KEYS
-    )
-
-
-def _digest(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(_canonical(fields)).hexdigest()
-
-
 class AuditTrail:
     """``AuditTrail(data_dir).append(action, staff=..., patient_id=..., detail=...)``."""
 
     def __init__(self, data_dir: Path | str) -> None:
         self.data_dir = Path(data_dir)
-        paths = Layout(self.data_dir)
-        self.path = paths.audit
-        self._lock = ProcessLock(paths.audit_lock)
+        self.layout = Layout(self.data_dir)
+        self.path = self.layout.audit
+        """The current period's file (earlier periods: ``archives``)."""
+        self.lock = ProcessLock(self.layout.audit_lock)
+        self.head_file = HeadFile(self.layout.audit_head)
+        self._first_period: tuple[int, int, str | None] | None = None
+        """(device, inode, month of its first entry) of the current file, read once per file."""
+
+    # ------------------------------------------------------------------ files
+
+    def archives(self) -> list[Path]:
+        """Earlier periods' files, oldest first."""
+        try:
+            names = os.listdir(self.data_dir)
+        except FileNotFoundError:
+            return []
+        keyed = [(key, n) for n in names if (key := audit_archive_key(n)) is not None]
+        return [self.data_dir / name for _, name in sorted(keyed)]
+
+    def files(self) -> list[Path]:
+        """Every file of the trail in chain order: the archives, then ``audit.jsonl``."""
+        return self.archives() + ([self.path] if self.path.exists() else [])
+
+    def anchors(self) -> list[AuditAnchor]:
+        """Where each fsynced head is recorded: the head file first, then outside the host."""
+        return [self.head_file, *outside_anchors(self.layout)]
+
+    def record_head(self) -> Head | None:
+        """The head to store with a record being written: the last fsynced one (the head
+        file's), so a power cut cannot make the trail shorter than what the record saw.
+        None before the first fsynced entry of this version (no head file yet)."""
+        try:
+            return self.head_file.recorded()
+        except (UnreadableAnchorError, OSError):  # record nothing; verify reports it
+            return None
+
+    # ------------------------------------------------------------------ appending
 
     def append(
         self,
@@ -128,7 +157,8 @@ class AuditTrail:
 
         ``sync=False`` suits views: the entry is in the file (every reader sees it) and reaches
         the disk with the next fsynced entry or the kernel's writeback; a power cut can lose
-        only trailing view entries, never break the chain.
+        only trailing view entries, never break the chain. Only fsynced entries move the
+        anchors, so no anchor names an entry a power cut may take away.
         """
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
@@ -136,11 +166,29 @@ class AuditTrail:
             raise ValueError("an audit entry needs the staff id")
         try:
             make_private_dir(self.data_dir)
-            with self._lock:
+            with self.lock:
                 fields = self._write(action, staff, patient_id, detail, sync)
+                if sync:
+                    head = Head(int(fields["seq"]), str(fields["hash"]))
+                    for anchor in self.anchors():
+                        if anchor is not self.head_file or self._follows_head_file(fields):
+                            anchor.record(head)
         except OSError as error:
             raise StoreError(os_error_message(error, "the audit entry")) from error
         return AuditEntry.from_json(fields)
+
+    def _follows_head_file(self, fields: dict[str, Any]) -> bool:
+        """The new entry continues the chain the head file saw (else the file is kept as the
+        evidence: a trail cut or rewritten and then appended to must not re-anchor itself)."""
+        try:
+            recorded = self.head_file.recorded()
+        except (UnreadableAnchorError, OSError):
+            return True
+        if recorded is None:
+            return True
+        if recorded.count >= int(fields["seq"]):
+            return False
+        return recorded.count != int(fields["seq"]) - 1 or recorded.hash == fields["prev"]
 
     def _write(
         self, action: str, staff: str, patient_id: str | None, detail: str, sync: bool
@@ -148,37 +196,76 @@ class AuditTrail:
         """Chain a new entry after the tail (under the lock), dropping a torn fragment.
 
         A fragment with no final newline is an append a crash or full disk cut short: it was
-        never acknowledged, so it is cut off rather than left to break the chain forever.
+        never acknowledged, so it is cut off rather than left to break the chain forever. A
+        write that fails here is cut off the same way before the error goes up.
         """
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, FILE_MODE)
+        now = datetime.now(UTC)
+        fd = self._open_current()
         try:
             seq, prev, complete, size = self._tail_fd(fd)
             if size == 0:
                 os.fchmod(fd, FILE_MODE)
             if complete != size:
                 os.ftruncate(fd, complete)
+            if complete == 0:
+                seq, prev = self._archived_tail()
+            elif (period := self._rotation_due(fd, now)) is not None:
+                os.close(fd)
+                fd = -1
+                self._rotate(period)
+                fd = self._open_current()
+                os.fchmod(fd, FILE_MODE)
+                complete = 0
             fields: dict[str, Any] = {
                 "seq": seq + 1,
-                "time": datetime.now(UTC).isoformat(timespec="microseconds"),
+                "time": now.isoformat(timespec="microseconds"),
                 "staff": staff,
                 "patient": patient_id,
                 "action": action,
                 "detail": detail,
                 "prev": prev,
             }
-            fields["hash"] = _digest(fields)
-            write_all(fd, orjson.dumps(fields, option=orjson.OPT_SORT_KEYS) + b"\n")
-            if sync:
-                os.fsync(fd)
+            fields["hash"] = digest(fields)
+            try:
+                write_all(fd, orjson.dumps(fields, option=orjson.OPT_SORT_KEYS) + b"\n")
+                if sync:
+                    os.fsync(fd)
+            except OSError:
+                os.ftruncate(fd, complete)  # frees space: works on a full disk too
+                raise
         finally:
-            os.close(fd)
+            if fd != -1:
+                os.close(fd)
         return fields
 
-    def _tail(self) -> tuple[int, str]:
-        try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-        except FileNotFoundError:
+    def _open_current(self) -> int:
+        return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, FILE_MODE)
+
+    def _rotation_due(self, fd: int, now: datetime) -> str | None:
+        """The month of the current file's first entry when it is earlier than ``now``'s."""
+        info = os.fstat(fd)
+        cached = self._first_period
+        if cached is None or cached[:2] != (info.st_dev, info.st_ino):
+            cached = (info.st_dev, info.st_ino, _first_period(fd))
+            self._first_period = cached
+        first = cached[2]
+        return first if first is not None and first < now.strftime("%Y-%m") else None
+
+    def _rotate(self, period: str) -> None:
+        """Rename the current file after ``period``, its first entry's month (under the lock)."""
+        number = 1
+        while (target := self.data_dir / audit_archive_name(period, number)).exists():
+            number += 1
+        os.rename(self.path, target)
+        fsync_dir(self.data_dir)
+        self._first_period = None
+
+    def _archived_tail(self) -> tuple[int, str]:
+        """(seq, hash) of the newest archive's last entry: where a new file's chain starts."""
+        archives = self.archives()
+        if not archives:
             return 0, GENESIS
+        fd = os.open(archives[-1], os.O_RDONLY | os.O_CLOEXEC)
         try:
             seq, prev, _, _ = self._tail_fd(fd)
         finally:
@@ -213,20 +300,24 @@ class AuditTrail:
             return self._line_count(), hashlib.sha256(last).hexdigest(), complete, size
 
     def _line_count(self) -> int:
-        with self.path.open("rb") as handle:
-            return sum(1 for _ in handle)
+        return sum(1 for _ in self._lines())
 
-    def _lines(self) -> Iterator[tuple[int, bytes]]:
-        try:
-            handle = self.path.open("rb")
-        except FileNotFoundError:
-            return
-        with handle:
-            yield from enumerate(handle, start=1)
+    # ------------------------------------------------------------------ reading
+
+    def _lines(self) -> Iterator[tuple[str, int, bytes]]:
+        """(file name, line number in it, raw line) of every file, in chain order."""
+        for path in self.files():
+            try:
+                handle = path.open("rb")
+            except FileNotFoundError:  # renamed by a rotation since the listing
+                continue
+            with handle:
+                for line_no, raw in enumerate(handle, start=1):
+                    yield path.name, line_no, raw
 
     def entries(self, patient_id: str | None = None) -> Iterator[AuditEntry]:
         """Readable entries, oldest first (only ``patient_id``'s when given)."""
-        for _, raw in self._lines():
+        for _, _, raw in self._lines():
             try:
                 entry = AuditEntry.from_json(orjson.loads(raw))
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
@@ -234,43 +325,22 @@ class AuditTrail:
             if patient_id is None or entry.patient_id == patient_id:
                 yield entry
 
-    def verify(self) -> VerifyResult:
-        """Walk the chain; report the first entry that was changed, removed, moved or cut."""
-        prev = GENESIS
-        count = 0
-        for line_no, raw in self._lines():
-            reason = _check_line(raw, line_no, count + 1, prev)
-            if reason:
-                return VerifyResult(False, count, prev, count + 1, line_no, reason)
-            prev = str(orjson.loads(raw)["hash"])
-            count += 1
-        return VerifyResult(True, count, prev)
+    def verify(self, wanted: Collection[int] = ()) -> VerifyResult:
+        """Walk the chain; report the first entry that was changed, removed, moved or cut.
+
+        ``wanted``: entry numbers whose recorded hash to return (the anchors' counts).
+        """
+        return walk(self._lines(), wanted)
 
 
-def _check_line(raw: bytes, line_no: int, expected: int, prev: str) -> str:
-    """Why line ``line_no`` is not entry ``expected`` chained to ``prev`` ("" when it is)."""
-    if not raw.endswith(b"\n"):
-        return f"entry {expected} (line {line_no}) is incomplete: the file was cut"
+def _first_period(fd: int) -> str | None:
+    """The month (``YYYY-MM``) of a file's first entry; None when it cannot be read."""
+    head = os.pread(fd, _TAIL_BLOCK, 0)
+    cut = head.find(b"\n")
+    if cut == -1:
+        return None
     try:
-        data = orjson.loads(raw)
-        seq, recorded = int(data["seq"]), str(data["hash"])
+        time = str(orjson.loads(head[:cut])["time"])
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-        return f"entry {expected} (line {line_no}) is not readable"
-    if seq > expected:
-        return (
-            f"line {line_no} holds entry {seq} where entry {expected} should be: "
-            "an entry was removed or entries were reordered"
-        )
-    if seq < expected:
-        return (
-            f"line {line_no} holds entry {seq} where entry {expected} should be: "
-            "entries were reordered or copied"
-        )
-    if _digest(data) != recorded:
-        return f"entry {seq} (line {line_no}) was changed after it was written"
-    if data.get("prev") != prev:
-        return (
-            f"entry {seq} (line {line_no}) does not follow entry {seq - 1}: "
-            "an earlier entry was changed, removed or reordered"
-        )
-    return ""
+        return None
+    return time[:7] if len(time) >= 7 else None

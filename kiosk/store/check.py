@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from kiosk.store.audit_verify import verify_audit
 from kiosk.store.encounters import EncounterStore
-from kiosk.store.files import DIR_MODE, FILE_MODE, AtomicJSONStorage, DamagedFileError, write_atomic
+from kiosk.store.files import DIR_MODE, FILE_MODE, AtomicJSONStorage, DamagedFileError
 from kiosk.store.index import Entry, Index, _lines
 from kiosk.store.layout import is_temp_name
 from kiosk.store.partitions import TABLE
+from kiosk.store.recovery import rebuild_directory
 
 
 @dataclass
@@ -50,7 +50,8 @@ def check_store(data_dir: Path, *, repair: bool = False, staff: str = "admin") -
     try:
         lock = store.folder.lock
         with lock if repair else contextlib.nullcontext():
-            report.problems += store.problems
+            report.repaired += store.folder.repaired  # by the open: a power cut's leftovers
+            report.problems += [p for p in store.problems if p not in store.folder.repaired]
             _check_modes(data_dir, report, repair)
             entries, amendments, patients = _scan_partitions(store, report, repair)
             report.encounters = len(entries)
@@ -63,12 +64,12 @@ def check_store(data_dir: Path, *, repair: bool = False, staff: str = "admin") -
                 store.index.rebuild(entries.values(), amendments)
                 report.repaired.append("Rebuilt the indexes from the encounter files.")
             if repair:
-                _rebuild_directory(store, patients)
-                store.recovery.sync_index()
-            verdict = store.audit.verify()
+                if rebuild_directory(store.folder, patients):
+                    report.repaired.append("Added missing patients to the patient directory.")
+                store.recovery.checkpoint()
+            verdict = verify_audit(data_dir)
             report.audit_entries = verdict.entries
-            if not verdict.ok:
-                report.problems.append(f"The audit trail is broken: {verdict.reason}.")
+            report.problems += verdict.findings
         store.audit.append("repair" if repair else "check", staff=staff, detail=_summary(report))
     finally:
         store.close()
@@ -186,12 +187,3 @@ def _describe(suspect: Suspect) -> str:
         "no-patient-line": f"Index: encounter {entry.id} is missing from the patient index.",
         "extra-patient-line": f"Index: the patient index lists {entry.id}, which is not stored.",
     }[kind]
-
-
-def _rebuild_directory(store: EncounterStore, patients: dict[str, dict[str, Any]]) -> None:
-    known = store.index.directory()
-    if any(pid not in known for pid in patients):
-        merged = {**patients, **known}
-        data = b"".join(orjson.dumps(p) + b"\n" for p in merged.values())
-        write_atomic(store.index.directory_path, data)
-        store.index.forget_directory()

@@ -13,21 +13,26 @@ person (every SSH kiosk on one host shares the default room) sees the draft as o
 and cannot resume or overwrite it while the first one holds it.
 
 The first autosave of a draft and every discard are audited; later autosaves are not (one per
-keystroke would drown the trail).
+keystroke would drown the trail). Each autosave records the audit chain's head beside the draft
+(``{"audit_head": ..., "draft": ...}``; a bare draft from an earlier version still loads), so
+the trail can never be shorter than what the newest draft saw (kiosk.store.anchors).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter
+from kiosk.store.anchors import Head
 from kiosk.store.files import (
     claim,
     claimed_elsewhere,
@@ -37,7 +42,41 @@ from kiosk.store.files import (
     write_atomic,
 )
 from kiosk.store.folder import Folder
-from kiosk.store.layout import draft_key, is_draft_name
+from kiosk.store.layout import Layout, draft_key, is_draft_name
+
+_HEAD_KEY, _DRAFT_KEY = "audit_head", "draft"
+
+
+def encode_draft(draft: dict[str, Any], head: Head | None) -> bytes:
+    """A draft file: the draft's JSON and the chain head when it was written, side by side."""
+    if head is None:
+        return orjson.dumps(draft)
+    return orjson.dumps({_HEAD_KEY: head.to_json(), _DRAFT_KEY: draft})
+
+
+def decode_draft(raw: bytes) -> tuple[Any, Head | None]:
+    """(draft JSON, recorded head) of a draft file; orjson.JSONDecodeError if it is not JSON."""
+    data = orjson.loads(raw)
+    if isinstance(data, dict) and data.keys() == {_HEAD_KEY, _DRAFT_KEY}:
+        return data[_DRAFT_KEY], Head.from_json(data[_HEAD_KEY])
+    return data, None
+
+
+def draft_heads(paths: Layout) -> Iterator[Head]:
+    """The head recorded with each draft (for ``kiosk audit verify``); unreadable ones skipped."""
+    try:
+        names = os.listdir(paths.drafts)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if not is_draft_name(name):
+            continue
+        try:
+            _, head = decode_draft((paths.drafts / name).read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            continue
+        if head is not None:
+            yield head
 
 
 class DraftInUseError(StoreError):
@@ -133,7 +172,8 @@ class Drafts:
         path = self._draft_path(staff_id, patient_id)
         try:
             new = not path.exists()
-            write_atomic(path, orjson.dumps(encounter.model_dump(mode="json")))
+            head = self.folder.audit.record_head()
+            write_atomic(path, encode_draft(encounter.model_dump(mode="json"), head))
         except OSError as error:
             raise StoreError(os_error_message(error, "the draft")) from error
         if new:
@@ -143,7 +183,7 @@ class Drafts:
         """The saved draft of (staff, patient), or None. A damaged draft is moved aside."""
         path = self._draft_path(staff_id, patient_id)
         try:
-            return Encounter.model_validate(orjson.loads(path.read_bytes()))
+            return Encounter.model_validate(decode_draft(path.read_bytes())[0])
         except FileNotFoundError:
             return None
         except (orjson.JSONDecodeError, ValueError):
@@ -166,7 +206,7 @@ class Drafts:
             try:
                 raw = path.read_bytes()
                 saved = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-                draft = Encounter.model_validate(orjson.loads(raw))
+                draft = Encounter.model_validate(decode_draft(raw)[0])
             except (OSError, orjson.JSONDecodeError, ValueError):
                 continue
             if draft.staff_id == staff_id:
@@ -188,7 +228,7 @@ class Drafts:
         path = self._draft_path(staff_id, patient_id)
         try:
             try:
-                draft = orjson.loads(path.read_bytes())
+                draft = decode_draft(path.read_bytes())[0]
             except FileNotFoundError:
                 return False
             except orjson.JSONDecodeError:

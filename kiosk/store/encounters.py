@@ -233,6 +233,11 @@ class EncounterStore:
     # ------------------------------------------------------------------ lifetime
 
     def close(self) -> None:
+        if self.writer.wrote and self.folder.writable():
+            try:  # a clean close leaves nothing for the next open to check
+                self.recovery.checkpoint()
+            except (OSError, StoreError) as error:
+                self.folder.problem(f"Could not record an index checkpoint: {error}")
         self.drafts.release_drafts()
         self.folder.close()
         self.writer.close()

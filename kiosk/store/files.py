@@ -106,10 +106,18 @@ class AtomicFile:
     finishes and discards on any exception, Ctrl+C included.
     """
 
-    def __init__(self, path: Path, *, suffix: str = TEMP_SUFFIX, sync_dir: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        suffix: str = TEMP_SUFFIX,
+        sync_dir: bool = True,
+        sync_file: bool = True,
+    ) -> None:
         self.path = path
         self.temp = temp_path(path, suffix=suffix)
         self.sync_dir = sync_dir
+        self.sync_file = sync_file
         self.fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
         self._open = True
         try:
@@ -126,7 +134,8 @@ class AtomicFile:
     def commit(self) -> None:
         try:
             try:
-                os.fsync(self.fd)
+                if self.sync_file:
+                    os.fsync(self.fd)
             finally:
                 self._close()
             os.replace(self.temp, self.path)
@@ -157,13 +166,14 @@ class AtomicFile:
             self.discard()
 
 
-def write_atomic(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+def write_atomic(path: Path, data: bytes, *, sync_dir: bool = True, sync_file: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically and durably (temp + fsync + replace + dir fsync).
 
     On any failure the temp file is removed and the old file is untouched. Bulk writers pass
-    ``sync_dir=False`` and fsync each folder once at the end.
+    ``sync_dir=False`` and fsync each folder once at the end; ``sync_file=False`` (atomic, not
+    durable) suits a file whose older version is still true after a power cut (``audit.head``).
     """
-    with AtomicFile(path, sync_dir=sync_dir) as out:
+    with AtomicFile(path, sync_dir=sync_dir, sync_file=sync_file) as out:
         write_all(out.fd, data)
 
 

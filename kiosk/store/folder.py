@@ -28,7 +28,7 @@ from kiosk.store.files import (
 )
 from kiosk.store.index import Index
 from kiosk.store.layout import Layout
-from kiosk.store.partitions import Docs, Partitions
+from kiosk.store.partitions import Docs, Partitions, salvage
 
 log = logging.getLogger("kiosk.store")
 
@@ -45,6 +45,13 @@ class Folder:
         self.actor = actor
         self.problems: list[str] = []
         """Plain-language notes about damage or loose permissions found while working."""
+        self.repaired: list[str] = []
+        """The notes among ``problems`` that say what was repaired (``kiosk check`` lists them)."""
+        self.suspect: set[str] = set()
+        """Partitions the open-time check found damaged, left for the first read to salvage
+        (so a reader such as ``kiosk export`` still sees the damage as its own problem)."""
+        self.lost: set[str] = set()
+        """Ids of encounters found unreadable in a damaged segment (``find_json`` says so)."""
         try:
             make_private_dir(self.data_dir)
         except OSError as error:
@@ -82,6 +89,15 @@ class Folder:
         self.problems.append(message)
         log.warning("%s", message)
 
+    def repaired_note(self, message: str) -> None:
+        """A repair made while working: a problem note and an audit entry (no patient data)."""
+        self.repaired.append(message)
+        self.problem(message)
+        try:
+            self.audit.append("repair", staff=self.actor or "kiosk", detail=message)
+        except (OSError, StoreError):
+            log.warning("Could not record a repair in the audit trail.")
+
     def who(self, staff: str | None, *, required: bool = True) -> str:
         who = staff or self.actor
         if not who and required:
@@ -104,7 +120,8 @@ class Folder:
     # ------------------------------------------------------------------ reading documents
 
     def read_docs(self, partition: str, *, strict: bool = True) -> Docs | None:
-        """A segment's documents; a damaged one is moved aside (re-checked under the lock)."""
+        """A segment's documents; a damaged one is moved aside (re-checked under the lock) and
+        what is intact in it written back, so one torn document does not hide fifteen."""
         try:
             return self.partitions.read(partition)
         except DamagedFileError:
@@ -113,16 +130,32 @@ class Folder:
             try:
                 return self.partitions.read(partition)
             except DamagedFileError as error:
-                moved = self.partitions.quarantine(error.path)
-                message = (
-                    f"A damaged data file ({partition}) was moved aside as {moved.name}; "
-                    "the encounters in it cannot be read. Everything else is fine. "
-                    "Run `kiosk check` and restore that file from backup."
-                )
-                self.problem(message)
-                if strict:
-                    raise StoreError(message) from error
-                return None
+                return self._salvage(partition, error, strict=strict)
+
+    def _salvage(self, partition: str, error: DamagedFileError, *, strict: bool) -> Docs | None:
+        self.suspect.discard(partition)
+        moved = self.partitions.quarantine(error.path)
+        kept = salvage(moved.read_bytes())
+        if kept:
+            self.partitions.write(partition, kept)
+        ids = {str(d["id"]) for d in kept.values()}
+        lost = [(e, p) for e, p in self.index.entries_in(partition) if e not in ids]
+        for encounter_id, patient_id in lost:
+            self.index.void(encounter_id, patient_id)
+        self.lost |= {e for e, _ in lost}
+        message = (
+            f"A damaged data file ({partition}) was moved aside as {moved.name}; "
+            f"{len(kept)} encounter(s) in it were kept"
+        )
+        if lost:
+            message += (
+                f", {len(lost)} could not be read ({', '.join(e for e, _ in lost)}). "
+                "Restore that file from backup and run `kiosk check --repair`"
+            )
+        self.repaired_note(message + ".")
+        if strict and not kept:
+            raise StoreError(message) from error
+        return kept or None
 
     def find(self, encounter_id: str) -> dict[str, Any] | None:
         raw = self.find_json(encounter_id)
@@ -135,6 +168,11 @@ class Folder:
         if partition is None:
             where = self.index.lookup(encounter_id)
             if where is None:
+                if strict and encounter_id in self.lost:
+                    raise StoreError(
+                        f"Encounter {encounter_id} was in a damaged data file and cannot be "
+                        "read: see `kiosk check`."
+                    )
                 return None
             partition = where[0]
         raw = self.partitions.read_one(partition, encounter_id)
@@ -142,7 +180,17 @@ class Folder:
             return raw
         docs = self.read_docs(partition, strict=strict) or {}
         doc = next((d for d in docs.values() if d.get("id") == encounter_id), None)
+        if doc is None and strict and encounter_id in self.lost:
+            raise StoreError(
+                f"Encounter {encounter_id} was in a damaged data file and cannot be read: "
+                "see `kiosk check`."
+            )
         return None if doc is None else orjson.dumps(doc)
+
+    def salvage_suspects(self) -> None:
+        """Salvage the damaged segments the open-time check found (before an exact count)."""
+        for partition in sorted(self.suspect):
+            self.read_docs(partition, strict=False)
 
     def live_amendments(self) -> dict[str, str]:
         """old id -> new id, only where the new version really was saved."""

@@ -12,10 +12,14 @@ here::
     index/patients/<xx>.log        patient -> encounters shards
     index/amendments.log           old id -> new id
     index/directory.log            the latest demographics of each patient
-    index/boot.json                the boot that last wrote (kiosk.store.recovery)
+    index/checkpoint.json          each log's size and each day's mtime when last fsynced
+                                   (kiosk.store.recovery)
     drafts/<key>.json, <key>.lock  one draft per (staff, patient) and its claim
     schedule/<day>.json            the day's appointment list (patient ids)
-    audit.jsonl, audit.lock        the hash-chained audit trail (kiosk.store.audit)
+    audit.jsonl, audit.lock        the hash-chained audit trail (kiosk.store.audit): the
+                                   current period's entries
+    audit-<YYYY-MM>[-<n>].jsonl    earlier periods' entries (one chain with audit.jsonl)
+    audit.head                     the chain head (count and hash) after the last fsynced entry
     staff.json, staff.json.lock    staff accounts (kiosk.store.staff)
     pending.json                   the save in flight, for recovery after a kill
     store.lock                     the folder lock every writer holds
@@ -38,6 +42,7 @@ _LIVE_SEGMENT = re.compile(r"^\d{4}\.json$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SHARD_SUFFIX = ".log"
 _DRAFT_SUFFIX = ".json"
+_AUDIT_ARCHIVE = re.compile(r"^audit-(\d{4}-\d{2})(?:-(\d+))?\.jsonl$")
 
 
 def temp_path(path: Path, *, suffix: str = TEMP_SUFFIX) -> Path:
@@ -105,6 +110,20 @@ def is_draft_name(name: str) -> bool:
     return name.endswith(_DRAFT_SUFFIX)
 
 
+# ---------------------------------------------------------------------- audit trail
+
+
+def audit_archive_name(period: str, number: int = 1) -> str:
+    """An earlier period's trail file: ``audit-<YYYY-MM>.jsonl`` (``-<n>`` after the first)."""
+    return f"audit-{period}.jsonl" if number == 1 else f"audit-{period}-{number}.jsonl"
+
+
+def audit_archive_key(name: str) -> tuple[str, int] | None:
+    """(period, number) of an earlier period's trail file name, None for any other name."""
+    match = _AUDIT_ARCHIVE.match(name)
+    return (match.group(1), int(match.group(2) or 1)) if match else None
+
+
 class Layout:
     """The paths of one data folder (cheap to build: no disk access)."""
 
@@ -118,10 +137,13 @@ class Layout:
         self.amendments = self.index / "amendments.log"
         self.directory = self.index / "directory.log"
         self.boot = self.index / "boot.json"
+        """Written by kiosks before the checkpoint; no longer read."""
+        self.checkpoint = self.index / "checkpoint.json"
         self.drafts = root / "drafts"
         self.schedule = root / "schedule"
         self.audit = root / "audit.jsonl"
         self.audit_lock = root / "audit.lock"
+        self.audit_head = root / "audit.head"
         self.staff = root / "staff.json"
         self.staff_lock = root / "staff.json.lock"
         self.pending = root / "pending.json"
@@ -155,6 +177,8 @@ class Layout:
 __all__ = [
     "TEMP_SUFFIX",
     "Layout",
+    "audit_archive_key",
+    "audit_archive_name",
     "draft_key",
     "is_day_name",
     "is_draft_name",

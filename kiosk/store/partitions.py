@@ -32,20 +32,50 @@ from kiosk.store.files import (
 log = logging.getLogger("kiosk.store")
 
 TABLE = "encounters"
+HEADS = "audit_heads"
+"""The table of store metadata: document number -> the audit chain head when it was written."""
 SEGMENT_SIZE = 16
+_HEADS_PREFIX = b'{"' + HEADS.encode() + b'":'
+_TABLE_START = b',"' + TABLE.encode() + b'":{\n'
 
 Docs = dict[str, dict[str, Any]]
 """A segment's table: TinyDB document number (as text) -> encounter JSON."""
 
 
-def encode(docs: Docs) -> bytes:
+def encode(docs: Docs, heads: Docs | None = None) -> bytes:
     """A TinyDB file (table ``encounters``) with one document per line.
 
     Still plain JSON (TinyDB and any JSON reader load it); the line layout lets ``read_one``
-    pick one document out of a segment without parsing the other fifteen.
+    pick one document out of a segment without parsing the other fifteen. ``heads`` (the
+    ``audit_heads`` table: kiosk.store.anchors) goes on the first line, before the documents,
+    so ``read_heads`` reads a few hundred bytes and the clinical documents stay as they were.
     """
     lines = [b'"' + key.encode() + b'":' + orjson.dumps(doc) for key, doc in docs.items()]
-    return b'{"' + TABLE.encode() + b'":{\n' + b",\n".join(lines) + b"\n}}"
+    start = _HEADS_PREFIX + orjson.dumps(heads) + _TABLE_START if heads else None
+    start = start or b'{"' + TABLE.encode() + b'":{\n'
+    return start + b",\n".join(lines) + b"\n}}"
+
+
+def salvage(raw: bytes) -> Docs:
+    """The documents still intact in a damaged segment (``encode`` puts one on each line).
+
+    A segment is replaced atomically, so damage means a disk fault or a file system that
+    reordered the rename before the data; each document line is checked on its own.
+    """
+    docs: Docs = {}
+    for line in raw.split(b"\n"):
+        key, colon, body = line.rstrip(b",").partition(b":")
+        if not colon or len(key) < 3 or key[:1] != b'"' or key[-1:] != b'"':
+            continue
+        if not key[1:-1].isdigit():
+            continue
+        try:
+            doc = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(doc, dict) and isinstance(doc.get("id"), str) and "patient" in doc:
+            docs[key[1:-1].decode()] = doc
+    return docs
 
 
 class Partitions:
@@ -93,10 +123,33 @@ class Partitions:
             return None
         return data.get(TABLE, {})
 
-    def write(self, partition: str, docs: Docs) -> None:
+    def write(self, partition: str, docs: Docs, heads: Docs | None = None) -> None:
         path = self.path(partition)
         make_private_dir(path.parent)
-        write_atomic(path, encode(docs))
+        write_atomic(path, encode(docs, heads))
+
+    def read_heads(self, partition: str) -> Docs:
+        """The ``audit_heads`` table (empty for a segment written before heads were kept).
+
+        Reads only the first line, where ``encode`` puts the table: a file in any other
+        layout has no heads to read.
+        """
+        try:
+            with open(self.layout.segment_text(partition), "rb", buffering=0) as handle:
+                first = handle.read(8192)
+                if not first.startswith(_HEADS_PREFIX):
+                    return {}
+                end = first.find(_TABLE_START)
+                if end == -1:
+                    first += handle.read()
+                    end = first.find(_TABLE_START)
+        except FileNotFoundError:
+            return {}
+        try:
+            heads = orjson.loads(first[len(_HEADS_PREFIX) : end])
+        except orjson.JSONDecodeError:
+            heads = None
+        return heads if isinstance(heads, dict) else {}
 
     def read_one(self, partition: str, encounter_id: str) -> bytes | None:
         """One document's JSON without parsing the whole segment (None: use ``read``).
@@ -134,4 +187,12 @@ class Partitions:
         return target
 
 
-__all__ = ["SEGMENT_SIZE", "TABLE", "DamagedFileError", "Docs", "Partitions"]
+__all__ = [
+    "HEADS",
+    "SEGMENT_SIZE",
+    "TABLE",
+    "DamagedFileError",
+    "Docs",
+    "Partitions",
+    "salvage",
+]

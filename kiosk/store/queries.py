@@ -60,6 +60,7 @@ class Queries:
 
     def count(self) -> int:
         """Stored encounter documents (each amendment version counts); drafts excluded."""
+        self.folder.salvage_suspects()
         return self.index.count()
 
     def for_patient(

@@ -4,8 +4,9 @@ Why a separate module: this is the part that must be right under kills, full dis
 processes, so it is kept small enough to read in one sitting. A save, under the folder lock:
 
 1. ``pending.json`` names the save in flight (a pwrite, no fsync);
-2. index lines are appended (not fsynced: see kiosk.store.recovery);
-3. the day's segment is replaced atomically (temp file, fsync, rename, folder fsync);
+2. index lines are appended (not fsynced: checked on every open, kiosk.store.recovery);
+3. the day's segment is replaced atomically (temp file, fsync, rename, folder fsync), with
+   the audit chain's head beside the document (store metadata, not part of it);
 4. the audit entry is appended and fsynced; ``pending.json`` is cleared.
 
 A kill at any point leaves ``pending.json`` set: the next writer (or the next open) finds
@@ -45,6 +46,8 @@ class Writer:
         self.recovery = recovery
         self._pending = folder.layout.pending
         self._pending_fd: int | None = None
+        self.wrote = False
+        """This store appended to the indexes (``close`` then records a checkpoint)."""
 
     def finish_interrupted(self) -> None:
         """On opening: finish or cancel a save a kill interrupted, if one is recorded."""
@@ -141,6 +144,7 @@ class Writer:
                     "A patient with this MRN is already registered: search for them instead."
                 )
             index.add_patient(doc)
+            self.wrote = True
             self.folder.audit.append("create", staff=who, patient_id=patient.id, detail="patient")
 
     def _writing(self, what: str) -> Writing:
@@ -176,8 +180,13 @@ class Writer:
         if amends is not None:
             folder.index.add_amendment(amends, encounter.id)
         folder.index.note_patients([doc["patient"]])
-        docs[str(max((int(k) for k in docs), default=0) + 1)] = doc
-        folder.partitions.write(partition, docs)
+        heads = folder.partitions.read_heads(partition) if docs else {}
+        number = str(max((int(k) for k in docs), default=0) + 1)
+        docs[number] = doc
+        head = folder.audit.record_head()
+        if head is not None:  # the trail can never again be shorter than what this save saw
+            heads[number] = head.to_json()
+        folder.partitions.write(partition, docs, heads)
         self._set_pending(marker | {"stage": "stored"})
         try:
             folder.audit.append(action, staff=staff, patient_id=entry.patient_id, detail=entry.id)
@@ -187,6 +196,8 @@ class Writer:
                 f"({error}). It will be recorded by the next save."
             ) from error
         self._set_pending(None)
+        self.wrote = True
+        self.recovery.checkpoint_if_due()
         return encounter.id
 
     def _current_segment(self, day: str) -> tuple[str, Docs]:

@@ -12,12 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk import units
+from kiosk.scoring import plausible_bmi_limits
 from kiosk.validators.vitals import System, VitalCheck, check_vital
 
 ADULT_AGE_YEARS = 18.0
-PLAUSIBLE_BMI = (10.0, 80.0)
-"""BMI outside this span is taken as a typing slip (project decision: beyond the extremes seen
-in clinic; a newborn is about 11-14, the heaviest adults about 70-80)."""
 
 LIKELY_BMI = (14.0, 50.0)
 """When the entries swapped give a BMI in this span, the fields were probably swapped."""
@@ -73,17 +71,21 @@ def _bmi(weight_kg: float, height_cm: float) -> float:
     return weight_kg / (height_cm / 100) ** 2
 
 
-def check_weight_height(weight: VitalCheck, height: VitalCheck) -> CrossCheck:
+def check_weight_height(
+    weight: VitalCheck, height: VitalCheck, *, age_years: float | None = None
+) -> CrossCheck:
     """Catch a weight and a height typed into each other's field, or a slip in either.
 
-    Both must have read (any recordable status). If their BMI is implausible and the two
-    numbers swapped (each keeping its field's unit) give a likely BMI, they were swapped;
-    otherwise an implausible BMI still asks to check both.
+    Both must have read (any recordable status). If their BMI is implausible for the age
+    (:func:`kiosk.scoring.plausible_bmi_limits`) and the two numbers swapped (each keeping its
+    field's unit) give a likely BMI, they were swapped; otherwise an implausible BMI still asks
+    to check both.
     """
     if not (weight.ok and height.ok) or weight.value is None or height.value is None:
         return OK
     bmi = _bmi(weight.value, height.value)
-    if PLAUSIBLE_BMI[0] <= bmi <= PLAUSIBLE_BMI[1]:
+    low, high = plausible_bmi_limits(age_years)
+    if low <= bmi <= high:
         return OK
     fields = ("weight", "height")
     if _swapped_is_likely(weight, height):

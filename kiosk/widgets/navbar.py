@@ -64,20 +64,36 @@ class NavBar(Horizontal):
             button.label = label.replace("^", "Ctrl+") if wide else label.replace("Ctrl+", "^")
 
 
+KEY_NAMES = {
+    "escape": "Esc",
+    "question_mark": "?",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "up": "Up",
+}
+"""Keys spelt as they are printed on a keyboard (and on the buttons)."""
+
+
 def key_name(key: str) -> str:
-    """ "ctrl+p" -> "Ctrl+P", "f1" -> "F1": the same spelling as on the buttons."""
+    """ "ctrl+p" -> "Ctrl+P", "f1" -> "F1", "escape" -> "Esc": one spelling for the buttons,
+    the key lines and the help (the first key of "escape,ctrl+b")."""
     first = key.split(",")[0]
+    if first in KEY_NAMES:
+        return KEY_NAMES[first]
     return "+".join(
         part.upper() if len(part) <= 2 else part.capitalize() for part in first.split("+")
     )
 
 
 class KeyLine(Static):
-    """One row naming the step's own keys (and the app's), fixed when the step opens; each
-    entry is clickable (it simulates its key).
+    """One row naming the screen's own keys first, then the app's; each entry is clickable
+    (it simulates its key).
 
-    Textual's Footer recomposes on every focus change, which restyles dozens of widgets per
-    Tab; this line is drawn once. Back/Next/Leave/Help/Lock/Sign out are NavBar buttons too.
+    One spelling per line, the longest that fits: "Ctrl+N Open" when every entry fits
+    spelt out, else "^N Open" as on the narrow NavBar buttons. Entries that still do not fit
+    are left out whole, never cut mid-word; F1 lists them all. Textual's Footer recomposes on
+    every focus change, which restyles dozens of widgets per Tab; this line is drawn when the
+    screen opens and when its width changes.
     """
 
     DEFAULT_CSS = """
@@ -89,19 +105,55 @@ class KeyLine(Static):
         color: $text-muted;
         padding: 0 1;
         text-wrap: nowrap;
-        text-overflow: ellipsis;
     }
     """
 
+    SEPARATORS = ("  ·  ", " · ")
+    _entries: tuple[tuple[str, str, str], ...] = ()
+    _width = -1
+
     def on_mount(self) -> None:
-        shown: list[Content] = []
+        self._entries = tuple(self.entries())
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def entries(self) -> list[tuple[str, str, str]]:
+        """(key, key's name, what) for each shown binding: the screen's own, then the app's."""
+        own: list[tuple[str, str, str]] = []
+        app_wide: list[tuple[str, str, str]] = []
         seen: set[str] = set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            text = f"{key_name(binding.key)} {binding.description}"
+            entry = (key, key_name(binding.key), binding.description)
+            (app_wide if active.node is self.app else own).append(entry)
+        return own + app_wide
+
+    @staticmethod
+    def spell(name: str, what: str, *, short: bool) -> str:
+        return f"{name.replace('Ctrl+', '^') if short else name} {what}"
+
+    def _fit(self) -> None:
+        width = self.content_size.width
+        if width == self._width or width <= 0:
+            return
+        self._width = width
+        layouts = [(short, sep) for short in (False, True) for sep in self.SEPARATORS]
+        for short, separator in layouts:
+            texts = [self.spell(name, what, short=short) for _, name, what in self._entries]
+            if len(separator.join(texts)) <= width:
+                break
+        shown: list[Content] = []
+        used = 0
+        for (key, _, _), text in zip(self._entries, texts, strict=True):
+            needed = len(text) + (len(separator) if shown else 0)
+            if used + needed > width:
+                continue  # left out whole; a shorter one further on may still fit
+            used += needed
             # a click is the key itself: the same checks and actions as typing it
             shown.append(Content(text).stylize(f"@click=app.simulate_key({key!r})"))
-        self.update(Content("  ·  ").join(shown))
+        self.update(Content(separator).join(shown))

@@ -57,6 +57,10 @@ def shown(reading: Measurement | BloodPressure) -> str:
         return f"{text}/10"
     if unit in ("/min", "%"):
         return f"{text}{symbol(unit)}"
+    comparator = getattr(reading, "comparator", None)
+    if comparator is not None:  # a glucose meter's HI / LO: beyond its range, not a number
+        word = "HI" if comparator == ">" else "LO"
+        return f"{word} ({comparator} {text} {symbol(unit)}, beyond the meter's range)"
     return f"{text} {symbol(unit)}"
 
 

@@ -18,6 +18,7 @@ from textual.validation import ValidationResult, Validator
 from kiosk.scoring import bp_category_for_age, bp_category_text
 from kiosk.units import symbol
 from kiosk.validators import VitalCheck, check_blood_pressure, check_vital
+from kiosk.validators.glucose import MeterLimits, check_glucose
 from kiosk.validators.kinds import format_number
 from kiosk.validators.vitals import System
 from kiosk.widgets.reading import EMPTY_ASSESSMENT, FLAG_WORDS, Assessment, Reading
@@ -164,6 +165,32 @@ class VitalValidator(Validator):
 
     def validate(self, value: str) -> ValidationResult:
         return self.assess(value).validation
+
+
+class GlucoseValidator(VitalValidator):
+    """The fingerstick glucose: a number, or the meter's "HI" / "LO" at the clinic's limits."""
+
+    def __init__(
+        self,
+        system: System = "us",
+        age_years: float | None = None,
+        meter: MeterLimits | None = None,
+        default_unit: str | None = None,
+    ) -> None:
+        super().__init__("glucose", system, age_years, default_unit=default_unit)
+        self.meter = meter or MeterLimits()
+
+    def check(self, text: str) -> VitalCheck:
+        try:
+            return check_glucose(
+                text,
+                age_years=self.age_years,
+                system=self.system,
+                meter=self.meter,
+                default_unit=self.default_unit,
+            )
+        except Exception:  # as VitalValidator.check
+            return _failed("glucose", text)
 
 
 class BloodPressureValidator(Validator):

@@ -103,7 +103,7 @@ def test_form_fields_have_distinct_ids() -> None:
 
 def test_the_vitals_fields_follow_the_model() -> None:
     assert [spec.kind for spec in FIELDS] == list(Vitals.SINGLE_KINDS)
-    lists = [name for name in Vitals.model_fields if name not in ("consciousness",)]
+    lists = [name for name in Vitals.model_fields if name not in ("consciousness", "spo2_scale")]
     assert lists == ["blood_pressure", *Vitals.SINGLE_KINDS]
 
 

@@ -27,6 +27,7 @@ from kiosk.models import (
     Vitals,
 )
 from kiosk.validators import VitalCheck, check_blood_pressure, check_vital, to_measurement
+from kiosk.validators.glucose import check_glucose
 from kiosk.validators.kinds import KIND_SPECS
 from kiosk.validators.readings import check_flow, parse_pain
 from kiosk.validators.text import is_hidden, visible
@@ -166,7 +167,7 @@ def test_check_vital_never_raises_and_what_it_accepts_is_stored(
 
 @PROPERTY
 @given(
-    text=TEXTS,
+    text=st.one_of(TEXTS, st.sampled_from(["HI", "LO", "hi", " Low ", "HI\x00", "\u202eLO"])),
     system=st.sampled_from(["us", "metric"]),
     default=st.sampled_from([None, "mg/dL", "mmol/L"]),
 )
@@ -177,6 +178,10 @@ def test_glucose_in_either_default_unit_never_raises_and_is_stored(
     _no_hidden(check.message)
     if check.ok:
         _store_single(check)
+    meter = check_glucose(text, system=system, default_unit=default)  # type: ignore[arg-type]
+    _no_hidden(meter.message)
+    if meter.ok:
+        _store_single(meter)
 
 
 @PROPERTY

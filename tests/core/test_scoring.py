@@ -480,3 +480,30 @@ def test_bp_category_text_is_the_words_both_screens_show(
     assert bp_category_text(systolic, diastolic, age) == expected
     applies = bp_category_for_age(systolic, diastolic, age)
     assert (applies is None) == (expected.startswith("adult categories"))
+
+
+def test_news2_for_scores_with_the_recorded_scale_2() -> None:
+    """The provider's prescribed 88-92 % target (Vitals.spo2_scale) is what NEWS2 uses."""
+    values = full_vitals()
+    values["spo2"] = [reading("spo2", 90, "%", SpO2)]  # on air, on target
+    scale_1 = news2_for(encounter(**values))
+    scale_2 = news2_for(encounter(**values, spo2_scale=2))
+    assert scale_1 is not None
+    assert scale_2 is not None
+    assert (scale_1.spo2_scale, scale_1.components["spo2"]) == (1, 3)
+    assert (scale_2.spo2_scale, scale_2.components["spo2"]) == (2, 0)
+    assert news2_for(encounter(**values, spo2_scale=2), spo2_scale=1) == scale_1
+
+
+def test_documents_without_a_scale_load_as_scale_1() -> None:
+    doc = encounter(**full_vitals()).model_dump(mode="json")
+    del doc["vitals"]["spo2_scale"]
+    assert Encounter.model_validate(doc).vitals.spo2_scale == 1
+
+
+def test_the_review_shows_scale_2() -> None:
+    from kiosk.screens.review_text import score_lines, vitals_lines
+
+    scored = encounter(**full_vitals(), spo2_scale=2)
+    assert any("SpO2 scale 2, target 88–92 %" in line for line, _ in score_lines(scored))
+    assert any("88–92 %, prescribed by the provider" in line for line in vitals_lines(scored))

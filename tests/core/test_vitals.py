@@ -165,7 +165,9 @@ def test_bare_heights_suggest_the_plausible_unit() -> None:
 def test_bare_weight_suggests_pounds_on_a_metric_kiosk() -> None:
     check = check_vital("weight", "900", system="metric")
     assert check.status == "invalid"
-    assert "did you mean 900 lb?" in check.message
+    assert "did you mean 900 lb or 900 g?" in check.message  # age unknown: both possible
+    adult = check_vital("weight", "900", system="metric", age_years=30)
+    assert "did you mean 900 lb?" in adult.message  # 900 g is no adult's weight
     assert check_vital("weight", "80", system="metric").value == 80.0
 
 

@@ -7,13 +7,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.app import App
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Select, Static
-from textual.widgets._footer import FooterKey
-from ui_helpers import STAFF_ID, fill, make_app, open_patient, sign_in, wait_for, wait_screen
+from ui_helpers import (
+    STAFF_ID,
+    fill,
+    make_app,
+    open_patient,
+    pick_patient,
+    sign_in,
+    wait_for,
+    wait_screen,
+)
 
 from kiosk.screens.help import KEYS, SECTION_OF_SCREEN, HelpScreen, sections
 from kiosk.screens.identity import IdentityScreen
@@ -433,14 +442,54 @@ async def test_the_key_line_is_clickable(data_dir: Path) -> None:
         await wait_screen(pilot, "LockScreen")
 
 
-async def test_the_footer_of_the_patient_list_is_clickable(data_dir: Path) -> None:
+async def test_the_key_line_of_the_patient_list_is_clickable(data_dir: Path) -> None:
     app = make_app(data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
         patients = await wait_screen(pilot, "PatientScreen")
-        lock = next(k for k in patients.query(FooterKey) if k.key == "ctrl+l")
-        await pilot.click(lock)
+        line = patients.query_one("#keyline", KeyLine)
+        await wait_for(pilot, lambda: "^L Lock" in str(line.render()), "the key line")
+        await pilot.click(line, offset=key_offset(line, "^L Lock"))
         await wait_screen(pilot, "LockScreen")
+
+
+def key_line_entries(line: KeyLine, width: int) -> list[str]:
+    """The entries drawn, checked: whole ones only, all in one spelling."""
+    text = str(line.render())
+    separator = next(s for s in KeyLine.SEPARATORS if s in text)
+    entries = [e.strip() for e in text.split(separator) if e.strip()]
+    assert "…" not in text
+    assert len(text.rstrip()) <= width - 2, text
+    spelt = {
+        short: {line.spell(n, w, short=short) for _, n, w in line.entries()}
+        for short in (False, True)
+    }
+    assert set(entries) <= spelt[False] or set(entries) <= spelt[True], entries
+    return entries
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+async def test_key_lines_speak_one_style_own_keys_first_never_cut(
+    data_dir: Path, width: int
+) -> None:
+    """Every screen's key line: "Ctrl+X What", the screen's keys before the app's, and
+    whole entries only at any width (no "…", no word cut in two)."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await sign_in(pilot)
+        patients = await wait_screen(pilot, "PatientScreen")
+        line = patients.query_one("#keyline", KeyLine)
+        await wait_for(pilot, lambda: str(line.render()).strip() != "", "the key line")
+        shown = key_line_entries(line, width)
+        assert shown[0] in ("Ctrl+F Search", "^F Search")
+        assert any(e.endswith("Lock") for e in shown)  # every key fits, shortened at 80
+        assert shown.index(shown[0]) < next(i for i, e in enumerate(shown) if "Help" in e)
+        await pick_patient(pilot, "rivera")
+        demo = await wait_screen(pilot, "DemographicsScreen")
+        line = demo.query_one("#keyline", KeyLine)
+        await wait_for(pilot, lambda: str(line.render()).strip() != "", "the step's key line")
+        shown = key_line_entries(line, width)
+        assert shown[0] in ("Ctrl+P Self-pay", "^P Self-pay")
 
 
 async def test_ticks_and_dipstick_choices_are_three_rows_on_a_tall_terminal(
@@ -552,7 +601,8 @@ def test_every_binding_has_an_id_and_says_what_it_does() -> None:
 
 
 def test_the_help_lists_every_key_bound_on_the_screens_it_covers() -> None:
-    from kiosk.screens.help import SECTIONS, bindings_of, key_name
+    from kiosk.screens.help import SECTIONS, bindings_of
+    from kiosk.widgets.navbar import key_name
 
     listed = {(key, what) for _, key, what in KEYS}
     for _, owners, _ in SECTIONS:

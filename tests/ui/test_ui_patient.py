@@ -207,3 +207,20 @@ async def test_enter_in_the_search_with_several_matches_goes_to_the_first_row(
         assert app.screen is screen
         assert table.cursor_row == 0
         assert str(table.get_row_at(0)[0]) == "▶"
+
+
+async def test_the_columns_are_sized_when_the_rows_are_shown(data_dir: Path) -> None:
+    """The columns fit the rows the moment they are added, not on the table's next idle: a
+    frame painted in between (a loaded host) would stay at the header widths ("RIVE")."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        screen = await wait_screen(pilot, "PatientScreen")
+        assert isinstance(screen, PatientScreen)
+        table = screen.query_one(DataTable)
+        rows, visits = screen._rows_for("rivera")
+        screen._show("rivera", rows, visits)  # no await: nothing has run on the table since
+        widths = {str(c.key.value): c.content_width for c in table.ordered_columns}
+        assert widths["name"] >= len("RIVERA, Ana")
+        assert widths["born"] >= len("1984-03-07")
+        assert widths["mrn"] >= len("MRN-1001")
