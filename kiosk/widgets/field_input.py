@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 from typing import Any
 
+from rich.cells import cell_len
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
@@ -60,6 +61,13 @@ class FieldInput(VisibleInput):
     @property
     def content_width(self) -> int:
         return max(super().content_width, MAX_TEXT + 1)
+
+    def watch_value(self, value: str) -> None:
+        # With a constant virtual width, Textual keeps the scroll offset of a longer text
+        # after a deletion: "130" was drawn as "30" while the field held 130. Once the text
+        # fits, it is shown from its first character.
+        if self.scroll_x and cell_len(value) < self.content_size.width:
+            self.scroll_x = 0
 
     async def _on_key(self, event: events.Key) -> None:
         if self._discard_keys:

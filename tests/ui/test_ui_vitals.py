@@ -614,3 +614,20 @@ async def test_a_growing_child_is_not_asked_but_a_shrinking_one_is(
         )
         field(screen, "vitals-height").set_not_taken("refused")
         await wait_for(pilot, lambda: not change_row(screen, "height"), "not taken: no question")
+
+
+async def test_a_field_shows_what_it_holds_after_a_long_text_is_deleted(
+    context: Callable[..., StepContext],
+) -> None:
+    """A long refused text, deleted (Ctrl+U), then "130": the field draws "130", not the
+    tail of a text that scrolled away ("30" while it held 130)."""
+    app = harness(new_draft(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, VitalsScreen)
+        pulse = screen.query_one("#vitals-pulse", Input)
+        pulse.focus()
+        await pilot.press(*"1e308", "enter", *"30", "enter", *"101.5", "enter")
+        await pilot.press("end", "ctrl+u", *"130")
+        await wait_for(pilot, lambda: pulse.value == "130", "the new text")
+        await pilot.pause()
+        assert pulse.render_line(0).text.strip() == "130"
