@@ -22,7 +22,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from kiosk.models import BloodPressure, Measurement, SpO2, Temperature
 from kiosk.screens.vitals_changes import VitalsChanges
@@ -39,6 +39,7 @@ from kiosk.screens.vitals_fields import (
     bp_text,
 )
 from kiosk.validators.kinds import BLOOD_PRESSURE_FIELD, KindSpec
+from kiosk.validators.ranges import default_table, spo2_scale2
 from kiosk.widgets.field_input import FieldInput, VisibleInput, fit_density, keys_handled
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import previous_text, trend_values
@@ -222,6 +223,8 @@ class VitalsScreen(VitalsChanges):
     def on_mount(self) -> None:
         super().on_mount()  # restores form_text without firing change handlers
         fit_density(self)
+        if self.query_one("#vitals-spo2-scale2", Checkbox).value:
+            self.validators["spo2"].ranges = spo2_scale2(default_table())
         for field in self.query(MeasurementField):
             field.resync()
         self._show_flow()
@@ -274,6 +277,11 @@ class VitalsScreen(VitalsChanges):
     @on(Select.Changed, "#vitals-spo2-o2")
     def _on_oxygen(self) -> None:
         self._show_flow()
+
+    @on(Checkbox.Changed, "#vitals-spo2-scale2")
+    def _on_scale2(self, event: Checkbox.Changed) -> None:
+        """The provider's 88-92 % target: SpO2 is flagged against it, not against 96 %."""
+        self.use_spo2_scale(2 if event.value else 1)
 
     def _show_flow(self) -> None:
         on_o2 = self.query_one("#vitals-spo2-o2", Select).value == "oxygen"

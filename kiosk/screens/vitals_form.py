@@ -20,6 +20,7 @@ from kiosk.validators import to_measurement
 from kiosk.validators.change import CHANGE_KINDS
 from kiosk.validators.cross import CrossCheck, check_weight_height
 from kiosk.validators.kinds import KIND_SPECS, KindSpec
+from kiosk.validators.ranges import default_table, spo2_scale2
 from kiosk.validators.readings import check_flow
 from kiosk.widgets.measurement import MeasurementField
 from kiosk.widgets.past import last_reading, past_encounters
@@ -57,6 +58,13 @@ class VitalsForm(StepScreen):
 
     def fields(self) -> list[MeasurementField]:
         return list(self.query(MeasurementField))
+
+    def use_spo2_scale(self, scale: int) -> None:
+        """Flag SpO2 against NEWS2 scale 2's 88-92 % target (2) or the clinic's table (1)."""
+        self.validators["spo2"].ranges = spo2_scale2(default_table()) if scale == 2 else None
+        field = self.field("spo2")
+        if field is not None and field.is_mounted:
+            field.recheck()
 
     def field(self, name: str) -> MeasurementField | None:
         """The field for a Vitals name ("pulse"), or blood pressure index ("bp-1")."""

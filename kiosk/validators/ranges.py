@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -298,3 +298,23 @@ def generation() -> int:
 def classify(kind: str, value: float, age_years: float | None = None) -> Status:
     """Status of a canonical ``value`` of ``kind`` under the clinic's default range table."""
     return default_table().classify(kind, value, age_years)
+
+
+SCALE2_LOW_NORMAL = 88.0
+SCALE2_LOW_CRITICAL = 83.0
+"""SpO2 bounds when the provider prescribed a target of 88-92 % (NEWS2 scale 2, RCP 2017):
+below 88 is low (NEWS2 scale 2 gives it 1-2 points), 83 and under is critical-low (3 points,
+NEWS2's urgent band). A project decision derived from NEWS2; docs/CLINICAL.md section 5."""
+
+
+def spo2_scale2(table: RangeTable) -> RangeTable:
+    """``table`` with SpO2's lower bounds moved to the scale-2 target (every age band); the
+    other kinds and the upper bounds unchanged."""
+    spo2 = table.kinds["spo2"]
+
+    def lowered(bounds: Bounds) -> Bounds:
+        return replace(bounds, low_normal=SCALE2_LOW_NORMAL, low_critical=SCALE2_LOW_CRITICAL)
+
+    bands = tuple(replace(band, bounds=lowered(band.bounds)) for band in spo2.bands)
+    kinds = {**table.kinds, "spo2": replace(spo2, default=lowered(spo2.default), bands=bands)}
+    return RangeTable(kinds=kinds, path=f"{table.path} (SpO2 scale 2)")

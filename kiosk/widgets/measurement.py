@@ -244,6 +244,11 @@ class MeasurementField(Widget):
         self.input.set_class(bool(message), "-invalid")
         self._show_message(message)
 
+    def recheck(self) -> None:
+        """Check the text again under changed rules (NEWS2 scale 2 ticked) and show it."""
+        self._assessment = EMPTY_ASSESSMENT
+        self.resync()
+
     def resync(self) -> None:
         """Re-read the input and the "not taken" choice after they were set without events
         (the step restores typed text with ``prevent``)."""

@@ -20,6 +20,7 @@ from kiosk.units import symbol
 from kiosk.validators import VitalCheck, check_blood_pressure, check_vital
 from kiosk.validators.glucose import MeterLimits, check_glucose
 from kiosk.validators.kinds import format_number
+from kiosk.validators.ranges import RangeTable
 from kiosk.validators.vitals import System
 from kiosk.widgets.reading import EMPTY_ASSESSMENT, FLAG_WORDS, Assessment, Reading
 
@@ -135,6 +136,8 @@ class VitalValidator(Validator):
         self.age_years = age_years
         self.default_unit = default_unit
         """The unit a bare number takes instead of the system's (a clinic's glucose unit)."""
+        self.ranges: RangeTable | None = None
+        """A range table instead of the clinic's (SpO2 on NEWS2 scale 2); None: the clinic's."""
 
     def check(self, text: str) -> VitalCheck:
         try:
@@ -143,6 +146,7 @@ class VitalValidator(Validator):
                 text,
                 age_years=self.age_years,
                 system=self.system,
+                ranges=self.ranges,
                 default_unit=self.default_unit,
             )
         except Exception:  # the core's contract says never; the app must not stop if it did

@@ -196,3 +196,26 @@ def test_under_two_nothing_beyond_the_age_limit_is_saved(
     if check.ok:
         assert check.value is not None
         assert check.value <= bounds.hi_absolute
+
+
+def test_the_scale_2_table_moves_only_spo2s_lower_bounds() -> None:
+    from kiosk.validators.ranges import default_table, spo2_scale2
+
+    table = default_table()
+    scale2 = spo2_scale2(table)
+    for value, status in (
+        (97, "normal"),
+        (90, "normal"),
+        (88, "normal"),
+        (87, "low"),
+        (84, "low"),
+        (83, "critical-low"),
+        (60, "critical-low"),
+    ):
+        assert scale2.classify("spo2", value, 50) == status, value
+        assert scale2.classify("spo2", value, 0.5) == status, (value, "infant")
+    assert table.classify("spo2", 90, 50) == "critical-low"  # the clinic's table unchanged
+    for kind in table.kinds:
+        if kind != "spo2":
+            assert scale2.kinds[kind] == table.kinds[kind]
+    assert scale2.bounds("spo2").hi_absolute == table.bounds("spo2").hi_absolute
