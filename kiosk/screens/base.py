@@ -134,7 +134,8 @@ class StepScreen(StyledOnce, Screen[StepOutcome]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        step = f"{self.TITLE}  {self.position}".strip()
+        # the position first: at 80 columns a long title is cut, never "5/6"
+        step = f"{self.position}  {self.TITLE}".strip()
         yield PatientBanner(self.draft.patient, step)
         with ScrollBody(id="step-body", can_focus=False):
             yield from self.compose_body()

@@ -625,3 +625,16 @@ def test_a_new_binding_shows_up_in_the_help_without_editing_it() -> None:
     finally:
         HistoryScreen.BINDINGS.remove(extra)
     assert ("History", "Ctrl+Y", "A key added to a step") not in key_rows()
+
+
+async def test_the_banner_keeps_the_patient_and_the_steps_position_at_80_columns(
+    data_dir: Path,
+) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        poc = await walk_to(pilot, "PocScreen")
+        step = str(poc.query_one("#banner-step", Static).render())
+        patient = str(poc.query_one("#banner-patient", Static).render())
+        assert step.strip().startswith("5/6"), step
+        assert "RIVERA, Ana" in patient
+        assert "…" not in patient
