@@ -79,7 +79,11 @@ class Queries:
         who = self.folder.who(staff)
         found = self._patient_docs(patient_id, latest_only=latest_only)[:limit]
         self.folder.record("view", who, patient_id, "history")
-        return [Encounter.model_validate_json(raw) for _, raw in found]
+        encounters = [Encounter.model_validate_json(raw) for _, raw in found]
+        if latest_only:  # an amendment whose amendment line is being written this instant
+            newer = {e.amends for e in encounters if e.amends}
+            encounters = [e for e in encounters if e.id not in newer]
+        return encounters
 
     def versions(self, encounter_id: str, *, staff: str | None = None) -> builtins.list[Encounter]:
         """Every version of the chain ``encounter_id`` belongs to, oldest first."""
@@ -136,8 +140,10 @@ class Queries:
 
         Reads one line of each segment (``Partitions.read_one``), not whole segments.
         """
-        entries = self.index.for_patient(patient_id)
+        # The amendments before the entries: a save writes the new version's entry before
+        # the amendment line, so every version read as superseded has its successor listed.
         superseded = set(self.folder.live_amendments()) if latest_only else set()
+        entries = self.index.for_patient(patient_id)
         entries.sort(key=lambda e: (e.started_at, e.version), reverse=True)
         found: builtins.list[tuple[Entry, bytes]] = []
         for entry in entries:
