@@ -94,6 +94,11 @@ class EncounterStore:
         return self.folder.problems
 
     @property
+    def invalid_documents(self) -> dict[str, str]:
+        """Records left out because they do not match the format: id -> the note said."""
+        return self.queries.loader.invalid
+
+    @property
     def partitions(self) -> Partitions:
         return self.folder.partitions
 

@@ -21,6 +21,7 @@ import pytest
 from amend_child import NEW_VISIT_ID
 from store_child import make_encounter
 
+from kiosk.errors import StoreError
 from kiosk.models import Encounter
 from kiosk.store import EncounterStore
 from kiosk.store.check import check_store
@@ -243,3 +244,55 @@ def test_a_power_cut_with_a_stale_marker_and_a_temp_segment_loses_nothing(
     assert check_store(folder).ok
     with EncounterStore(folder, staff_id="ma1") as again:
         assert again.problems == []
+
+
+# ---------------------------------------------------------------------- a record that does not load
+
+
+def _break(folder: Path, encounter_id: str) -> None:
+    """Give a stored document a status that is not a status (valid JSON, invalid record)."""
+    for segment in (folder / "encounters").rglob("*.json"):
+        raw = segment.read_bytes()
+        needle = b'{"id":' + orjson.dumps(encounter_id) + b","
+        if needle in raw:
+            start = raw.index(needle)
+            end = raw.index(b"\n", start)
+            line = raw[start:end].replace(b'"status":"signed"', b'"status":"shredded"')
+            segment.write_bytes(raw[:start] + line + raw[end:])
+            return
+    raise AssertionError("not found")
+
+
+def test_one_document_that_does_not_load_hides_nothing_else(folder: Path) -> None:
+    visits = [make_encounter(n, day=TODAY, patient=n % 3) for n in range(6)]
+    with EncounterStore(folder, staff_id="ma1") as store:
+        for visit in visits:
+            store.save(visit)
+    bad = visits[4]
+    _break(folder, bad.id)
+    with EncounterStore(folder, staff_id="ma1") as store:
+        listed = store.list(TODAY)
+        assert {e.id for e in listed} == {v.id for v in visits} - {bad.id}
+        assert {v.patient.id for v in store.today_visits("ma1", TODAY)} == {
+            v.patient.id for v in visits
+        }
+        pid = bad.patient.id
+        want = sorted(
+            (v for v in visits if v.patient.id == pid and v.id != bad.id),
+            key=lambda v: v.started_at,
+            reverse=True,
+        )
+        assert store.for_patient(pid) == want
+        last = store.last_encounter(pid)
+        assert last is not None
+        assert last.id == want[0].id
+        with pytest.raises(StoreError, match="does not match the record format") as caught:
+            store.get(bad.id)
+        note = str(caught.value)
+        assert bad.id in note
+        assert "status" in note
+        for text in (note, *store.problems):
+            assert "shredded" not in text
+            assert bad.patient.family_name not in text
+        assert [p for p in store.problems if bad.id in p] == [note]  # said once, not per read
+        assert list(store.invalid_documents) == [bad.id]
