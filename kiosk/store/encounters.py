@@ -67,6 +67,7 @@ class EncounterStore:
             for tidy in (
                 self.recovery.recover_if_needed,
                 self.writer.finish_interrupted,
+                self.drafts.remove_leftovers,
             ):
                 try:
                     tidy()

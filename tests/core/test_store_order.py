@@ -296,3 +296,34 @@ def test_one_document_that_does_not_load_hides_nothing_else(folder: Path) -> Non
             assert bad.patient.family_name not in text
         assert [p for p in store.problems if bad.id in p] == [note]  # said once, not per read
         assert list(store.invalid_documents) == [bad.id]
+
+
+# ---------------------------------------------------------------------- leftovers and descriptors
+
+
+def test_temp_files_of_killed_draft_autosaves_are_removed_on_open(folder: Path) -> None:
+    draft = make_encounter(3, patient=3).model_copy(update={"status": "draft", "signed_at": None})
+    busy = make_encounter(4, patient=4).model_copy(update={"status": "draft", "signed_at": None})
+    with EncounterStore(folder, staff_id="ma1") as store:
+        store.save_draft(draft)
+        store.save_draft(busy)
+        drafts = folder / "drafts"
+        names = sorted(n for n in os.listdir(drafts) if n.endswith(".json"))
+        key = next(n for n in names if orjson.dumps(draft.patient.id) in (drafts / n).read_bytes())
+        busy_key = next(n for n in names if n != key)
+        killed = drafts / f".{key}.4242-dead.tmp"  # what a kill mid-autosave leaves: PHI
+        killed.write_bytes((drafts / key).read_bytes())
+        orphan = drafts / ".0123456789abcdef0123456789abcdef.json.4243-dead.tmp"
+        orphan.write_bytes(b'{"draft": "half')
+        in_flight = drafts / f".{busy_key}.{os.getpid()}-live.tmp"  # this store holds busy
+        in_flight.write_bytes(b"{")
+        store.release_draft("ma1", draft.patient.id)
+        with EncounterStore(folder, staff_id="ma1") as other:
+            assert not killed.exists()
+            assert not orphan.exists()
+            assert in_flight.exists()  # its claim is held: an autosave may be writing it
+            assert other.load_draft("ma1", draft.patient.id) == draft
+        assert not (drafts / "0123456789abcdef0123456789abcdef.lock").exists()
+    assert sorted(os.listdir(folder / "drafts")) == sorted(
+        [*names, *(n.replace(".json", ".lock") for n in names), in_flight.name]
+    )
