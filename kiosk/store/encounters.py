@@ -253,6 +253,7 @@ class EncounterStore:
                 self.folder.problem(f"Could not record an index checkpoint: {error}")
         self.drafts.release_drafts()
         self.folder.close()
+        self.folder.audit.lock.close()
         self.writer.close()
 
     def __enter__(self) -> EncounterStore:

@@ -327,3 +327,31 @@ def test_temp_files_of_killed_draft_autosaves_are_removed_on_open(folder: Path) 
     assert sorted(os.listdir(folder / "drafts")) == sorted(
         [*names, *(n.replace(".json", ".lock") for n in names), in_flight.name]
     )
+
+
+def test_closing_a_store_leaves_no_descriptor_open(folder: Path) -> None:
+    def descriptors() -> list[str]:
+        """What this process holds open in the data folder (/proc/self/fd)."""
+        found = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except FileNotFoundError:  # the descriptor listdir itself used
+                continue
+            if target.startswith(str(folder)):
+                found.append(target)
+        return found
+
+    first = make_encounter(1, day=TODAY)
+    with EncounterStore(folder, staff_id="ma1") as store:
+        store.save(first)
+    assert descriptors() == []
+    for n in range(100):
+        with EncounterStore(folder, staff_id="ma1") as store:
+            store.save(make_encounter(10 + n, day=TODAY))
+            store.for_patient(store.get(first.id).patient.id)
+            draft = make_encounter(500 + n).model_copy(
+                update={"status": "draft", "signed_at": None}
+            )
+            store.save_draft(draft)
+    assert descriptors() == []
