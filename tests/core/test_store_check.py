@@ -48,7 +48,9 @@ def test_a_lost_index_shard_is_reported_and_rebuilt(
 ) -> None:
     victim = saved[0]
     (folder / "index" / "ids" / f"{shard_of(victim.id)}.log").unlink()
-    assert check(folder) == 0  # the open noticed the checkpointed log was gone
+    assert check(folder) == 1  # reported; a check changes nothing
+    assert "missing from the id index" in capsys.readouterr().out
+    assert check(folder, "--repair") == 0
     assert "Repaired: Index: the indexes were damaged" in capsys.readouterr().out
     with EncounterStore(folder, staff_id="ma1") as store:
         assert store.get(victim.id) == victim
@@ -64,9 +66,10 @@ def test_a_dangling_index_entry_is_reported_and_removed(
     with shard.open("ab") as handle:
         handle.write(line)
     shard.chmod(0o600)
-    assert check(folder) == 0  # an id line since the checkpoint that points at nothing
-    assert "1 entries of saves that never reached their file cancelled" in capsys.readouterr().out
+    assert check(folder) == 1  # an id line since the checkpoint that points at nothing
+    assert "indexed but not stored (ghost)" in capsys.readouterr().out
     assert check(folder, "--repair") == 0
+    assert "1 entries of saves that never reached their file cancelled" in capsys.readouterr().out
     with EncounterStore(folder) as store:
         assert store.count() == len(saved)
 
