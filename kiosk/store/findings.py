@@ -59,6 +59,8 @@ class Findings:
     """Something a save in flight could explain: look again under the folder lock."""
     loose: list[tuple[Path, int, int]] = field(default_factory=list)
     """(path, mode, wanted mode) of paths others may read."""
+    foreign: list[tuple[str, int]] = field(default_factory=list)
+    """(path, owner uid) of paths another user owns."""
     leftovers: list[Path] = field(default_factory=list)
     links: list[Path] = field(default_factory=list)
     damaged: list[SegmentDamage] = field(default_factory=list)

@@ -114,6 +114,15 @@ class Folder:
         path cannot be tightened the folder is refused: PHI must not stay readable.
         """
         root = self.data_dir
+        try:
+            self._tighten_or_refuse(root)
+        except OSError as error:
+            raise StoreError(
+                f"The data folder {root} cannot be read ({error.strerror}): run the kiosk as "
+                "the user who owns it."
+            ) from None
+
+    def _tighten_or_refuse(self, root: Path) -> None:
         owner = root.stat().st_uid
         if owner != os.geteuid():
             self.problem(

@@ -19,6 +19,7 @@ from kiosk.store.files import DIR_MODE, FILE_MODE
 from kiosk.store.findings import Findings
 from kiosk.store.layout import Layout, is_day_name, kind_of
 
+_SHOWN = 5
 LEFTOVER_AGE_S = 60.0
 """A temp file younger than this may be a write in progress, not a killed one's leftover."""
 
@@ -29,12 +30,36 @@ def walk(layout: Layout, found: Findings) -> dict[str, list[Path]]:
     uid = os.geteuid()
     root = layout.root
     _one(root, (), found, by_kind, uid)
-    for folder, dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root, onerror=_raise):
         here = Path(folder)
         base = here.relative_to(root).parts
         for name in sorted(dirs) + sorted(files):
             _one(here / name, (*base, name), found, by_kind, uid)
+    if found.loose:
+        shown = [f"{_rel(p, root)} (mode {m:o})" for p, m, _ in found.loose[:_SHOWN]]
+        more = f" and {len(found.loose) - _SHOWN} more" if len(found.loose) > _SHOWN else ""
+        found.problem(
+            f"Permissions: {len(found.loose)} path(s) may be read by other users: "
+            f"{', '.join(shown)}{more}. They hold PHI: want 600 for files, 700 for folders."
+        )
+    if found.foreign:
+        owners = sorted({o for _, o in found.foreign})
+        names = ", ".join(n for n, _ in found.foreign[:_SHOWN])
+        more = f" and {len(found.foreign) - _SHOWN} more" if len(found.foreign) > _SHOWN else ""
+        found.problem(
+            f"Owner: {len(found.foreign)} path(s) belong to another user (uid "
+            f"{', '.join(map(str, owners))}), not to the user running this check (uid {uid}): "
+            f"{names}{more}. The kiosk's user must own its whole data folder."
+        )
     return by_kind
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path != root else str(root)
 
 
 def _one(
@@ -66,12 +91,8 @@ def _one(
     want = DIR_MODE if is_dir else FILE_MODE
     if mode & 0o077:
         found.loose.append((path, mode, want))
-        found.problem(f"Permissions: {shown} is mode {mode:o}, others may read it; want {want:o}.")
     if info.st_uid != uid:
-        found.problem(
-            f"Owner: {shown} belongs to another user (uid {info.st_uid}), not to the user "
-            f"running this check (uid {uid}): the kiosk's user must own its data folder."
-        )
+        found.foreign.append((shown, info.st_uid))
     if kind == "temp":
         if time.time() - info.st_mtime >= LEFTOVER_AGE_S:
             found.leftovers.append(path)
