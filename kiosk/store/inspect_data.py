@@ -25,9 +25,9 @@ from kiosk.store.index import Entry
 from kiosk.store.layout import Layout
 from kiosk.store.partitions import HEADS, TABLE, Partitions, salvage
 
-_ID = re.compile(r"\b[0-9a-f]{32}\b")
+_NAMED = re.compile(r"^encounter (\S+)")
 _BULK = re.compile(r"^bulk load (?:of|stopped after) (\d+) encounters")
-ADDED_ENTRY = "Added the missing audit entry of encounter"
+ADDED_ENTRY = "Added the missing audit entry of"
 """How a repair's audit entry for a stored document without one starts (it names the id)."""
 _SHOWN = 10
 
@@ -335,10 +335,10 @@ def inspect_audit(layout: Layout, found: Findings, stored: set[str]) -> None:
                 bulk_hashes.add(entry.hash)
             elif match := _BULK.match(entry.detail):
                 bulk_total += int(match.group(1))
-            for eid in _ID.findall(entry.detail):
+            for eid in _detail_ids(entry.detail):
                 recorded.setdefault(eid, f"{entry.action}, {entry.time[:10]}")
         elif entry.action == "repair" and entry.detail.startswith(ADDED_ENTRY):
-            covered.update(_ID.findall(entry.detail))
+            covered.update(_detail_ids(entry.detail[len(ADDED_ENTRY) + 1 :]))
         elif entry.action == "staff-add":
             staff_added += 1
     covered |= recorded.keys()
@@ -365,6 +365,15 @@ def inspect_audit(layout: Layout, found: Findings, stored: set[str]) -> None:
             f"The staff file staff.json is missing, but the audit trail records {staff_added} "
             "account(s) added: nobody can sign in. Restore it from a backup."
         )
+
+
+def _detail_ids(detail: str) -> list[str]:
+    """The encounter id a save's entry names: the whole detail (``<id>``), or ``encounter
+    <id> (...)`` (an entry recorded after an interruption, or by a repair)."""
+    if detail and " " not in detail and detail != "patient":
+        return [detail]
+    match = _NAMED.match(detail)
+    return [match.group(1)] if match else []
 
 
 def _stored_entries(found: Findings) -> dict[str, Entry]:

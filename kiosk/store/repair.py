@@ -67,7 +67,7 @@ def repair(store: EncounterStore, found: Findings, staff: str) -> list[str]:
             "repair",
             staff=staff,
             patient_id=entry.patient_id,
-            detail=f"{ADDED_ENTRY} {entry.id} (found stored in encounters/{entry.partition}"
+            detail=f"{ADDED_ENTRY} encounter {entry.id} (found stored in encounters/{entry.partition}"
             ".json without one)",
         )
     if found.unaudited:
