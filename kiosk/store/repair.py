@@ -67,8 +67,8 @@ def repair(store: EncounterStore, found: Findings, staff: str) -> list[str]:
             "repair",
             staff=staff,
             patient_id=entry.patient_id,
-            detail=f"{ADDED_ENTRY} encounter {entry.id} (found stored in encounters/{entry.partition}"
-            ".json without one)",
+            detail=f"{ADDED_ENTRY} encounter {entry.id} (found stored in "
+            f"encounters/{entry.partition}.json without one)",
         )
     if found.unaudited:
         done.append(

@@ -255,3 +255,22 @@ def test_a_stored_encounter_without_its_audit_entry_is_reported_and_recorded(
         assert [e.action for e in added] == ["repair"]
         assert store.audit.verify().ok
     assert check(folder) == 0
+
+
+def test_sign_in_says_plainly_that_the_staff_file_is_missing_or_damaged(folder: Path) -> None:
+    import argon2
+
+    from kiosk.errors import KioskError
+    from kiosk.store import StaffDirectory
+
+    cheap = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    staff = StaffDirectory(folder, hasher=cheap)
+    staff.add("ma1", "Medical Assistant", "2468", by="test")
+    path = folder / "staff.json"
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(KioskError, match=r"staff file .* is damaged"):
+        staff.authenticate("ma1", "2468")
+    path.unlink()
+    with pytest.raises(KioskError, match=r"staff\.json is missing"):
+        staff.authenticate("ma1", "2468")
