@@ -68,6 +68,8 @@ class Findings:
     bad_files: list[Path] = field(default_factory=list)
     """Damaged drafts and schedules: moved aside by a repair (the bytes are kept)."""
     pending_damaged: bool = False
+    indexed: dict[str, tuple[str, str]] | None = None
+    """The id index as read: id -> (partition, patient id)."""
     damaged_logs: dict[str, int] = field(default_factory=dict)
     """Index logs holding lines that fail their check -> how many."""
     index_stale: bool = False

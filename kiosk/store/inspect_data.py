@@ -52,7 +52,7 @@ def inspect_segments(layout: Layout, found: Findings, aside_paths: list[Path]) -
     """Read every live segment and every one moved aside; return the ids of stored documents
     (readable ones in damaged segments included)."""
     partitions = Partitions(layout)
-    indexed = _indexed_by_partition(layout)
+    indexed = _indexed_by_partition(layout, found)
     stored: set[str] = set()
     unsummed = 0
     for day in partitions.days():
@@ -188,36 +188,33 @@ def _log(path: Path, found: Findings, shown: str) -> list[Any]:
     return lines
 
 
-def _indexed_by_partition(layout: Layout) -> dict[str, list[str]]:
-    live: dict[str, tuple[str, str]] = {}
-    for line in _shard_lines(layout.ids):
-        if line[0] == "+" and len(line) >= 4:
-            live[str(line[1])] = (str(line[2]), str(line[3]))
-        elif line[0] == "-" and len(line) >= 2:
-            live.pop(str(line[1]), None)
+def _live_ids(layout: Layout, found: Findings) -> dict[str, tuple[str, str]]:
+    """id -> (partition, patient) of the id index (read once; damaged lines noted)."""
+    if found.indexed is None:
+        live: dict[str, tuple[str, str]] = {}
+        for line in _shard_lines(layout.ids, found):
+            if line[0] == "+" and len(line) >= 4:
+                live[str(line[1])] = (str(line[2]), str(line[3]))
+            elif line[0] == "-" and len(line) >= 2:
+                live.pop(str(line[1]), None)
+        found.indexed = live
+    return found.indexed
+
+
+def _indexed_by_partition(layout: Layout, found: Findings) -> dict[str, list[str]]:
     by_partition: dict[str, list[str]] = {}
-    for eid, (partition, _) in live.items():
+    for eid, (partition, _) in _live_ids(layout, found).items():
         by_partition.setdefault(partition, []).append(eid)
     return by_partition
 
 
-def _shard_lines(folder: Path, found: Findings | None = None) -> list[list[Any]]:
+def _shard_lines(folder: Path, found: Findings) -> list[list[Any]]:
     from kiosk.store.index import Index
 
     lines: list[list[Any]] = []
     for path in Index.shards(folder):
-        if found is None:
-            scan = scan_bytes(read_from(path))
-            for payload in scan.payloads:
-                try:
-                    parsed = orjson.loads(payload)
-                except orjson.JSONDecodeError:
-                    continue
-                if isinstance(parsed, list) and parsed:
-                    lines.append(parsed)
-        else:
-            shown = f"index/{folder.name}/{path.name}"
-            lines += [p for p in _log(path, found, shown) if isinstance(p, list) and p]
+        shown = f"index/{folder.name}/{path.name}"
+        lines += [p for p in _log(path, found, shown) if isinstance(p, list) and p]
     return lines
 
 
@@ -225,12 +222,7 @@ def inspect_index(layout: Layout, found: Findings) -> None:
     """Compare the id index, the patient index, the amendment log and the directory with the
     sound segments (damaged ones are reported on their own)."""
     damaged = {d.partition for d in found.damaged}
-    indexed: dict[str, tuple[str, str]] = {}
-    for line in _shard_lines(layout.ids, found):
-        if line[0] == "+" and len(line) >= 4:
-            indexed[str(line[1])] = (str(line[2]), str(line[3]))
-        elif line[0] == "-" and len(line) >= 2:
-            indexed.pop(str(line[1]), None)
+    indexed = _live_ids(layout, found)
     entries = found.entries
     wrong = [e for e in entries.values() if indexed.get(e.id) != (e.partition, e.patient_id)]
     dangling = [i for i, (p, _) in indexed.items() if i not in entries and p not in damaged]
