@@ -194,13 +194,25 @@ class Folder:
         what is intact in it written back, so one torn document does not hide fifteen."""
         try:
             return self.partitions.read(partition)
-        except DamagedFileError:
-            pass
+        except DamagedFileError as error:
+            if not self.writable():  # a read-only copy: read what is intact, move nothing
+                return self._read_intact(partition, error)
         with self.lock:
             try:
                 return self.partitions.read(partition)
             except DamagedFileError as error:
                 return self._salvage(partition, error, strict=strict)
+
+    def _read_intact(self, partition: str, error: DamagedFileError) -> Docs | None:
+        raw = error.path.read_bytes()
+        kept = check_sums(salvage(raw), read_sums(raw)).good
+        message = (
+            f"A damaged data file ({partition}) in this read-only folder: {len(kept)} "
+            "encounter(s) in it were read; see `kiosk check`."
+        )
+        if message not in self.problems:
+            self.problem(message)
+        return kept or None
 
     def _salvage(self, partition: str, error: DamagedFileError, *, strict: bool) -> Docs | None:
         self.suspect.discard(partition)

@@ -131,3 +131,31 @@ def test_opening_a_folder_of_another_user_says_so(folder: Path) -> None:
     else:
         with EncounterStore(folder, staff_id="ma1") as store:  # our own: nothing to say
             assert not any("another user" in p for p in store.problems)
+
+
+def test_a_damaged_read_only_copy_is_reported_and_read_as_far_as_it_is_intact(
+    shared: Path,
+) -> None:
+    folder = shared / "copy"
+    saved = _fill(folder)
+    segment = folder / "encounters" / DAY.isoformat() / "0001.json"
+    segment.write_bytes(segment.read_bytes()[:-2000])
+    unprivileged.give_away(folder)
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    before = _tree(folder)
+    code, out, err = _kiosk(folder, "check")
+    assert code == 1, err
+    assert "Damaged file encounters/2026-03-04/0001.json" in out
+    snippet = (
+        "from kiosk.store import EncounterStore\n"
+        f"store = EncounterStore({str(folder)!r}, staff_id='x')\n"
+        "print(len(list(store.iter_documents())))\n"
+        "print(store.problems[-1])\n"
+    )
+    done = unprivileged.run(["-c", snippet])
+    assert "Traceback" not in done.stderr, done.stderr
+    count, problem = done.stdout.splitlines()
+    assert 4 < int(count) < len(saved)  # the intact ones of the damaged file, and the rest
+    assert "read-only folder" in problem
+    assert _tree(folder) == before
