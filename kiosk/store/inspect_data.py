@@ -349,8 +349,10 @@ def inspect_audit(layout: Layout, found: Findings, stored: set[str]) -> None:
     if lost:
         found.problem(
             f"{len(lost)} encounter(s) the audit trail records as saved are not stored "
-            f"({_ids(lost)}): lost with a damaged or deleted encounter file. Restore "
-            "them from a backup."
+            f"({_ids(lost)}): lost with a damaged or deleted encounter file. To restore "
+            "them, copy that file from a backup into its day folder as "
+            "<NNNN>.json.corrupt-backup and run `kiosk check --repair`: it puts back what "
+            "the store lacks."
         )
     if staff_added and not layout.staff.exists():
         found.problem(

@@ -183,6 +183,14 @@ def test_a_truncated_segment_is_reported_then_salvaged_and_what_was_lost_is_name
     assert f"{len(intact)} intact encounter(s) from it are in the store" in out
     assert f"{len(lost)} encounter(s) the audit trail records as saved are not stored" in out
     assert "No problems found" not in out
+    # restoring from a backup: the file beside the others, as the message says
+    segment.with_name("0001.json.corrupt-backup").write_bytes(raw)
+    assert check(folder) == 1
+    assert f"{len(lost)} intact encounter(s) in" in capsys.readouterr().out
+    assert check(folder, "--repair") == 0
+    with EncounterStore(folder, staff_id="ma1") as store:
+        assert [store.get(e.id) for e in twenty] == twenty
+        assert store.count() == len(twenty)
 
 
 def test_intact_encounters_left_in_a_quarantined_file_are_put_back(
