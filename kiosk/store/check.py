@@ -23,7 +23,8 @@ from kiosk.errors import StoreError
 from kiosk.store.audit_verify import verify_audit
 from kiosk.store.files import look_lock
 from kiosk.store.findings import Findings
-from kiosk.store.inspect_data import inspect_audit, inspect_index, inspect_segments
+from kiosk.store.inspect_audit import inspect_audit
+from kiosk.store.inspect_data import inspect_index, inspect_segments
 from kiosk.store.inspect_files import check_small_files, walk
 from kiosk.store.layout import Layout
 

@@ -2,13 +2,14 @@
 
 Why facts beside the words: the same inspection serves the report and ``--repair``, which needs
 to know which segment to salvage, which path to tighten, which draft to move aside. The
-inspection only reads (kiosk.store.inspect_files, kiosk.store.inspect_data); the repair
+inspection only reads (kiosk.store.inspect_files, inspect_data, inspect_audit); the repair
 (kiosk.store.repair) acts on these facts and then the folder is inspected again, so the report
 after a repair is what a plain check would say.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,25 @@ from typing import Any
 from kiosk.store.index import Entry
 
 Docs = dict[str, dict[str, Any]]
+_SHOWN = 10
+
+
+def listed(ids: Iterable[str]) -> str:
+    """The first ids, sorted, and how many more (a report stays readable after a big loss)."""
+    names = sorted(ids)
+    more = f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else ""
+    return ", ".join(names[:_SHOWN]) + more
+
+
+def entry_of_doc(doc: dict[str, Any], partition: str) -> Entry | None:
+    """The index entry of a stored document; None if it lacks what an entry needs."""
+    try:
+        pid = str(doc["patient"]["id"])
+        return Entry(
+            str(doc["id"]), pid, partition, doc["started_at"], doc["version"], doc["status"]
+        )
+    except (KeyError, TypeError):
+        return None
 
 
 @dataclass
@@ -65,6 +85,8 @@ class Findings:
     links: list[Path] = field(default_factory=list)
     damaged: list[SegmentDamage] = field(default_factory=list)
     aside: list[Aside] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    """Ids of stored documents that do not read as an encounter (a status that is not one)."""
     bad_files: list[Path] = field(default_factory=list)
     """Damaged drafts and schedules: moved aside by a repair (the bytes are kept)."""
     pending_damaged: bool = False
@@ -86,4 +108,4 @@ class Findings:
         self.problems.append(message)
 
 
-__all__ = ["Aside", "Findings", "SegmentDamage"]
+__all__ = ["Aside", "Findings", "SegmentDamage", "entry_of_doc", "listed"]

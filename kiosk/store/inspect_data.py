@@ -4,48 +4,24 @@ Only reads. The segments are the truth: each is parsed, each document's checksum
 (kiosk.store.checksums); a segment that fails either is a ``SegmentDamage`` with what is still
 readable in it. Everything derived from the segments is then compared with them: the id and
 patient indexes, the amendment log (without it a superseded version shows as current), the
-patient directory (without it search finds nobody). The audit trail must hold a sign, amend or
-create entry for every stored document, and every document it says was stored must be there.
+patient directory (without it search finds nobody). The audit trail's side is in
+kiosk.store.inspect_audit.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import orjson
 
-from kiosk.store.audit import AuditTrail
+from kiosk.models.base import EncounterStatus
 from kiosk.store.checksums import check_sums, read_sums
-from kiosk.store.findings import Aside, Findings, SegmentDamage
+from kiosk.store.findings import Aside, Findings, SegmentDamage, entry_of_doc, listed
 from kiosk.store.framing import read_from, scan_bytes
-from kiosk.store.index import Entry
 from kiosk.store.layout import Layout
 from kiosk.store.partitions import HEADS, TABLE, Partitions, salvage
-
-_NAMED = re.compile(r"^encounter (\S+)")
-_BULK = re.compile(r"^bulk load (?:of|stopped after) (\d+) encounters")
-ADDED_ENTRY = "Added the missing audit entry of"
-"""How a repair's audit entry for a stored document without one starts (it names the id)."""
-_SHOWN = 10
-
-
-def _ids(ids: Iterable[str]) -> str:
-    listed = sorted(ids)
-    more = f" and {len(listed) - _SHOWN} more" if len(listed) > _SHOWN else ""
-    return ", ".join(listed[:_SHOWN]) + more
-
-
-def _entry(doc: dict[str, Any], partition: str) -> Entry | None:
-    try:
-        pid = str(doc["patient"]["id"])
-        return Entry(
-            str(doc["id"]), pid, partition, doc["started_at"], doc["version"], doc["status"]
-        )
-    except (KeyError, TypeError):
-        return None
 
 
 def inspect_segments(layout: Layout, found: Findings, aside_paths: list[Path]) -> set[str]:
@@ -76,6 +52,8 @@ def inspect_segments(layout: Layout, found: Findings, aside_paths: list[Path]) -
             if reason is None and not verdict.changed:
                 _note_docs(found, verdict.good.values(), partition)
                 continue
+            if reason is not None:
+                heads = partitions.read_heads(partition)  # its first line may be intact
             if reason is None:
                 reason = f"{len(verdict.changed)} document(s) do not match their checksum"
             damage = SegmentDamage(
@@ -89,6 +67,13 @@ def inspect_segments(layout: Layout, found: Findings, aside_paths: list[Path]) -
             )
             found.damaged.append(damage)
             found.problem(_damage_words(damage))
+    if found.invalid:
+        found.problem(
+            f"{len(found.invalid)} stored document(s) do not read as an encounter "
+            f"({listed(found.invalid)}: a status, version or patient that is not one): the "
+            "kiosk leaves them out. They were stored so (their checksum matches): restore "
+            "them from a backup."
+        )
     if unsummed:
         found.notes.append(
             f"{unsummed} encounter(s) were stored before checksums were kept: they are read "
@@ -125,9 +110,9 @@ def _damage_words(damage: SegmentDamage) -> str:
         f"{len(readable)} encounter(s) in it are intact"
     )
     if changed:
-        words += f"; {len(changed)} changed since they were saved ({_ids(changed)})"
+        words += f"; {len(changed)} changed since they were saved ({listed(changed)})"
     if lost:
-        words += f"; {len(lost)} cannot be read ({_ids(lost)})"
+        words += f"; {len(lost)} cannot be read ({listed(lost)})"
     return (
         words + ". --repair moves the file aside (kept as it is) and puts the intact ones "
         "back; restore the rest from a backup."
@@ -153,14 +138,35 @@ def _inspect_aside(path: Path, stored: set[str], found: Findings) -> None:
     if missing:
         found.problem(
             f"{len(missing)} intact encounter(s) in {shown} are not in the store "
-            f"({_ids(str(d.get('id')) for d in missing.values())}): --repair puts them back."
+            f"({listed(str(d.get('id')) for d in missing.values())}): --repair puts them back."
         )
+
+
+_STATUSES = frozenset(get_args(EncounterStatus))
+
+
+def _looks_valid(doc: dict[str, Any]) -> bool:
+    """The fields the store and every list rely on (a full validation of every document
+    would double the check's time; a reader skips and reports what fails it)."""
+    patient = doc.get("patient")
+    version = doc.get("version")
+    return (
+        isinstance(doc.get("id"), str)
+        and doc.get("status") in _STATUSES
+        and isinstance(version, int)
+        and version >= 1
+        and isinstance(doc.get("started_at"), str)
+        and isinstance(doc.get("staff_id"), str)
+        and isinstance(patient, dict)
+        and isinstance(patient.get("id"), str)
+    )
 
 
 def _note_docs(found: Findings, docs: Iterable[dict[str, Any]], partition: str) -> None:
     for doc in docs:
-        entry = _entry(doc, partition)
+        entry = entry_of_doc(doc, partition) if _looks_valid(doc) else None
         if entry is None:
+            found.invalid.append(str(doc.get("id")))
             continue
         found.entries[entry.id] = entry
         found.patients[entry.patient_id] = doc["patient"]
@@ -224,8 +230,13 @@ def inspect_index(layout: Layout, found: Findings) -> None:
     damaged = {d.partition for d in found.damaged}
     indexed = _live_ids(layout, found)
     entries = found.entries
+    invalid = set(found.invalid)  # stored, reported on their own; the index may name them
     wrong = [e for e in entries.values() if indexed.get(e.id) != (e.partition, e.patient_id)]
-    dangling = [i for i, (p, _) in indexed.items() if i not in entries and p not in damaged]
+    dangling = [
+        i
+        for i, (p, _) in indexed.items()
+        if i not in entries and i not in invalid and p not in damaged
+    ]
     by_patient: set[tuple[str, str]] = set()
     for line in _shard_lines(layout.patients, found):
         if len(line) >= 3:
@@ -234,31 +245,33 @@ def inspect_index(layout: Layout, found: Findings) -> None:
     unlisted = [e for e in entries.values() if (e.patient_id, e.id) not in by_patient]
     wanted = {(e.patient_id, e.id) for e in entries.values()}
     extra = [
-        k for k in by_patient - wanted if k[1] not in entries and not _in(k[1], indexed, damaged)
+        k
+        for k in by_patient - wanted
+        if k[1] not in entries and k[1] not in invalid and not _in(k[1], indexed, damaged)
     ]
     if wrong:
         _stale(
             found,
             f"{len(wrong)} stored encounter(s) are missing from the id index "
-            f"or indexed wrongly ({_ids(e.id for e in wrong)})",
+            f"or indexed wrongly ({listed(e.id for e in wrong)})",
         )
     if dangling:
         _stale(
             found,
             f"{len(dangling)} encounter(s) are indexed but not stored "
-            f"({_ids(dangling)}): a save cut short, or a lost file",
+            f"({listed(dangling)}): a save cut short, or a lost file",
         )
     if unlisted:
         _stale(
             found,
             f"{len(unlisted)} stored encounter(s) are missing from the patient "
-            f"index ({_ids(e.id for e in unlisted)}): their patient's history lacks them",
+            f"index ({listed(e.id for e in unlisted)}): their patient's history lacks them",
         )
     if extra:
         _stale(
             found,
             f"the patient index lists {len(extra)} encounter(s) that are not "
-            f"stored ({_ids(k[1] for k in extra)})",
+            f"stored ({listed(k[1] for k in extra)})",
         )
     _inspect_amendments(layout, found)
     _inspect_directory(layout, found)
@@ -266,7 +279,7 @@ def inspect_index(layout: Layout, found: Findings) -> None:
         lines = sum(found.damaged_logs.values())
         found.problem(
             f"Index: {lines} damaged line(s) in {len(found.damaged_logs)} index file(s) "
-            f"({_ids(found.damaged_logs)}): --repair rebuilds the indexes from the "
+            f"({listed(found.damaged_logs)}): --repair rebuilds the indexes from the "
             "encounter files."
         )
 
@@ -293,7 +306,7 @@ def _inspect_amendments(layout: Layout, found: Findings) -> None:
         _stale(
             found,
             f"index/amendments.log {gone}: {len(missing)} amended visit(s) "
-            f"({_ids(old for old, _ in missing)}) would show and export their superseded "
+            f"({listed(old for old, _ in missing)}) would show and export their superseded "
             "version as current",
         )
 
@@ -314,71 +327,4 @@ def _inspect_directory(layout: Layout, found: Findings) -> None:
         )
 
 
-def inspect_audit(layout: Layout, found: Findings, stored: set[str]) -> None:
-    """Every stored document has its entry; every document the trail recorded is stored."""
-    trail = AuditTrail(layout.root)
-    recorded: dict[str, str] = {}
-    covered: set[str] = set()
-    bulk_hashes: set[str] = set()
-    bulk_total = staff_added = 0
-    for entry in trail.entries():
-        if entry.action in ("sign", "amend", "create"):
-            if entry.detail == "bulk load started":
-                bulk_hashes.add(entry.hash)
-            elif match := _BULK.match(entry.detail):
-                bulk_total += int(match.group(1))
-            for eid in _detail_ids(entry.detail):
-                recorded.setdefault(eid, f"{entry.action}, {entry.time[:10]}")
-        elif entry.action == "repair" and entry.detail.startswith(ADDED_ENTRY):
-            covered.update(_detail_ids(entry.detail[len(ADDED_ENTRY) + 1 :]))
-        elif entry.action == "staff-add":
-            staff_added += 1
-    covered |= recorded.keys()
-    hashes = found.head_hashes
-    unaudited = [eid for eid in stored - covered if hashes.get(eid) not in bulk_hashes]
-    if len(unaudited) > bulk_total:  # a load from before heads were kept names no ids
-        found.racy = True  # a save in flight writes its audit entry after its segment
-        entries = _stored_entries(found)
-        found.unaudited = [entries[e] for e in sorted(unaudited) if e in entries]
-        found.problem(
-            f"{len(unaudited)} stored encounter(s) have no sign or amend entry in the audit "
-            f"trail ({_ids(unaudited)}): --repair records an entry for each, saying it was "
-            "added afterwards."
-        )
-    lost = recorded.keys() - stored
-    if lost:
-        found.problem(
-            f"{len(lost)} encounter(s) the audit trail records as saved are not stored "
-            f"({_ids(lost)}): lost with a damaged or deleted encounter file. To restore "
-            "them, copy that file from a backup into its day folder as "
-            "<NNNN>.json.corrupt-backup and run `kiosk check --repair`: it puts back what "
-            "the store lacks."
-        )
-    if staff_added and not layout.staff.exists():
-        found.problem(
-            f"The staff file staff.json is missing, but the audit trail records {staff_added} "
-            "account(s) added: nobody can sign in. Restore it from a backup."
-        )
-
-
-def _detail_ids(detail: str) -> list[str]:
-    """The encounter id a save's entry names: the whole detail (``<id>``), or ``encounter
-    <id> (...)`` (an entry recorded after an interruption, or by a repair)."""
-    if detail and " " not in detail and detail != "patient":
-        return [detail]
-    match = _NAMED.match(detail)
-    return [match.group(1)] if match else []
-
-
-def _stored_entries(found: Findings) -> dict[str, Entry]:
-    """id -> entry of what inspect_segments kept (sound and damaged segments)."""
-    entries = dict(found.entries)
-    for damage in found.damaged:
-        for doc in damage.readable.values():
-            entry = _entry(doc, damage.partition)
-            if entry is not None:
-                entries[entry.id] = entry
-    return entries
-
-
-__all__ = ["ADDED_ENTRY", "inspect_audit", "inspect_index", "inspect_segments"]
+__all__ = ["inspect_index", "inspect_segments"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.store.files import claimed_elsewhere, tightened
 from kiosk.store.findings import Findings
-from kiosk.store.inspect_data import ADDED_ENTRY
+from kiosk.store.inspect_audit import ADDED_ENTRY
 from kiosk.store.inspect_files import LEFTOVER_AGE_S
 from kiosk.store.layout import partition_name
 from kiosk.store.partitions import SEGMENT_SIZE

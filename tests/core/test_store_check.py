@@ -282,3 +282,24 @@ def test_sign_in_says_plainly_that_the_staff_file_is_missing_or_damaged(folder: 
     path.unlink()
     with pytest.raises(KioskError, match=r"staff\.json is missing"):
         staff.authenticate("ma1", "2468")
+
+
+def test_a_document_that_is_not_an_encounter_is_reported(
+    folder: Path, saved: list[Encounter], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stored so (its checksum matches): a status that is not a status."""
+    from kiosk.store.layout import Layout
+    from kiosk.store.partitions import Partitions, encode
+
+    partitions = Partitions(Layout(folder))
+    partition = f"{DAY}/0001"
+    docs = partitions.read(partition)
+    assert docs is not None
+    docs["1"]["status"] = "maybe"
+    partitions.path(partition).write_bytes(encode(docs))
+    assert check(folder) == 1
+    out = capsys.readouterr().out
+    assert f"1 stored document(s) do not read as an encounter ({saved[0].id}" in out
+    assert "Index:" not in out  # reported once, as what it is
+    assert check(folder, "--repair") == 1  # nothing to rebuild: it is restored from a backup
+    assert "do not read as an encounter" in capsys.readouterr().out
