@@ -27,8 +27,13 @@ LEFTOVER_AGE_S = 60.0
 def walk(layout: Layout, found: Findings) -> dict[str, list[Path]]:
     """Check every path's type, mode and owner; return the paths of each kind."""
     by_kind: dict[str, list[Path]] = {}
-    uid = os.geteuid()
     root = layout.root
+    uid = root.stat().st_uid  # every path must be the folder owner's, or the kiosk cannot write
+    if uid != os.geteuid():
+        found.notes.append(
+            f"The data folder belongs to another user (uid {uid}) than the one running this "
+            f"check (uid {os.geteuid()}): the kiosk must run as its owner."
+        )
     _one(root, (), found, by_kind, uid)
     for folder, dirs, files in os.walk(root, onerror=_raise):
         here = Path(folder)
@@ -48,8 +53,9 @@ def walk(layout: Layout, found: Findings) -> dict[str, list[Path]]:
         more = f" and {len(found.foreign) - _SHOWN} more" if len(found.foreign) > _SHOWN else ""
         found.problem(
             f"Owner: {len(found.foreign)} path(s) belong to another user (uid "
-            f"{', '.join(map(str, owners))}), not to the user running this check (uid {uid}): "
-            f"{names}{more}. The kiosk's user must own its whole data folder."
+            f"{', '.join(map(str, owners))}) than the data folder (uid {uid}): {names}{more}. "
+            "The kiosk cannot replace or tighten them: give them to the folder's owner "
+            "(chown)."
         )
     return by_kind
 

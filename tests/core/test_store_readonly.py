@@ -117,9 +117,23 @@ def test_a_loose_folder_of_another_user_is_refused_and_reported(shared: Path) ->
     assert "Traceback" not in done.stderr
     code, out, err = _kiosk(folder, "check")
     assert code == 1, err
-    assert "Owner: " in out
-    assert "belong to another user (uid 0)" in out
+    assert "Note: The data folder belongs to another user (uid 0)" in out
     assert "Permissions: " in out
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_a_file_of_another_user_inside_the_folder_is_a_problem(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.cli import main
+
+    _fill(folder)
+    segment = folder / "encounters" / DAY.isoformat() / "0001.json"
+    os.chown(segment, unprivileged.NOBODY, unprivileged.NOBODY)
+    assert main(["--data-dir", str(folder), "check"]) == 1
+    out = capsys.readouterr().out
+    assert "Owner: 1 path(s) belong to another user (uid 65534) than the data folder" in out
+    assert "encounters/2026-03-04/0001.json" in out
 
 
 def test_opening_a_folder_of_another_user_says_so(folder: Path) -> None:
