@@ -87,6 +87,8 @@ class Findings:
     aside: list[Aside] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     """Ids of stored documents that do not read as an encounter (a status that is not one)."""
+    unsummed: list[str] = field(default_factory=list)
+    """Sound segments written before checksums were kept (a repair adds them)."""
     bad_files: list[Path] = field(default_factory=list)
     """Damaged drafts and schedules: moved aside by a repair (the bytes are kept)."""
     pending_damaged: bool = False

@@ -44,6 +44,8 @@ def inspect_segments(layout: Layout, found: Findings, aside_paths: list[Path]) -
             sums = read_sums(raw)
             verdict = check_sums(docs, sums)
             unsummed += verdict.unsummed
+            if verdict.unsummed and reason is None:
+                found.unsummed.append(partition)
             for key, doc in {**verdict.good, **verdict.changed}.items():
                 stored.add(str(doc.get("id")))
                 head = heads.get(key)
@@ -76,8 +78,9 @@ def inspect_segments(layout: Layout, found: Findings, aside_paths: list[Path]) -
         )
     if unsummed:
         found.notes.append(
-            f"{unsummed} encounter(s) were stored before checksums were kept: they are read "
-            "as they are (the next save into their file adds checksums)."
+            f"{unsummed} encounter(s) in {len(found.unsummed)} file(s) were stored before "
+            "checksums were kept: a change to them cannot be told. --repair adds their "
+            "checksums (after this check found the files sound)."
         )
     found.encounters = len(stored)
     for path in aside_paths:

@@ -50,6 +50,15 @@ def repair(store: EncounterStore, found: Findings, staff: str) -> list[str]:
             continue  # a kiosk has it open: it moves it aside itself when it reads it
         moved = store.partitions.quarantine(path)
         done.append(f"Moved the damaged {path.relative_to(root)} aside as {moved.name}.")
+    for partition in found.unsummed:
+        docs = store.partitions.read(partition)
+        if docs:
+            store.partitions.write(partition, docs, store.partitions.read_heads(partition) or None)
+    if found.unsummed:
+        done.append(
+            f"Added checksums to {len(found.unsummed)} encounter file(s) written before "
+            "checksums were kept."
+        )
     if found.pending_damaged:
         _clear_pending(store)
         done.append("Cleared the damaged pending.json.")

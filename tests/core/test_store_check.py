@@ -230,12 +230,18 @@ def test_a_document_without_a_checksum_table_still_reads_and_is_noted(
     start = first.index(b',"sums":')
     segment.write_bytes(first[:start] + b',"encounters":{\n' + rest)
     assert check(folder) == 0
-    assert "4 encounter(s) were stored before checksums were kept" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "4 encounter(s) in 1 file(s) were stored before checksums were kept" in out
     with EncounterStore(folder, staff_id="ma1") as store:
         assert store.get(twenty[19].id) == twenty[19]
-        store.save(make_encounter(40, day=DAY))  # rewrites the segment with sums
+    assert check(folder, "--repair") == 0
+    assert "Added checksums to 1 encounter file(s)" in capsys.readouterr().out
     assert check(folder) == 0
     assert "before checksums" not in capsys.readouterr().out
+    _, _, sums = segment.read_bytes().partition(b',"sums":')
+    assert sums  # the file now keeps them
+    with EncounterStore(folder, staff_id="ma1") as store:
+        assert [store.get(e.id) for e in twenty] == twenty
 
 
 def test_a_stored_encounter_without_its_audit_entry_is_reported_and_recorded(
