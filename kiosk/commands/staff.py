@@ -31,7 +31,7 @@ def register(subparsers: Any, root: argparse.ArgumentParser) -> None:
     disable = actions.add_parser("disable", help="stop an account from signing in")
     disable.add_argument("staff_id", metavar="ID")
 
-    reset = actions.add_parser("reset-pin", help="set a new PIN (also ends a lockout)")
+    reset = actions.add_parser("reset-pin", help="set a new PIN")
     reset.add_argument("staff_id", metavar="ID")
     _pin_stdin(reset)
 
@@ -68,8 +68,6 @@ def _operator() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    import time
-
     from kiosk.config import settings_from_args
     from kiosk.store.anchors import apply_settings as apply_audit_anchors
     from kiosk.store.staff import StaffDirectory
@@ -91,10 +89,7 @@ def run(args: argparse.Namespace) -> int:
         members = directory.list()
         if not members:
             print("No staff accounts yet: add one with `kiosk staff add ID --name NAME`.")
-        now = time.time()
         for m in members:
             state = "disabled" if m.disabled else "active"
-            if m.locked_until and m.locked_until > now:
-                state += f", locked until {time.strftime('%H:%M', time.localtime(m.locked_until))}"
             print(f"{m.staff_id:<16} {m.role:<9} {state:<28} {m.name}")
     return 0
