@@ -40,17 +40,17 @@ def main(rounds: int = 20) -> None:
         waiting = StaffDirectory(Path(tmp), terminal="bench terminal")
         for _ in range(5):
             _refusal(waiting, "bench", "000000")
-        times: dict[str, list[float]] = {"bench": [], "nobody": []}
-        words: dict[str, set[str]] = {"bench": set(), "nobody": set()}
+        spent: dict[str, list[float]] = {"bench": [], "nobody": []}
+        said: dict[str, set[str]] = {"bench": set(), "nobody": set()}
         for _ in range(rounds):  # interleaved, so a busy moment slows both alike
-            for sid in times:
+            for sid in spent:
                 start = time.perf_counter()
-                words[sid].add(re.sub(r"\d+", "N", _refusal(waiting, sid, "000000")))
-                times[sid].append(time.perf_counter() - start)
+                said[sid].add(re.sub(r"\d+", "N", _refusal(waiting, sid, "000000")))
+                spent[sid].append(time.perf_counter() - start)
         for label, sid in (("refused, real id", "bench"), ("refused, unknown", "nobody")):
             print(
-                f"{label:<16} median {statistics.median(times[sid]) * 1000:6.1f} ms   "
-                f"worst {max(times[sid]) * 1000:6.1f} ms   says {' | '.join(sorted(words[sid]))}"
+                f"{label:<16} median {statistics.median(spent[sid]) * 1000:6.1f} ms   "
+                f"worst {max(spent[sid]) * 1000:6.1f} ms   says {' | '.join(sorted(said[sid]))}"
             )
 
 
