@@ -2,7 +2,8 @@
 
 The PIN is never an argument (it would sit in the shell history and in ``ps``): it is read with
 getpass, twice, or with ``--pin-stdin`` as one line from standard input for scripts and tests.
-The audit trail records the administrator as ``admin:<operating-system user>``.
+The audit trail records the administrator as ``admin:<operating-system user>`` (the account
+the kernel runs the command as, never ``$USER``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import sys
 from typing import Any
 
+from kiosk.commands.acting import os_user
 from kiosk.errors import KioskError
 
 
@@ -59,12 +61,9 @@ def _read_pin(args: argparse.Namespace) -> str:
 
 
 def _operator() -> str:
-    import getpass
-
-    try:
-        return f"admin:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "admin"
+    """``admin:<name>`` of the account running this, as the kernel knows it (not ``$USER``,
+    which anyone can set)."""
+    return "admin:" + os_user().removeprefix("os:")
 
 
 def run(args: argparse.Namespace) -> int:
