@@ -6,12 +6,17 @@ call that returns patient data is audited as a view before it returns, with who 
 the store's actor; none is StoreError) and why (``reason=``, else the store's purpose); a list or
 a search records the ids of the patients it showed. The directory search is audited too, once per
 call (it runs per keystroke), without the query text.
+
+A stored document that does not match the record format (an edit by another tool, a disk
+fault inside valid JSON) is skipped, never allowed to hide the rest: the day list, a patient's
+visits and the directory show everything else, and the store says once, in plain words without
+any value, which document it left out (``store.problems``, ``store.invalid_documents``). ``get`` of
+that one document raises a StoreError saying the same.
 """
 
 from __future__ import annotations
 
 import builtins
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,11 +24,14 @@ from typing import Any, Literal
 
 import orjson
 
+from kiosk.errors import StoreError
 from kiosk.models import Encounter, Patient
 from kiosk.store.drafts import Drafts
 from kiosk.store.files import make_private_dir, write_atomic
 from kiosk.store.folder import EXPORTABLE, Folder
 from kiosk.store.index import Entry
+from kiosk.store.loading import Loader
+from kiosk.store.search import search_ids
 
 VisitState = Literal["waiting", "draft", "open-elsewhere", "signed"]
 
@@ -48,6 +56,7 @@ class Queries:
         self.drafts = drafts
         self.index = folder.index
         self.partitions = folder.partitions
+        self.loader = Loader(folder)
 
     # ------------------------------------------------------------------ records
 
@@ -59,7 +68,9 @@ class Queries:
         raw = self.folder.find_json(encounter_id)
         if raw is None:
             raise KeyError(encounter_id)
-        encounter = Encounter.model_validate_json(raw)
+        encounter = self.loader.encounter(raw)
+        if encounter is None:
+            raise StoreError(self.loader.note_of(encounter_id))
         self.folder.record("view", who, encounter.patient.id, encounter_id, reason=reason)
         return encounter
 
@@ -85,7 +96,12 @@ class Queries:
         who = self.folder.who(staff)
         found = self._patient_docs(patient_id, latest_only=latest_only)[:limit]
         self.folder.record("view", who, patient_id, "history", reason=reason)
-        return [Encounter.model_validate_json(raw) for _, raw in found]
+        loaded = [self.loader.encounter(raw, entry.partition) for entry, raw in found]
+        encounters = [e for e in loaded if e is not None]
+        if latest_only:  # an amendment whose amendment line is being written this instant
+            newer = {e.amends for e in encounters if e.amends}
+            encounters = [e for e in encounters if e.id not in newer]
+        return encounters
 
     def versions(
         self, encounter_id: str, *, staff: str | None = None, reason: str | None = None
@@ -103,9 +119,13 @@ class Queries:
         docs = [d for d in (self.folder.find(i) for i in chain) if d is not None]
         if not docs:
             raise KeyError(encounter_id)
-        patient = docs[-1]["patient"]["id"]
+        loaded = [self.loader.encounter(d) for d in docs]
+        encounters = [e for e in loaded if e is not None]
+        if not encounters:
+            raise StoreError(self.loader.note_of(str(docs[-1].get("id"))))
+        patient = encounters[-1].patient.id
         self.folder.record("view", who, patient, f"versions of {root}", reason=reason)
-        return [Encounter.model_validate(d) for d in docs]
+        return encounters
 
     def iter_documents(
         self,
@@ -155,8 +175,10 @@ class Queries:
 
         Reads one line of each segment (``Partitions.read_one``), not whole segments.
         """
-        entries = self.index.for_patient(patient_id)
+        # The amendments before the entries: a save writes the new version's entry before
+        # the amendment line, so every version read as superseded has its successor listed.
         superseded = set(self.folder.live_amendments()) if latest_only else set()
+        entries = self.index.for_patient(patient_id)
         entries.sort(key=lambda e: (e.started_at, e.version), reverse=True)
         found: builtins.list[tuple[Entry, bytes]] = []
         for entry in entries:
@@ -174,9 +196,12 @@ class Queries:
         who = self.folder.who(staff)
         for entry, raw in self._patient_docs(patient_id, latest_only=True):
             if entry.status in EXPORTABLE:
+                encounter = self.loader.encounter(raw, entry.partition)
+                if encounter is None:
+                    continue  # said once; the visit before it still carries the history
                 detail = f"last encounter {entry.id}"
                 self.folder.record("view", who, patient_id, detail, reason=reason)
-                return Encounter.model_validate_json(raw)
+                return encounter
         return None
 
     def list(
@@ -203,16 +228,18 @@ class Queries:
     def _day(
         self, day_text: str, staff: str | None = None, status: str | None = None
     ) -> builtins.list[Encounter]:
-        docs: builtins.list[dict[str, Any]] = []
+        found: builtins.list[Encounter] = []
         for partition in self.partitions.segments(day_text):
             for doc in (self.folder.read_docs(partition, strict=False) or {}).values():
                 if staff is not None and doc.get("staff_id") != staff:
                     continue
                 if status is not None and doc.get("status") != status:
                     continue
-                docs.append(doc)
-        docs.sort(key=lambda d: (d["started_at"], d["version"]), reverse=True)
-        return [Encounter.model_validate(d) for d in docs]
+                encounter = self.loader.encounter(doc, partition)
+                if encounter is not None:
+                    found.append(encounter)
+        found.sort(key=lambda e: (e.started_at, e.version), reverse=True)
+        return found
 
     def today_visits(
         self,
@@ -288,7 +315,8 @@ class Queries:
         """Every patient the store has seen, by name (latest demographics). Audited with the
         count only (the whole directory: its ids would make one huge entry)."""
         who = self.folder.who(staff)
-        found = [Patient.model_validate(p) for p in self.index.directory().values()]
+        loaded = (self.loader.patient(p) for p in self.index.directory().values())
+        found = [p for p in loaded if p is not None]
         self.folder.record("view", who, None, f"whole directory ({len(found)})", reason=reason)
         return sorted(found, key=lambda p: (p.family_name.lower(), p.given_name.lower(), p.id))
 
@@ -314,31 +342,9 @@ class Queries:
         return found
 
     def _search(self, query: str, limit: int) -> builtins.list[Patient]:
-        words = [w for w in re.split(r"[\s,]+", query.strip().lower()) if w]
-        if not words:
-            return []
-        birth = _parse_date(query.strip())
-        keys = self.index.search_keys()
-        prefixes = [" " + w for w in words]
-        if birth is not None:
-            hits = [(order, pid) for pid, (_, born, order) in keys.items() if born == birth]
-        elif len(prefixes) == 1:  # the usual case while typing: one substring test per patient
-            first = prefixes[0]
-            hits = [(order, pid) for pid, (text, _, order) in keys.items() if first in text]
-        else:
-            hits = [
-                (order, pid)
-                for pid, (text, _, order) in keys.items()
-                if all(p in text for p in prefixes)
-            ]
-        hits.sort()
-        exact = [
-            pid for pid in dict.fromkeys((query.strip(), query.strip().upper())) if pid in keys
-        ]
-        if exact:  # an MRN typed in full comes first, whatever the names around it
-            hits = [(keys[pid][2], pid) for pid in exact] + [h for h in hits if h[1] not in exact]
-        found = (self.index.patient(pid) for _, pid in hits[:limit])
-        return [Patient.model_validate(p) for p in found if p is not None]
+        found = (self.index.patient(pid) for pid in search_ids(self.index, query, limit))
+        loaded = (self.loader.patient(p) for p in found if p is not None)
+        return [p for p in loaded if p is not None]
 
     # ------------------------------------------------------------------ today's appointments
 
@@ -359,7 +365,8 @@ class Queries:
         except (FileNotFoundError, orjson.JSONDecodeError):
             return []
         directory = self.index.directory()
-        return [Patient.model_validate(directory[i]) for i in ids if i in directory]
+        loaded = (self.loader.patient(directory[i]) for i in ids if i in directory)
+        return [p for p in loaded if p is not None]
 
     def set_appointments(self, day: date, patient_ids: builtins.list[str]) -> None:
         paths = self.folder.layout
@@ -371,16 +378,6 @@ def _ids(patients: Iterable[Patient | str]) -> builtins.list[str]:
     """Patient ids, each once, in order (what a list view records as shown)."""
     ids = (p if isinstance(p, str) else p.id for p in patients)
     return builtins.list(dict.fromkeys(ids))
-
-
-def _parse_date(text: str) -> str | None:
-    """ISO text of a date typed as YYYY-MM-DD or MM/DD/YYYY, else None."""
-    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    return None
 
 
 def _in_range(day: str, since: date | None, until: date | None) -> bool:

@@ -43,6 +43,7 @@ NOT_PHI = {
     "release_draft": "nothing",
     "release_drafts": "nothing",
     "count": "a number",
+    "remove_leftovers": "how many temp files were removed",
     "close": "nothing",
     # a building block whose caller audits the list it is part of (today_visits)
     "unaudited_infos": "drafts, audited by the caller",

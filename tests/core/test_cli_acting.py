@@ -116,7 +116,9 @@ def test_the_mrn_is_read_from_stdin_and_is_never_in_the_process_arguments(
     assert child.stdin is not None
     child.stdin.write(b"4821\n")
     child.stdin.flush()
-    cmdline = Path(f"/proc/{child.pid}/cmdline").read_bytes()  # Popen returns after exec
+    cmdline = b""
+    while not cmdline and child.poll() is None:  # empty for an instant during the exec
+        cmdline = Path(f"/proc/{child.pid}/cmdline").read_bytes()
     assert b"--patient" in cmdline
     out, err = child.communicate(b"MRN-2002\n", timeout=60)
     assert b"MRN-2002" not in Path(f"/proc/{os.getpid()}/cmdline").read_bytes()
