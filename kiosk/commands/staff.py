@@ -91,4 +91,7 @@ def run(args: argparse.Namespace) -> int:
         for m in members:
             state = "disabled" if m.disabled else "active"
             print(f"{m.staff_id:<16} {m.role:<9} {state:<28} {m.name}")
+        for terminal, tries, wait in directory.waiting():
+            when = f"waits {round(wait)} s more" if wait else "may try now"
+            print(f"Terminal {terminal}: {tries} wrong PIN(s) in the last hour; {when}.")
     return 0

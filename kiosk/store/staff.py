@@ -41,6 +41,7 @@ from kiosk.store.layout import Layout
 from kiosk.store.throttle import (
     Terminals,
     add_failure,
+    recent_failures,
     remove_failure,
     seconds_to_wait,
     terminal_id,
@@ -263,6 +264,21 @@ class StaffDirectory:
         """Every account, sorted by id."""
         with self._locked() as accounts:
             return [self._member(sid, accounts[sid]) for sid in sorted(accounts)]
+
+    def waiting(self) -> builtins.list[tuple[str, int, float]]:
+        """(terminal, wrong tries in the last hour, seconds it still waits) of every terminal
+        with recent wrong tries, longest wait first (what ``kiosk staff list`` shows)."""
+        now = self.clock()
+        with self._locked_file() as (_, terminals):
+            found = [
+                (
+                    name,
+                    len(recent_failures(terminals, name, now)),
+                    seconds_to_wait(terminals, name, now),
+                )
+                for name in terminals
+            ]
+        return sorted((f for f in found if f[1]), key=lambda f: (-f[2], f[0]))
 
     def get(self, staff_id: str) -> StaffMember | None:
         with self._locked() as accounts:

@@ -240,3 +240,22 @@ def test_a_real_full_filesystem_refuses_every_sign_in(tmpfs: Path) -> None:
             os.close(fd)
 
     _refused_until_space(kiosk, fill, ballast.unlink)
+
+
+def test_staff_list_shows_the_terminals_with_wrong_tries(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.cli import main
+
+    data = tmp_path / "data"
+    at_a = StaffDirectory(data, hasher=CHEAP, terminal="tty A")
+    at_a.add("ana", "Ana Lopez", "4821", by="test")
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            at_a.authenticate("ana", "0000")
+    with pytest.raises(AuthError):
+        StaffDirectory(data, hasher=CHEAP, terminal="tty B").authenticate("nobody", "1")
+    assert main(["--data-dir", str(data), "staff", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2].startswith("Terminal tty A: 5 wrong PIN(s) in the last hour; waits ")
+    assert lines[-1] == "Terminal tty B: 1 wrong PIN(s) in the last hour; may try now."
