@@ -41,9 +41,9 @@ from kiosk.store.layout import Layout
 from kiosk.store.throttle import (
     Terminals,
     add_failure,
-    recent_failures,
     remove_failure,
     seconds_to_wait,
+    summary,
     terminal_id,
     wait_message,
 )
@@ -266,19 +266,9 @@ class StaffDirectory:
             return [self._member(sid, accounts[sid]) for sid in sorted(accounts)]
 
     def waiting(self) -> builtins.list[tuple[str, int, float]]:
-        """(terminal, wrong tries in the last hour, seconds it still waits) of every terminal
-        with recent wrong tries, longest wait first (what ``kiosk staff list`` shows)."""
-        now = self.clock()
+        """Terminals with wrong PINs in the last hour (``kiosk staff list``): see ``summary``."""
         with self._locked_file() as (_, terminals):
-            found = [
-                (
-                    name,
-                    len(recent_failures(terminals, name, now)),
-                    seconds_to_wait(terminals, name, now),
-                )
-                for name in terminals
-            ]
-        return sorted((f for f in found if f[1]), key=lambda f: (-f[2], f[0]))
+            return summary(terminals, self.clock())
 
     def get(self, staff_id: str) -> StaffMember | None:
         with self._locked() as accounts:

@@ -102,6 +102,16 @@ def prune(terminals: Terminals, now: float) -> None:
         del terminals[name]
 
 
+def summary(terminals: Terminals, now: float) -> list[tuple[str, int, float]]:
+    """(terminal, wrong tries in the window, seconds it still waits) of each terminal with
+    recent wrong tries, longest wait first."""
+    found = [
+        (name, len(recent_failures(terminals, name, now)), seconds_to_wait(terminals, name, now))
+        for name in terminals
+    ]
+    return sorted((f for f in found if f[1]), key=lambda f: (-f[2], f[0]))
+
+
 def wait_message(seconds: float) -> str:
     """What the sign-in screen says while this terminal waits (the same whatever id was typed)."""
     if seconds < 60:
