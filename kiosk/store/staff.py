@@ -302,6 +302,7 @@ class StaffDirectory:
         sid = normalise_id(staff_id)
         dummy = self._dummy()  # made before the clock starts, whatever the id
         now = self.clock()
+        after = 0.0  # the wait a wrong PIN now starts
         try:
             with self._locked_file() as (accounts, terminals):
                 record = accounts.get(sid)
