@@ -68,10 +68,18 @@ def acting_user(args: argparse.Namespace, data_dir: Path | str) -> str:
 
     if args.pin_stdin:
         pin = sys.stdin.readline().rstrip("\r\n")
+    elif not sys.stdin.isatty():  # getpass would echo, or fail on a pipe with a traceback
+        raise KioskError(
+            "--staff asks for the PIN at a terminal; from a script, give it on standard input "
+            "with --pin-stdin."
+        )
     else:
         import getpass
 
-        pin = getpass.getpass(f"PIN for {args.staff.strip().lower()}: ")
+        try:
+            pin = getpass.getpass(f"PIN for {args.staff.strip().lower()}: ")
+        except (EOFError, KeyboardInterrupt):
+            raise KioskError("No PIN was given.") from None
     return StaffDirectory(data_dir).authenticate(args.staff, pin).staff_id
 
 

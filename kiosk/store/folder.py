@@ -103,6 +103,8 @@ class Folder:
         self.index = Index(self.layout)
         self.audit = AuditTrail(self.data_dir)
         self.lock = ProcessLock(self.layout.store_lock)
+        self._logged_elsewhere = False
+        """A look was recorded in the system log (a read-only folder): said once."""
         self._check_modes()
 
     def writable(self) -> bool:
@@ -205,10 +207,36 @@ class Folder:
                 reason=why,
                 patients=patients,
             )
-        except StoreError:
-            raise
-        except OSError as error:
-            raise StoreError(os_error_message(error, "the audit entry")) from error
+        except (StoreError, OSError) as error:
+            if self.writable():  # a full disk, a damaged trail: no look without its entry
+                if isinstance(error, StoreError):
+                    raise
+                raise StoreError(os_error_message(error, "the audit entry")) from error
+            self._to_system_log(action, staff, patient_id, why, len(patients))
+
+    def _to_system_log(
+        self, action: str, staff: str, patient_id: str | None, why: str, listed: int
+    ) -> None:
+        """A read-only copy (a backup) cannot grow its trail: the look goes to the system log
+        (LOG_AUTH), the patient as a SHA-256 of the MRN (an auditor hashes the MRN to find it;
+        the log itself names nobody), and the private log says so once."""
+        import hashlib
+        import syslog
+
+        who = hashlib.sha256(patient_id.encode()).hexdigest()[:16] if patient_id else "-"
+        syslog.openlog("kiosk-audit", 0, syslog.LOG_AUTH)
+        syslog.syslog(
+            syslog.LOG_NOTICE,
+            f"{action} in read-only {self.data_dir} by {staff} ({why}): patient sha256:{who}, "
+            f"{listed} listed",
+        )
+        if not self._logged_elsewhere:
+            self._logged_elsewhere = True
+            log.warning(
+                "The data folder %s is read-only: looks at patient data are recorded in the "
+                "system log (kiosk-audit), not in its audit trail.",
+                self.data_dir,
+            )
 
     # ------------------------------------------------------------------ reading documents
 

@@ -36,8 +36,17 @@ def data_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def kiosk(monkeypatch: pytest.MonkeyPatch, data: Path, *args: str, stdin: str = "") -> int:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+class _Terminal(io.StringIO):
+    """Standard input that says it is a terminal (getpass is replaced where it is used)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def kiosk(
+    monkeypatch: pytest.MonkeyPatch, data: Path, *args: str, stdin: str = "", tty: bool = False
+) -> int:
+    monkeypatch.setattr("sys.stdin", (_Terminal if tty else io.StringIO)(stdin))
     return main(["--data-dir", str(data), *args])
 
 
@@ -88,9 +97,25 @@ def test_without_pin_stdin_the_pin_is_asked_without_echo(
     monkeypatch.setattr("getpass.getpass", getpass)
     out = tmp_path / "x.ndjson"
     args = ("export", "--format", "json", "--out", str(out), "--staff", "ANA")
-    assert kiosk(monkeypatch, data_dir, *args) == 0
+    assert kiosk(monkeypatch, data_dir, *args, tty=True) == 0
     assert prompts == ["PIN for ana: "]
     assert entries(data_dir, "export")[0].staff == "ana"
+
+
+def test_staff_without_a_terminal_or_pin_stdin_is_one_plain_line(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """From a script (stdin a pipe, no --pin-stdin) getpass would echo or raise EOFError."""
+    out = tmp_path / "x.ndjson"
+    command = [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "export"]
+    command += ["--format", "json", "--out", str(out), "--staff", "ana"]
+    done = subprocess.run(command, input="", capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "--pin-stdin" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+    assert not entries(data_dir, "export")
 
 
 def test_pin_stdin_without_a_staff_id_is_refused(
