@@ -86,10 +86,22 @@ class ChoiceRow(RadioSet, inherit_bindings=False):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "right", "choose(1)", "Next choice", show=False, id="dipstick.right", tooltip=CHOOSE
+            "right",
+            "choose(1)",
+            "Next choice",
+            show=False,
+            priority=True,  # as the key is read: "Right Down Right" in one burst reads two pads
+            id="dipstick.right",
+            tooltip=CHOOSE,
         ),
         Binding(
-            "left", "choose(-1)", "Previous choice", show=False, id="dipstick.left", tooltip=CHOOSE
+            "left",
+            "choose(-1)",
+            "Previous choice",
+            show=False,
+            priority=True,
+            id="dipstick.left",
+            tooltip=CHOOSE,
         ),
         Binding(
             "space",
@@ -104,6 +116,7 @@ class ChoiceRow(RadioSet, inherit_bindings=False):
             "app.focus_next",
             "Next row",
             show=False,
+            priority=True,
             id="dipstick.next",
             tooltip="Next dipstick pad",
         ),
@@ -112,6 +125,7 @@ class ChoiceRow(RadioSet, inherit_bindings=False):
             "app.focus_previous",
             "Previous row",
             show=False,
+            priority=True,
             id="dipstick.previous",
             tooltip="Previous dipstick pad",
         ),

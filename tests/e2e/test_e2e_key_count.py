@@ -49,8 +49,8 @@ class CountedKeys:
         return f"navigation keys: {sum(self.counts.values())} ({per_step}); target <= {TARGET}"
 
 
-def test_a_returning_patients_intake_takes_few_navigation_keys(tmux: Tmux, tmp_path: Path) -> None:
-    data = tmp_path / "kiosk-data"
+def start(tmux: Tmux, data: Path) -> None:
+    """The demo kiosk, signed in, on the patient list."""
     tmux.start(
         f"exec {KIOSK} --demo",
         {"KIOSK_DATA_DIR": str(data), "KIOSK_ROOM": "exam-3", "TERM": "xterm-256color"},
@@ -58,6 +58,11 @@ def test_a_returning_patients_intake_takes_few_navigation_keys(tmux: Tmux, tmp_p
     tmux.wait_for("PIN: 1234", timeout=90)
     tmux.keys("demo", "Enter", "1234", "Enter")  # sign-in: before the patient's intake
     tmux.wait_for("waiting")
+
+
+def test_a_returning_patients_intake_takes_few_navigation_keys(tmux: Tmux, tmp_path: Path) -> None:
+    data = tmp_path / "kiosk-data"
+    start(tmux, data)
     keys = CountedKeys(tmux)
 
     keys.step = "patient"
@@ -136,3 +141,36 @@ def test_a_returning_patients_intake_takes_few_navigation_keys(tmux: Tmux, tmp_p
     pads = ("bilirubin", "ketones", "blood", "protein", "urobilinogen", "leukocytes", "nitrite")
     assert {pad: getattr(urine, pad) for pad in pads} == dict.fromkeys(pads, "negative")
     assert (urine.ph, urine.specific_gravity) == (6.0, 1.015)
+
+
+def test_dipstick_pads_read_by_arrows_in_one_burst_are_all_kept(tmux: Tmux, tmp_path: Path) -> None:
+    """The arrows act as the app reads them: "Right Right Down Right Down …" sent in one burst
+    (as over SSH) reads each pad; before, the Down was handled after the next Right had gone
+    to the pad being left, and the strip came out "not done"."""
+    start(tmux, tmp_path / "kiosk-data")
+    tmux.keys("-l", MRN)
+    tmux.keys("Enter")
+    tmux.wait_for("Confirm identity")
+    tmux.keys("C-y")
+    tmux.wait_for("1/6  Demographics")
+    tmux.keys("C-n")
+    tmux.wait_for("2/6  History")
+    tmux.keys("C-k", "C-n")
+    tmux.wait_for("3/6  Chief complaint")
+    tmux.keys("-l", "cough")
+    tmux.keys("C-n")
+    tmux.wait_for("4/6  Vital signs")
+    for value in ("128/78", "80", "16", "98.6", "97", "62"):
+        tmux.keys("-l", value)
+        tmux.keys("Enter")
+    tmux.keys("-l", "228")
+    tmux.keys("C-n")
+    tmux.wait_for("5/6  Point-of-care")
+    burst = ["Right", "Right", "Down"] + ["Right", "Down"] * 6 + ["Right", "Right", "Down"]
+    tmux.keys(*burst, "C-n")  # glucose trace, six pads negative, nitrite positive
+    tmux.wait_for("6/6  Review and sign")
+    tmux.keys("End")  # the record's end: the point-of-care lines
+    screen = tmux.wait_for("Fingerstick glucose")
+    flat = " ".join(screen.split())
+    assert "Urine dipstick: glucose trace, bilirubin negative, ketones negative" in flat, screen
+    assert "leukocytes negative, nitrite positive" in flat, screen
