@@ -42,7 +42,7 @@ class ComplaintScreen(StepScreen):
             "To pain",
             priority=True,
             id="complaint.to_pain",
-            tooltip="Skip the details left (onset … timing): to the pain score",
+            tooltip="Skip the details left (onset to timing): to the pain score",
         ),
     ]
 
