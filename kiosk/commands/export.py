@@ -68,9 +68,14 @@ def run(args: argparse.Namespace) -> int:
     handed = 0  # documents handed to the writer: what a failed stdout export may have shown
     audited = False
 
+    read_only = not store.folder.writable()
+
     def audit(detail: str) -> None:
         nonlocal audited
         audited = True
+        if read_only:  # a read-only copy (a backup): its trail cannot grow; say so, log it
+            _log_read_only_export(data_dir, staff, detail)
+            return
         store.audit.append("export", staff=staff, patient_id=args.patient, detail=detail)
 
     def counted(documents: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -109,6 +114,19 @@ def run(args: argparse.Namespace) -> int:
     where = "standard output" if to_stdout else args.out
     print(f"Exported {count} encounter(s) as {args.format} to {where}.", file=sys.stderr)
     return 0
+
+
+def _log_read_only_export(data_dir: object, staff: str, detail: str) -> None:
+    """An export from a read-only data folder: to the system log and said on stderr (no PHI)."""
+    import syslog
+
+    syslog.openlog("kiosk-audit", 0, syslog.LOG_AUTH)
+    syslog.syslog(syslog.LOG_NOTICE, f"export from read-only {data_dir} by {staff}: {detail}")
+    print(
+        f"The data folder {data_dir} is read-only: this export is not in its audit trail; "
+        "it was sent to the system log.",
+        file=sys.stderr,
+    )
 
 
 @contextmanager
