@@ -23,6 +23,7 @@ from kiosk.screens.lock import IdleLock
 from kiosk.screens.session import Session
 from kiosk.screens.typeahead import TypeAhead
 from kiosk.widgets.private_app import PrivateApp
+from kiosk.widgets.theme import KIOSK_THEME
 
 if TYPE_CHECKING:
     from kiosk.models import Encounter
@@ -43,6 +44,8 @@ class KioskApp(PrivateApp):
 
     def __init__(self, args: argparse.Namespace | None = None) -> None:
         super().__init__()
+        self.register_theme(KIOSK_THEME)  # critical stays red at 16 colours
+        self.theme = KIOSK_THEME.name
         self.args = args or argparse.Namespace(config=None, data_dir=None, demo=False)
         self.core: Core | None = None
         self.core_error: str | None = None

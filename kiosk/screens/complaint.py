@@ -1,7 +1,8 @@
 """Chief complaint: the patient's own words, then the OLDCARTS details and pain 0-10.
 
 Only the patient's words are required; every detail is optional but has its own field, so the
-provider reads the same layout every time.
+provider reads the same layout every time. The details are skipped together with one key
+(Ctrl+P, to the pain score); Enter on the pain score, the last field, is Next.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
 from kiosk.models import ChiefComplaint, Encounter
@@ -33,6 +35,16 @@ class ComplaintScreen(StepScreen):
 
     STEP: ClassVar[str] = "complaint"
     TITLE: ClassVar[str] = "Chief complaint"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+p",
+            "to_pain",
+            "To pain",
+            priority=True,
+            id="complaint.to_pain",
+            tooltip="Skip the details left (onset to timing): to the pain score",
+        ),
+    ]
 
     def compose_body(self) -> ComposeResult:
         yield Static("In the patient's own words — why are you here today?", classes="hint")
@@ -62,6 +74,11 @@ class ComplaintScreen(StepScreen):
             inp = self.query_one(f"#complaint-{suffix}", Input)
             with inp.prevent(Input.Changed):
                 inp.value = value
+
+    def action_to_pain(self) -> None:
+        pain = self.query_one("#complaint-pain", Input)
+        self.set_focus(pain)  # at once: the digits typed next belong to it
+        pain.scroll_visible()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.has_class("-flagged"):

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
 from kiosk.screens.base import ENTER_CHOICE, StepScreen
+from kiosk.screens.complaint import ComplaintScreen
 from kiosk.screens.demographics import DemographicsScreen
 from kiosk.screens.history import HistoryScreen
 from kiosk.screens.identity import IdentityScreen
@@ -62,6 +63,7 @@ SECTIONS: list[tuple[str, list[KeyOwner], list[tuple[str, str]]]] = [
     ("Every step", [StepScreen], []),
     ("Demographics", [DemographicsScreen], []),
     ("History", [HistoryScreen], []),
+    ("Chief complaint", [ComplaintScreen], []),
     ("Vitals", [VitalsScreen], [("Enter", "Next measurement (stays on a field with an error)")]),
     ("Point-of-care", [PocScreen, ChoiceRow], []),
     ("Review", [ReviewScreen], []),
@@ -147,6 +149,7 @@ SECTION_OF_SCREEN: dict[str, str] = {
     "IdentityScreen": "Confirm identity",
     "DemographicsScreen": "Demographics",
     "HistoryScreen": "History",
+    "ComplaintScreen": "Chief complaint",
     "VitalsScreen": "Vitals",
     "PocScreen": "Point-of-care",
     "ReviewScreen": "Review",

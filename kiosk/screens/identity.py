@@ -2,7 +2,9 @@
 
 The name and date of birth are shown large; the MA asks the patient and either ticks both
 boxes or types the date of birth the patient says (it must match, and then ticks that box).
-Continue stays disabled until both are confirmed. Dismisses with True, or False for Back.
+Continue stays disabled until both are confirmed. When the patient said both as shown, one key
+(Ctrl+Y, or the "Both match" button) is the MA's affirmation of both: it ticks both boxes and
+continues, unless a typed date of birth disagrees. Dismisses with True, or False for Back.
 """
 
 from __future__ import annotations
@@ -57,6 +59,14 @@ class IdentityScreen(StyledOnce, Screen[bool]):
             id="identity.continue",
             tooltip="Continue once name and date of birth are confirmed",
         ),
+        Binding(
+            "ctrl+y",
+            "both_match",
+            "Both match",
+            priority=True,
+            id="identity.both_match",
+            tooltip="The patient said this name and this date of birth: confirm both, continue",
+        ),
         ENTER,
         ENTER_CHOICE,
         *SCROLL_KEYS,
@@ -93,6 +103,7 @@ class IdentityScreen(StyledOnce, Screen[bool]):
             yield Static("", id="identity-message", classes="message", markup=False)
         with Horizontal(id="identity-buttons", classes="buttons"):
             yield Button("Back  Esc", id="identity-back", action="screen.back")
+            yield Button("Both match  Ctrl+Y", id="identity-both", action="screen.both_match")
             yield Button(
                 "Continue  Ctrl+N",
                 id="identity-continue",
@@ -178,6 +189,25 @@ class IdentityScreen(StyledOnce, Screen[bool]):
             self.app.bell()
             return
         self.dismiss(True)
+
+    def action_both_match(self) -> None:
+        after_pending_keys(self, self._both_match)
+
+    def _both_match(self) -> None:
+        """The MA affirms that the patient said the name and the date of birth shown: both
+        boxes are ticked (seen) and the intake goes on. A date typed in the field that is
+        not the chart's refuses it: the patient said something else."""
+        if not self.is_current:
+            return
+        typed = self.query_one("#identity-dob-typed", Input).value
+        if typed.strip():
+            self._check_typed(typed)
+            if not self.query_one("#identity-dob", Checkbox).value:
+                self.app.bell()
+                return
+        self.query_one("#identity-name", Checkbox).value = True
+        self.query_one("#identity-dob", Checkbox).value = True
+        self._confirm()
 
     def action_back(self) -> None:
         self.dismiss(False)

@@ -5,17 +5,22 @@
 targets (Left/Right choose, Up/Down/Enter move between rows); pH and specific gravity are
 selects; the glucose field is a measurement field like the vitals (mg/dL or mmol/L, echo and
 flag as typed), with fasting and meter lot beside it.
+
+Keys for a strip read as it is read: one key per pad (n, t, 1-4, p; the focus moves on, see
+:mod:`kiosk.widgets.dipstick`), and Ctrl+A ("All negative", also a button) sets every pad not
+yet read to negative and goes on to pH. A pad already read is never changed by it.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Input, Label, Select
+from textual.widgets import Button, Input, Label, Select
 
 from kiosk.models import Encounter, GlucoseTest, PocTests, UrineDipstick
 from kiosk.screens.base import StepScreen
@@ -57,6 +62,16 @@ class PocScreen(StepScreen):
     TITLE = "Point-of-care tests"
     AUTO_FOCUS = "#poc-urine-glucose"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+a",
+            "all_negative",
+            "All negative",
+            priority=True,
+            id="poc.all_negative",
+            tooltip="Every dipstick pad not yet read: negative (pads read stay); then pH",
+        ),
+    ]
 
     def __init__(self, draft: Encounter, ctx: Any) -> None:
         super().__init__(draft, ctx)
@@ -73,7 +88,18 @@ class PocScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         urine = self.draft.poc.urine or UrineDipstick()
         glucose = self.draft.poc.glucose
-        yield Label("Urine dipstick  (not done unless a pad is read)", classes="poc-title")
+        with Horizontal(id="poc-urine-head", classes="poc-row"):
+            yield Label("Urine dipstick  (not done unless a pad is read)", classes="poc-title")
+            # a touch target for the key; not a Tab stop (the pads come first)
+            button = Button(
+                "All negative  Ctrl+A",
+                id="poc-all-negative",
+                classes="small",
+                action="screen.all_negative",
+                compact=True,
+            )
+            button.can_focus = False
+            yield button
         for analyte in UrineDipstick.ANALYTES:
             yield DipstickField(
                 analyte, LEVELS, value=getattr(urine, analyte), row_id=f"{ROW_PREFIX}{analyte}"
@@ -158,6 +184,16 @@ class PocScreen(StepScreen):
     def on_resize(self, event: events.Resize) -> None:
         super().on_resize(event)
         fit_density(self)
+
+    def action_all_negative(self) -> None:
+        """At once, as the key is read (the pad keys before it act as they are read too): the
+        keys typed after it go to pH, and a Next typed after it sees every pad."""
+        for row in self.query(ChoiceRow):
+            if row.value is None:
+                row.value = "negative"
+        ph = self.query_one("#poc-urine-ph", Select)
+        self.set_focus(ph)
+        ph.scroll_visible()
 
     # ------------------------------------------------------------------ protocol
 

@@ -2,7 +2,9 @@
 
 Each analyte is a :class:`ChoiceRow` — a horizontal ``RadioSet`` whose first choice is
 "not done" (the default: nothing is required). Left/Right move *and* choose, as in a native radio
-group, so reading a strip is one arrow key per pad; Up/Down and Enter move to the next row.
+group; Up/Down and Enter move to the next row. A pad is read with one key too — n negative,
+t trace, 1-4 for 1+ to 4+, p positive — and the focus moves on to the next pad, so a strip is
+typed as it is read ("nnt…"); Backspace sets a pad back to "not done".
 A chosen abnormal result (anything above negative) is drawn bold in the warning colour; the
 result itself is a word ("2+", "positive"), so nothing depends on colour alone.
 """
@@ -54,6 +56,13 @@ class ChoiceButton(RadioButton):
 
 
 CHOOSE = "Choose the next / previous dipstick result"
+PAD_KEYS: dict[str, tuple[str, str]] = {
+    # key: (result, help text); a key whose result a pad does not have rings the bell
+    "n": ("negative", "Pad result: negative, then the next pad"),
+    "t": ("trace", "Pad result: trace, then the next pad"),
+    **{str(n): (f"{n}+", "Pad result: 1+ to 4+ (1-4), then the next pad") for n in range(1, 5)},
+    "p": ("positive", "Pad result: positive (nitrite), then the next pad"),
+}
 
 
 class ChoiceRow(RadioSet, inherit_bindings=False):
@@ -77,10 +86,22 @@ class ChoiceRow(RadioSet, inherit_bindings=False):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "right", "choose(1)", "Next choice", show=False, id="dipstick.right", tooltip=CHOOSE
+            "right",
+            "choose(1)",
+            "Next choice",
+            show=False,
+            priority=True,  # as the key is read: "Right Down Right" in one burst reads two pads
+            id="dipstick.right",
+            tooltip=CHOOSE,
         ),
         Binding(
-            "left", "choose(-1)", "Previous choice", show=False, id="dipstick.left", tooltip=CHOOSE
+            "left",
+            "choose(-1)",
+            "Previous choice",
+            show=False,
+            priority=True,
+            id="dipstick.left",
+            tooltip=CHOOSE,
         ),
         Binding(
             "space",
@@ -95,6 +116,7 @@ class ChoiceRow(RadioSet, inherit_bindings=False):
             "app.focus_next",
             "Next row",
             show=False,
+            priority=True,
             id="dipstick.next",
             tooltip="Next dipstick pad",
         ),
@@ -103,8 +125,30 @@ class ChoiceRow(RadioSet, inherit_bindings=False):
             "app.focus_previous",
             "Previous row",
             show=False,
+            priority=True,
             id="dipstick.previous",
             tooltip="Previous dipstick pad",
+        ),
+        *(
+            Binding(
+                key,
+                f"read({result!r})",
+                result,
+                show=False,
+                priority=True,  # the focus moves as the key is read: "nnt" fills three pads
+                id=f"dipstick.read_{key}",
+                tooltip=text,
+            )
+            for key, (result, text) in PAD_KEYS.items()
+        ),
+        Binding(
+            "backspace,delete",
+            "read('')",
+            "Not done",
+            show=False,
+            priority=True,
+            id="dipstick.not_done",
+            tooltip="Pad result: back to not done",
         ),
     ]
 
@@ -142,11 +186,31 @@ class ChoiceRow(RadioSet, inherit_bindings=False):
 
     @value.setter
     def value(self, choice: str | None) -> None:
+        """Choose at once: ``value`` reads the new choice straight away (a Next read in the
+        same burst of keys sees it), not once the set has handled its buttons' messages."""
         index = self.choices.index(choice) if choice in self.choices else 0
         button = self._nodes[index]
-        if isinstance(button, RadioButton):
-            button.value = True  # the set turns the others off and posts Changed
+        if not isinstance(button, RadioButton):
+            return
+        old = self._pressed_button
+        if old is not button:
+            with self.prevent(RadioButton.Changed):
+                if old is not None:
+                    old.value = False
+                button.value = True
+            self._pressed_button = button
+            self.post_message(self.Changed(self, button))
         self._selected = index
+
+    def action_read(self, result: str) -> None:
+        """One key per pad: choose ``result`` and move on to the next field ("" is "not
+        done", and stays). A result this pad does not have ("p" on glucose) rings the bell."""
+        if result and result not in self.choices:
+            self.app.bell()
+            return
+        self.value = result or None
+        if result:
+            self.screen.focus_next()
 
     def action_choose(self, step: int) -> None:
         """Move to the neighbouring choice and choose it (no wrap-around past the ends)."""

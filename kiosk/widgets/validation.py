@@ -200,6 +200,10 @@ class GlucoseValidator(VitalValidator):
 class BloodPressureValidator(Validator):
     """Validates "120/80" (systolic over diastolic) with the core check."""
 
+    GIVES_DETAIL = True
+    """Its readings carry a detail line ("sys normal · dia normal · BP elevated"): the field
+    keeps that line's row, so its coming and going is a repaint, not a full-screen layout."""
+
     def __init__(
         self,
         system: System = "us",
