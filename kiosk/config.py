@@ -15,7 +15,7 @@ import os
 import re
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -31,10 +31,8 @@ from kiosk import units
 from kiosk.data import packaged
 from kiosk.errors import ConfigError
 from kiosk.validators.change import ChangeLimits
-from kiosk.validators.kinds import required_names
-
-if TYPE_CHECKING:
-    from kiosk.models import Encounter
+from kiosk.validators.required import REQUIRED_FIELD_NAMES as REQUIRED_FIELD_NAMES
+from kiosk.validators.required import missing_required as missing_required
 
 ENV_PREFIX = "KIOSK_"
 DEFAULT_CONFIG = packaged("kiosk.toml")
@@ -43,23 +41,6 @@ RANGES_ENV = ("KIOSK_RANGES", "KIOSK_RANGES_FILE")
 """Environment names of ``ranges_file``; KIOSK_RANGES is the one kiosk.validators.ranges reads."""
 PATH_KEYS = ("data_dir", "demo_data_dir", "ranges_file")
 """Keys holding paths; in a TOML file a relative path is relative to that file's folder."""
-
-REQUIRED_FIELD_NAMES: dict[str, str] = {
-    "patient.phone": "phone number",
-    "patient.address": "address",
-    "patient.emergency_contact": "emergency contact",
-    "insurance": "insurance or self-pay",
-    "history.allergies": "allergies (or no known allergies)",
-    "history.reviewed": "history reviewed with the patient",
-    "history.tobacco": "tobacco use",
-    "complaint.text": "chief complaint",
-    "complaint.severity": "complaint severity",
-    **required_names("vitals"),
-    "poc.urine": "urine dipstick",
-    **required_names("poc"),
-}
-"""Names ``required_fields`` may use, with the plain words the review step shows (a measured
-kind's name and words come from its row in :data:`kiosk.validators.kinds.KIND_SPECS`)."""
 
 _toml_data: ContextVar[dict[str, Any]] = ContextVar("kiosk_toml_data", default={})  # noqa: B039
 
@@ -357,41 +338,3 @@ def settings_from_args(args: Any) -> Settings:
         data_dir=getattr(args, "data_dir", None),
         demo=getattr(args, "demo", None) or None,
     )
-
-
-def missing_required(encounter: Encounter, required: tuple[str, ...]) -> list[str]:
-    """The plain-words names of required items the encounter does not record yet.
-
-    A vital sign counts as recorded when it has a reading or a documented reason it was not
-    taken; head circumference is only asked for under 2 years.
-    """
-    missing = []
-    for name in required:
-        if not _recorded(encounter, name):
-            missing.append(REQUIRED_FIELD_NAMES[name])
-    return missing
-
-
-def _recorded(encounter: Encounter, name: str) -> bool:
-    patient, history, complaint = encounter.patient, encounter.history, encounter.complaint
-    section, _, item = name.partition(".")
-    if section == "vitals":
-        if item == "head_circumference" and patient.age_on(encounter.day) >= 2:
-            return True
-        return bool(getattr(encounter.vitals, item))
-    if section == "poc":
-        return getattr(encounter.poc, item) is not None
-    checks = {
-        "patient.phone": lambda: bool(patient.phone),
-        "patient.address": lambda: bool(patient.address.line1),
-        "patient.emergency_contact": lambda: patient.emergency_contact is not None,
-        "insurance": lambda: (
-            encounter.insurance.self_pay or encounter.insurance.primary is not None
-        ),
-        "history.allergies": lambda: history.no_known_allergies or bool(history.allergies),
-        "history.reviewed": lambda: history.reviewed,
-        "history.tobacco": lambda: history.social.tobacco != "unknown",
-        "complaint.text": lambda: complaint is not None,
-        "complaint.severity": lambda: complaint is not None and complaint.severity is not None,
-    }
-    return checks[name]()
