@@ -17,7 +17,15 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -63,6 +71,15 @@ def _default_room() -> str:
 _Limit = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
+def _not_a_flag(model: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+    """Refuse true/false for a number: pydantic reads a bool as 1 or 0, so TOML's
+    ``idle_lock_seconds = true`` would lock after one second."""
+    field = model.model_fields.get(info.field_name or "")
+    if isinstance(value, bool) and field is not None and field.annotation in (int, float):
+        raise ValueError("should be a number, not true or false")
+    return value
+
+
 class ChangeLimitSettings(BaseModel):
     """``[change_limits]``: how far weight and height may move from the last visit before the
     vitals step asks the MA to confirm (rules in :mod:`kiosk.validators.change`)."""
@@ -79,6 +96,11 @@ class ChangeLimitSettings(BaseModel):
     """Height of a child: a decrease beyond this is flagged (an increase never is)."""
     adult_age_years: Annotated[_Limit, Field(le=30)] = 18.0
     """From this age on the adult height limit applies."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        return _not_a_flag(cls, value, info)
 
     def limits(self) -> ChangeLimits:
         """The limits for :func:`kiosk.validators.change.check_change`."""
@@ -157,6 +179,11 @@ class Settings(BaseSettings):
     change_limits: ChangeLimitSettings = Field(default_factory=ChangeLimitSettings)
     """Changes from the last visit the MA must confirm (``[change_limits]`` in the file; in the
     environment ``KIOSK_CHANGE_LIMITS`` as JSON)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        return _not_a_flag(cls, value, info)
 
     @field_validator("glucose_unit", mode="before")
     @classmethod
