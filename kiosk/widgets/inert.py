@@ -27,9 +27,7 @@ def inert(text: str, *, lines: bool = False) -> Content:
     """``text`` as content that shows exactly its characters: markup as typed, hidden
     characters as escapes. A line break is one too (``\\n``: a stored name cannot draw a
     line of its own), unless ``lines`` (a message made of several lines)."""
-    if lines:
-        return Content("\n".join(visible(line) for line in text.split("\n")))
-    return Content(visible(text))
+    return Content(visible(text, keep="\n" if lines else ""))
 
 
 def inert_cell(text: str) -> Text:

@@ -100,7 +100,7 @@ class PrivateApp(App[None]):
     ) -> None:
         """A toast, never read as markup: a message may quote stored text ("Not saved: ...").
         Hidden characters are shown as escapes; line breaks are kept."""
-        shown = "\n".join(visible(line) for line in message.split("\n"))
+        shown = visible(message, keep="\n")
         super().notify(
             shown, title=visible(title), severity=severity, timeout=timeout, markup=False
         )

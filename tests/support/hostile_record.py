@@ -6,8 +6,9 @@ SGR colour, a C1 CSI, DEL, NUL, a bidi override, and Rich/Textual markup (an unc
 closing tag that closes nothing, a click action). Shown raw, it would retitle the terminal,
 clear it, recolour it, crash the app on the markup, or reverse what follows.
 
-:func:`escapes_not_textual` is the check on what a program wrote to its terminal: every escape
+:func:`escapes_not_textual` is the check on what the app wrote to its terminal: every escape
 sequence Textual itself writes is taken out, and whatever control is left came from the data.
+:func:`controls` is the check for a command line tool, which writes no escape at all.
 """
 
 from __future__ import annotations
@@ -144,6 +145,13 @@ _CONTROL = re.compile(
     rb"|\xc2[\x80-\x9f]"  # C1, UTF-8 encoded
     rb"|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"  # bidi embeddings, overrides, isolates
 )
+
+
+def controls(raw: bytes) -> list[bytes]:
+    """Every control character (ESC included) in ``raw``, with what surrounds it: what a
+    command line tool must never print."""
+    pattern = re.compile(b"\x1b|" + _CONTROL.pattern)
+    return [raw[max(0, m.start() - 8) : m.end() + 12] for m in pattern.finditer(raw)]
 
 
 def escapes_not_textual(raw: bytes) -> list[bytes]:
