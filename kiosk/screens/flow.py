@@ -108,7 +108,11 @@ class Intake:
 
         while not self.app.sign_out_pending:
             choice = await self.app.push_screen_wait(
-                PatientScreen(self._today, self.store.find_patients)
+                PatientScreen(
+                    self._today,
+                    self.store.find_patients,
+                    lambda: len(self.store.invalid_documents),
+                )
             )
             if choice is None:
                 return None

@@ -100,11 +100,13 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         ENTER,
     ]
 
-    def __init__(self, today: Today, find: Lookup) -> None:
+    def __init__(self, today: Today, find: Lookup, left_out: Callable[[], int] = lambda: 0) -> None:
         super().__init__()
         self.add_class(*size_classes(self))  # styled once for the terminal's size
         self._today = today
         self._find = find
+        self._left_out = left_out
+        """How many stored records could not be read (not listed; ``kiosk check`` names them)."""
         self._rows: list[Patient] = []
         self._marked: int | None = None
         """The row showing the "▶" marker, if any."""
@@ -223,6 +225,10 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
                 else "No patients yet today."
             )
         )
+        if skipped := self._left_out():
+            records = "record" if skipped == 1 else "records"
+            unreadable = f"{skipped} stored {records} could not be read and may be missing here:"
+            empty = f"{empty}  {unreadable} tell the clinic's IT (kiosk check)".strip()
         self.query_one("#patient-empty", Static).update(empty)
         self._mark()
 

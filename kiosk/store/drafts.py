@@ -42,7 +42,7 @@ from kiosk.store.files import (
     write_atomic,
 )
 from kiosk.store.folder import Folder
-from kiosk.store.layout import Layout, draft_key, is_draft_name
+from kiosk.store.layout import Layout, draft_key, is_draft_name, is_temp_name
 
 _HEAD_KEY, _DRAFT_KEY = "audit_head", "draft"
 
@@ -77,6 +77,17 @@ def draft_heads(paths: Layout) -> Iterator[Head]:
             continue
         if head is not None:
             yield head
+
+
+def _temp_draft_key(name: str) -> str | None:
+    """The draft key of a temp file an autosave writes (``.<key>.json.<pid>-<hex>.tmp``)."""
+    if not is_temp_name(name):
+        return None
+    stem = name[1:].rsplit(".", 2)[0]  # "<key>.json"
+    if not is_draft_name(stem):
+        return None
+    key = stem.removesuffix(".json")
+    return key if key and "/" not in key and not key.startswith(".") else None
 
 
 class DraftInUseError(StoreError):
@@ -159,6 +170,47 @@ class Drafts:
         if key in self._claims:
             return False
         return claimed_elsewhere(self.layout.draft_lock(key))
+
+    def remove_leftovers(self) -> int:
+        """Remove the temp files of autosaves a kill interrupted (full drafts: PHI); return how
+        many.
+
+        Only the terminal holding a draft's claim writes it, so a draft's temp file whose claim
+        this store can take belongs to no writer alive: it is removed while the claim is held.
+        A claim held elsewhere (an autosave may be in progress) leaves its temp files alone.
+        """
+        folder = self.layout.drafts
+        try:
+            names = os.listdir(folder)
+        except FileNotFoundError:
+            return 0
+        by_key: dict[str, list[str]] = {}
+        for name in names:
+            key = _temp_draft_key(name)
+            if key is not None:
+                by_key.setdefault(key, []).append(name)
+        removed = 0
+        for key, temps in sorted(by_key.items()):
+            if key in self._claims:
+                continue
+            lock = self.layout.draft_lock(key)
+            existed = lock.exists()
+            fd = claim(lock)
+            if fd is None:
+                continue
+            try:
+                for name in temps:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(folder / name)
+                        removed += 1
+                if not existed:  # leave no lock file this tidy-up made (unlinked while held)
+                    with contextlib.suppress(OSError):
+                        os.unlink(lock)
+            finally:
+                os.close(fd)
+        if removed:
+            fsync_dir(folder)
+        return removed
 
     # ------------------------------------------------------------------ reading and writing
 

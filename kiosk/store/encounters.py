@@ -12,11 +12,12 @@ Layout of a data directory (0700; every file 0600)::
 
 (every name: kiosk.store.layout)
 
-A save, under the folder lock: index lines first (appended, not fsynced), then the segment
-(atomic replace: 2 fsyncs), then the audit entry (1 fsync). Everything in a segment is
-therefore indexed after a kill; an index entry whose save was cut short points at nothing and
-is voided by the next writer (``pending.json`` says which). Index appends are not fsynced:
-after a power cut the first open re-indexes the recent segments (kiosk.store.recovery).
+A save, under the folder lock: the segment first (atomic replace: 2 fsyncs), then the index
+lines (appended, not fsynced), then the audit entry (1 fsync), so a reader never finds an
+index entry for a document that is not there yet (kiosk.store.writes). A document a kill left
+unindexed or unaudited is completed by the next writer (``pending.json`` says which). Index
+appends are not fsynced: after a power cut the first open re-indexes the recent segments
+(kiosk.store.recovery).
 
 Who is acting: ``EncounterStore(data_dir, staff_id="ma1")`` or ``store.actor = "ma1"`` on
 sign-in; every audited method also takes ``staff=`` to override it. ``save`` falls back to the
@@ -60,11 +61,18 @@ class EncounterStore:
         self.drafts = Drafts(self.folder)
         self.queries = Queries(self.folder, self.drafts)
         if self.folder.writable():
-            try:
-                self.writer.finish_interrupted()
-                self.recovery.recover_if_needed()
-            except (OSError, StoreError) as error:  # reading may still work: say so, go on
-                self.folder.problem(f"Could not tidy up after an interruption yet: {error}")
+            # The index is checked against the segments as the interruption left them first;
+            # only then is the save in flight finished and what killed writers left removed
+            # (removing a file changes its folder, which the check reads as a sign of writes).
+            for tidy in (
+                self.recovery.recover_if_needed,
+                self.writer.finish_interrupted,
+                self.drafts.remove_leftovers,
+            ):
+                try:
+                    tidy()
+                except (OSError, StoreError) as error:  # reading may still work: say so, go on
+                    self.folder.problem(f"Could not tidy up after an interruption yet: {error}")
 
     # ------------------------------------------------------------------ the folder's parts
 
@@ -85,6 +93,11 @@ class EncounterStore:
     def problems(self) -> builtins.list[str]:
         """Plain-language notes about damage or loose permissions found while working."""
         return self.folder.problems
+
+    @property
+    def invalid_documents(self) -> dict[str, str]:
+        """Records left out because they do not match the format: id -> the note said."""
+        return self.queries.loader.invalid
 
     @property
     def partitions(self) -> Partitions:
@@ -240,6 +253,7 @@ class EncounterStore:
                 self.folder.problem(f"Could not record an index checkpoint: {error}")
         self.drafts.release_drafts()
         self.folder.close()
+        self.folder.audit.lock.close()
         self.writer.close()
 
     def __enter__(self) -> EncounterStore:

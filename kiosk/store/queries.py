@@ -3,6 +3,12 @@
 Kept apart from the write path so each stays readable. Everything here reads the small indexes
 or one day's segments, never the whole history, so it stays fast at 100,000 encounters. Every
 look at a record is audited as a view (the directory search is not: it runs per keystroke).
+
+A stored document that does not match the record format (an edit by another tool, a disk
+fault inside valid JSON) is skipped, never allowed to hide the rest: the day list, a patient's
+visits and the directory show everything else, and the store says once, in plain words without
+any value, which document it left out (``store.problems``, ``store.invalid_documents``). ``get`` of
+that one document raises a StoreError saying the same.
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ from typing import Any, Literal
 
 import orjson
 
+from kiosk.errors import StoreError
 from kiosk.models import Encounter, Patient
 from kiosk.store.drafts import Drafts
 from kiosk.store.files import make_private_dir, write_atomic
 from kiosk.store.folder import EXPORTABLE, Folder
 from kiosk.store.index import Entry
+from kiosk.store.loading import Loader
 
 VisitState = Literal["waiting", "draft", "open-elsewhere", "signed"]
 
@@ -45,6 +53,7 @@ class Queries:
         self.drafts = drafts
         self.index = folder.index
         self.partitions = folder.partitions
+        self.loader = Loader(folder)
 
     # ------------------------------------------------------------------ records
 
@@ -54,7 +63,9 @@ class Queries:
         raw = self.folder.find_json(encounter_id)
         if raw is None:
             raise KeyError(encounter_id)
-        encounter = Encounter.model_validate_json(raw)
+        encounter = self.loader.encounter(raw)
+        if encounter is None:
+            raise StoreError(self.loader.note_of(encounter_id))
         self.folder.record("view", who, encounter.patient.id, encounter_id)
         return encounter
 
@@ -79,7 +90,12 @@ class Queries:
         who = self.folder.who(staff)
         found = self._patient_docs(patient_id, latest_only=latest_only)[:limit]
         self.folder.record("view", who, patient_id, "history")
-        return [Encounter.model_validate_json(raw) for _, raw in found]
+        loaded = [self.loader.encounter(raw, entry.partition) for entry, raw in found]
+        encounters = [e for e in loaded if e is not None]
+        if latest_only:  # an amendment whose amendment line is being written this instant
+            newer = {e.amends for e in encounters if e.amends}
+            encounters = [e for e in encounters if e.id not in newer]
+        return encounters
 
     def versions(self, encounter_id: str, *, staff: str | None = None) -> builtins.list[Encounter]:
         """Every version of the chain ``encounter_id`` belongs to, oldest first."""
@@ -95,8 +111,12 @@ class Queries:
         docs = [d for d in (self.folder.find(i) for i in chain) if d is not None]
         if not docs:
             raise KeyError(encounter_id)
-        self.folder.record("view", who, docs[-1]["patient"]["id"], f"versions of {root}")
-        return [Encounter.model_validate(d) for d in docs]
+        loaded = [self.loader.encounter(d) for d in docs]
+        encounters = [e for e in loaded if e is not None]
+        if not encounters:
+            raise StoreError(self.loader.note_of(str(docs[-1].get("id"))))
+        self.folder.record("view", who, encounters[-1].patient.id, f"versions of {root}")
+        return encounters
 
     def iter_documents(
         self,
@@ -136,8 +156,10 @@ class Queries:
 
         Reads one line of each segment (``Partitions.read_one``), not whole segments.
         """
-        entries = self.index.for_patient(patient_id)
+        # The amendments before the entries: a save writes the new version's entry before
+        # the amendment line, so every version read as superseded has its successor listed.
         superseded = set(self.folder.live_amendments()) if latest_only else set()
+        entries = self.index.for_patient(patient_id)
         entries.sort(key=lambda e: (e.started_at, e.version), reverse=True)
         found: builtins.list[tuple[Entry, bytes]] = []
         for entry in entries:
@@ -153,8 +175,11 @@ class Queries:
         who = self.folder.who(staff)
         for entry, raw in self._patient_docs(patient_id, latest_only=True):
             if entry.status in EXPORTABLE:
+                encounter = self.loader.encounter(raw, entry.partition)
+                if encounter is None:
+                    continue  # said once; the visit before it still carries the history
                 self.folder.record("view", who, patient_id, f"last encounter {entry.id}")
-                return Encounter.model_validate_json(raw)
+                return encounter
         return None
 
     def list(
@@ -169,19 +194,21 @@ class Queries:
         ``actor`` (patient left empty: it is a list).
         """
         day_text = (day or datetime.now(UTC).date()).isoformat()
-        docs: builtins.list[dict[str, Any]] = []
+        found: builtins.list[Encounter] = []
         for partition in self.partitions.segments(day_text):
             for doc in (self.folder.read_docs(partition, strict=False) or {}).values():
                 if staff is not None and doc.get("staff_id") != staff:
                     continue
                 if status is not None and doc.get("status") != status:
                     continue
-                docs.append(doc)
-        docs.sort(key=lambda d: (d["started_at"], d["version"]), reverse=True)
+                encounter = self.loader.encounter(doc, partition)
+                if encounter is not None:
+                    found.append(encounter)
+        found.sort(key=lambda e: (e.started_at, e.version), reverse=True)
         actor = self.folder.actor
         if actor:
             self.folder.record("view", actor, None, f"day list {day_text}")
-        return [Encounter.model_validate(d) for d in docs]
+        return found
 
     def today_visits(self, staff_id: str, day: date | None = None) -> builtins.list[Visit]:
         """Today's list, in an order that does not change under the MA's fingers.
@@ -227,7 +254,8 @@ class Queries:
 
     def patients(self) -> builtins.list[Patient]:
         """Every patient the store has seen, by name (latest demographics)."""
-        found = [Patient.model_validate(p) for p in self.index.directory().values()]
+        loaded = (self.loader.patient(p) for p in self.index.directory().values())
+        found = [p for p in loaded if p is not None]
         return sorted(found, key=lambda p: (p.family_name.lower(), p.given_name.lower(), p.id))
 
     def find_patients(self, query: str, limit: int = 20) -> builtins.list[Patient]:
@@ -260,7 +288,8 @@ class Queries:
         if exact:  # an MRN typed in full comes first, whatever the names around it
             hits = [(keys[pid][2], pid) for pid in exact] + [h for h in hits if h[1] not in exact]
         found = (self.index.patient(pid) for _, pid in hits[:limit])
-        return [Patient.model_validate(p) for p in found if p is not None]
+        loaded = (self.loader.patient(p) for p in found if p is not None)
+        return [p for p in loaded if p is not None]
 
     # ------------------------------------------------------------------ today's appointments
 
@@ -272,7 +301,8 @@ class Queries:
         except (FileNotFoundError, orjson.JSONDecodeError):
             return []
         directory = self.index.directory()
-        return [Patient.model_validate(directory[i]) for i in ids if i in directory]
+        loaded = (self.loader.patient(directory[i]) for i in ids if i in directory)
+        return [p for p in loaded if p is not None]
 
     def set_appointments(self, day: date, patient_ids: builtins.list[str]) -> None:
         paths = self.folder.layout

@@ -17,7 +17,7 @@ segments. Every open, whatever the boot id says (a cut need not look like a rebo
    re-read, and every document in it must be in the id index, the patient index, the
    amendment log and the directory: what is missing is re-added;
 3. every id line written since the checkpoint must point at a stored document, else it is
-   voided (a save cut short before its segment, or a segment lost since);
+   voided (a segment lost since, or a save an older, index-first kiosk cut short);
 4. a new checkpoint is written.
 
 That reads a few small files when nothing happened, and the segments of the days written
@@ -34,11 +34,13 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from kiosk.store.audit_tail import audit_position, record_missing
 from kiosk.store.files import DamagedFileError, fsync_dir, fsync_file, write_atomic
 from kiosk.store.folder import Folder
 from kiosk.store.framing import frame, payload_of, read_from, scan_bytes
@@ -77,6 +79,9 @@ class RebootRecovery:
         self._verifying = False
         self._damage_seen = False
         folder.index.on_damage = self.damaged
+        self.before_checkpoint: Callable[[], None] | None = None
+        """Run under the lock before a checkpoint (set by the writer: finish a save a kill
+        left unindexed, whose marker a power cut could lose once its day is checkpointed)."""
 
     # ------------------------------------------------------------------ the checkpoint
 
@@ -147,6 +152,8 @@ class RebootRecovery:
         """fsync every log that grew since ``before`` (the old checkpoint), then record sizes
         and day mtimes (under the lock: no save is half-way)."""
         with self.folder.lock:
+            if self.before_checkpoint is not None:
+                self.before_checkpoint()
             before = before if before is not None else self.read_checkpoint() or {}
             old = before.get("logs", {})
             sizes = self._sizes()
@@ -163,6 +170,7 @@ class RebootRecovery:
                 for day, mtime in self._days().items()
             }
             data = {"format": FORMAT, "at": now, "logs": sizes, "days": days}
+            data["audit"] = audit_position(self.folder.audit)  # saves after it audit after it
             write_atomic(self.path, orjson.dumps(data))
             self._last = time.monotonic()
 
@@ -222,7 +230,7 @@ class RebootRecovery:
 
     def _verify(self, checkpoint: dict[str, Any]) -> dict[str, int] | None:
         """Steps 1-3 of the module doc; None when the checkpointed part itself is damaged."""
-        fixed = {"dropped": 0, "added": 0, "voided": 0}
+        fixed = {"dropped": 0, "added": 0, "voided": 0, "audited": 0}
         old: dict[str, int] = checkpoint["logs"]
         logs = self._logs()
         if any(size and rel not in logs for rel, size in old.items()):
@@ -237,14 +245,19 @@ class RebootRecovery:
                 fresh += _lines(path, start=start)
         index, partitions = self.folder.index, self.folder.partitions
         stored: dict[str, set[str]] = {}
+        unindexed: list[dict[str, Any]] = []  # stored since the checkpoint, index lines lost
         amended = index.amendments()
         for day in self._changed_days(checkpoint):
             for partition in partitions.segments(day):
                 docs = self._docs(partition)
                 stored[partition] = {str(d.get("id")) for d in docs.values()}
                 for doc in docs.values():
-                    fixed["added"] += self._reindex(doc, partition, amended)
+                    added = self._reindex(doc, partition, amended)
+                    fixed["added"] += added
+                    if added:
+                        unindexed.append(doc)
                 index.note_patients(d["patient"] for d in docs.values())
+        fixed["audited"] = record_missing(self.folder.audit, unindexed, checkpoint.get("audit"))
         for line in fresh:
             if line[0] != "+" or len(line) < 4 or index.lookup(line[1]) != (line[2], line[3]):
                 continue
@@ -278,6 +291,13 @@ class RebootRecovery:
         write_atomic(path, kept)
         return scan.bad + scan.torn_tail
 
+    def index_stored(self, doc: dict[str, Any], partition: str) -> int:
+        """Add whatever index lines a stored document lacks (a save killed after its segment
+        was written); return how many."""
+        added = self._reindex(doc, partition, self.folder.index.amendments())
+        self.folder.index.note_patients([doc["patient"]])
+        return added
+
     def _reindex(self, doc: dict[str, Any], partition: str, amended: dict[str, str]) -> int:
         index = self.folder.index
         entry = entry_of(doc, partition)
@@ -299,6 +319,7 @@ class RebootRecovery:
             "dropped": "torn or damaged lines dropped",
             "added": "lost lines re-added from the encounter files",
             "voided": "entries of saves that never reached their file cancelled",
+            "audited": "missing sign or amend entries written to the audit trail",
         }
         parts = [f"{n} {words[k]}" for k, n in fixed.items() if n]
         self.folder.repaired_note(

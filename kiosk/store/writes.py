@@ -3,15 +3,23 @@
 Why a separate module: this is the part that must be right under kills, full disks and many
 processes, so it is kept small enough to read in one sitting. A save, under the folder lock:
 
-1. ``pending.json`` names the save in flight (a pwrite, no fsync);
-2. index lines are appended (not fsynced: checked on every open, kiosk.store.recovery);
-3. the day's segment is replaced atomically (temp file, fsync, rename, folder fsync), with
+1. ``pending.json`` names the save in flight and where the audit trail ended (a pwrite, no
+   fsync);
+2. the day's segment is replaced atomically (temp file, fsync, rename, folder fsync), with
    the audit chain's head beside the document (store metadata, not part of it);
+3. index lines are appended (not fsynced: checked on every open, kiosk.store.recovery): the
+   id, the patient's line, and last the amendment that hides the old version;
 4. the audit entry is appended and fsynced; ``pending.json`` is cleared.
 
-A kill at any point leaves ``pending.json`` set: the next writer (or the next open) finds
-whether the segment holds the document, voids the index lines if not, records a missing audit
-entry if so, and removes the temp file the killed writer left.
+Why the segment goes first: readers in other processes take no lock. Until the amendment line
+is written they see the old version; once it is, the new version is already readable. Had the
+index gone first, a reader (or every reader, if the writer died there) would see neither.
+
+A kill at any point leaves ``pending.json`` set: the next writer (or the next open) looks at
+the facts, never at how far the marker says the save got. If the segment holds the document,
+its missing index lines are added and, unless the trail holds its entry since the recorded
+position, the sign/amend entry is written; if not, nothing of it is left (an older kiosk's index
+lines are voided). Then the temp file the killed writer left is removed.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import orjson
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter, Patient, new_id, utcnow
+from kiosk.store.audit_tail import RECOVERED, action_of, audit_position, audited
 from kiosk.store.files import FILE_MODE, os_error_message
 from kiosk.store.folder import EXPORTABLE, Folder
 from kiosk.store.index import Entry
@@ -48,6 +57,7 @@ class Writer:
         self._pending_fd: int | None = None
         self.wrote = False
         """This store appended to the indexes (``close`` then records a checkpoint)."""
+        recovery.before_checkpoint = self._recover_pending
 
     def finish_interrupted(self) -> None:
         """On opening: finish or cancel a save a kill interrupted, if one is recorded."""
@@ -85,23 +95,31 @@ class Writer:
         os.pwrite(self._pending_fd, data.ljust(self._PENDING_BYTES), 0)
 
     def _recover_pending(self) -> None:
-        """Finish or cancel a save a kill interrupted (under the lock)."""
+        """Finish or cancel a save a kill interrupted (under the lock): see the module doc."""
         marker = self._pending_marker()
         if marker is None:
             return
         folder = self.folder
-        docs = folder.read_docs(marker["partition"], strict=False) or {}
-        if any(d.get("id") == marker["id"] for d in docs.values()):
-            if marker.get("stage") == "stored":
-                folder.audit.append(
-                    marker["action"],
-                    staff=marker["staff"],
-                    patient_id=marker["patient"],
-                    detail=f"encounter {marker['id']} (recorded after an interruption)",
-                )
+        if not {"id", "patient", "partition", "staff", "action"} <= marker.keys():
+            self._set_pending(None)  # not a marker this kiosk wrote: nothing to finish
+            return
+        encounter_id, partition = str(marker["id"]), str(marker["partition"])
+        docs = folder.read_docs(partition, strict=False) or {}
+        doc = next((d for d in docs.values() if d.get("id") == encounter_id), None)
+        if doc is None:
+            if folder.index.lookup(encounter_id) is not None:  # an index-first (older) save
+                folder.index.void(encounter_id, str(marker["patient"]))
         else:
-            folder.index.void(marker["id"], marker["patient"])
-        self._remove_temp_files(folder.partitions.path(marker["partition"]).parent)
+            if self.recovery.index_stored(doc, partition):
+                self.wrote = True
+            if not audited(folder.audit, marker.get("audit"), str(marker["action"]), encounter_id):
+                folder.audit.append(
+                    str(marker["action"]),
+                    staff=str(marker["staff"]),
+                    patient_id=str(marker["patient"]),
+                    detail=f"{encounter_id} {RECOVERED}",
+                )
+        self._remove_temp_files(folder.partitions.path(partition).parent)
         self._set_pending(None)
 
     @staticmethod
@@ -121,7 +139,7 @@ class Writer:
         Saving the same document again is a no-op; a different document with a stored id is
         refused: a signed encounter changes only through ``amend``.
         """
-        action = {"signed": "sign", "amended": "amend"}.get(encounter.status, "create")
+        action = action_of(encounter.status)
         with self._writing("the encounter"):
             who = self.folder.who(staff or self.folder.actor or encounter.staff_id)
             return self._save_locked(encounter, who, action)
@@ -173,13 +191,10 @@ class Writer:
             encounter.version,
             encounter.status,
         )
-        marker = {"id": entry.id, "patient": entry.patient_id, "partition": partition}
-        marker |= {"staff": staff, "action": action, "stage": "indexing"}
+        marker: dict[str, Any] = {"id": entry.id, "patient": entry.patient_id}
+        marker["partition"] = partition
+        marker |= {"staff": staff, "action": action, "audit": audit_position(folder.audit)}
         self._set_pending(marker)
-        folder.index.add(entry)
-        if amends is not None:
-            folder.index.add_amendment(amends, encounter.id)
-        folder.index.note_patients([doc["patient"]])
         heads = folder.partitions.read_heads(partition) if docs else {}
         number = str(max((int(k) for k in docs), default=0) + 1)
         docs[number] = doc
@@ -187,7 +202,17 @@ class Writer:
         if head is not None:  # the trail can never again be shorter than what this save saw
             heads[number] = head.to_json()
         folder.partitions.write(partition, docs, heads)
-        self._set_pending(marker | {"stage": "stored"})
+        try:
+            folder.index.add(entry)
+            if amends is not None:  # last: from here on the old version is hidden
+                folder.index.add_amendment(amends, encounter.id)
+            folder.index.note_patients([doc["patient"]])
+        except OSError as error:
+            raise StoreError(
+                "The encounter was saved, but its index could not be written "
+                f"({os.strerror(error.errno or 0)}). The next save, or the next kiosk to start, "
+                "completes it."
+            ) from error
         try:
             folder.audit.append(action, staff=staff, patient_id=entry.patient_id, detail=entry.id)
         except StoreError as error:

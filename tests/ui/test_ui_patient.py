@@ -224,3 +224,36 @@ async def test_the_columns_are_sized_when_the_rows_are_shown(data_dir: Path) -> 
         assert widths["name"] >= len("RIVERA, Ana")
         assert widths["born"] >= len("1984-03-07")
         assert widths["mrn"] >= len("MRN-1001")
+
+
+async def test_a_record_that_cannot_be_read_is_said_and_hides_no_one_else(data_dir: Path) -> None:
+    """One stored visit with a status that is not a status: the rest of today's list stays,
+    and the list says a record is missing rather than quietly showing fewer patients."""
+    import orjson
+    from ui_helpers import patient, previous_encounter
+
+    from kiosk.store import EncounterStore
+
+    people = [patient(), patient("MRN-2002", "Okafor", "Chidi")]
+    visits = [previous_encounter(p, days_ago=0) for p in people]
+    with EncounterStore(data_dir, staff_id="test") as store:
+        for visit in visits:
+            store.save(visit)
+    needle = b'{"id":' + orjson.dumps(visits[1].id) + b","
+    for segment in (data_dir / "encounters").rglob("*.json"):
+        raw = segment.read_bytes()
+        if needle in raw:
+            start = raw.index(needle)
+            end = raw.index(b"\n", start)
+            line = raw[start:end].replace(b'"status":"signed"', b'"status":"shredded"')
+            segment.write_bytes(raw[:start] + line + raw[end:])
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        screen = await wait_screen(pilot, PatientScreen)
+        assert isinstance(screen, PatientScreen)
+        await wait_for(pilot, lambda: screen.shown_query == "", "today's list")
+        assert names_in(screen) == ["RIVERA, Ana"]
+        hint = str(screen.query_one("#patient-empty", Static).render())
+        assert "1 stored record could not be read" in hint
+        assert "okafor" not in hint.lower()
