@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_record import escapes_not_textual, hostile
+from hostile_record import escapes_not_textual, hostile, seed_hostile
 from rich.text import Text
 from textual.content import Content
-from textual.widgets import Label, Static
+from textual.widgets import DataTable, Label, Static
 from textual.widgets._header import HeaderTitle
-from ui_helpers import make_app, sign_in, wait_for, wait_screen
+from ui_helpers import make_app, sign_in, use_cheap_hashing, wait_for, wait_screen
 
 from kiosk.validators.text import visible
 from kiosk.widgets.confirm import ConfirmModal
@@ -126,4 +126,24 @@ async def test_toasts_and_questions_quote_stored_text_as_it_is(tmp_path: Path) -
         modal = await wait_screen(pilot, "ConfirmModal")
         question = str(modal.query_one("#confirm-question", Label).render())
         assert question == f"Resume the intake of {visible(stored)}?"
+        assert escapes_not_textual(frame_bytes(app)) == []
+
+
+async def test_the_patient_list_shows_a_hostile_record_cell_by_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every column of the row, the MRN too (at 80 columns the terminal shows only the name)."""
+    use_cheap_hashing(monkeypatch)
+    draft = seed_hostile(tmp_path / "data")
+    app = make_app(tmp_path / "data")
+    async with app.run_test(size=(200, 24)) as pilot:
+        await sign_in(pilot)
+        screen = await wait_screen(pilot, "PatientScreen")
+        table = screen.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1, "today's list")
+        p = draft.patient
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert row[1] == visible(f"{p.family_name.upper()}, {p.given_name}")
+        assert row[5] == visible(p.id)
+        await pilot.pause()
         assert escapes_not_textual(frame_bytes(app)) == []
