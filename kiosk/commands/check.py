@@ -1,7 +1,8 @@
 """``kiosk check [--repair]``: verify a data folder; rebuild its indexes when asked.
 
-Prints a plain report and exits 1 while problems remain, so a cron job or a monitoring
-script can alert on it. Names files and encounter ids only, never patient data.
+Prints a full report and exits 1 while problems remain, so a cron job or a monitoring
+script can alert on it. Names files and encounter ids only, never patient data. Without
+``--repair`` it changes nothing (it also checks a read-only copy).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ def register(subparsers: Any, root: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "check",
         help="verify the data folder (files, indexes, permissions, audit chain)",
-        description="Read every encounter file, compare the indexes with them, check file "
-        "permissions and the audit chain. --repair rebuilds the indexes, tightens permissions, "
-        "removes leftover temporary files and moves damaged files aside.",
+        description="Read every file of the data folder: encounter files and their checksums, "
+        "the indexes, the patient directory, drafts, the staff file, permissions, owners and "
+        "the audit chain. Changes nothing. --repair rebuilds the indexes, tightens "
+        "permissions, removes leftover temporary files and salvages damaged files (the "
+        "originals are kept aside).",
     )
     parser.add_argument("--repair", action="store_true", help="fix what can be fixed")
     parser.set_defaults(func=run)
@@ -51,11 +54,17 @@ def run(args: argparse.Namespace) -> int:
     print(f"Audit trail: {report.audit_entries} entries")
     for line in report.repaired:
         print(f"Repaired: {line}")
+    for line in report.notes:
+        print(f"Note: {line}")
     for line in report.problems:
         print(f"Problem: {line}")
     if report.ok and ranges_problem is None:
         print("No problems found." if not report.repaired else "All problems repaired.")
         return 0
     if not args.repair and not report.ok:
-        print("Run `kiosk check --repair` to rebuild the indexes and fix permissions.")
+        print(
+            "Nothing was changed. Run `kiosk check --repair` to fix what can be fixed: it "
+            "rebuilds the indexes, tightens permissions and salvages damaged files (the "
+            "originals are kept aside)."
+        )
     return 1

@@ -70,9 +70,14 @@ def run(args: argparse.Namespace) -> int:
     skipped: list[str] = []  # ids of documents that are not valid encounters
     audited = False
 
+    read_only = not store.folder.writable()
+
     def audit(detail: str) -> None:
         nonlocal audited
         audited = True
+        if read_only:  # a read-only copy (a backup): its trail cannot grow; say so, log it
+            _log_read_only_export(data_dir, staff, detail)
+            return
         store.audit.append("export", staff=staff, patient_id=args.patient, detail=detail)
 
     def counted(documents: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -141,6 +146,19 @@ def _skipped(ids: list[str]) -> str:
     return (
         f"skipped {len(ids)} that {'is' if len(ids) == 1 else 'are'} not a valid encounter: "
         f"{shown} (run `kiosk check`)"
+    )
+
+
+def _log_read_only_export(data_dir: object, staff: str, detail: str) -> None:
+    """An export from a read-only data folder: to the system log and said on stderr (no PHI)."""
+    import syslog
+
+    syslog.openlog("kiosk-audit", 0, syslog.LOG_AUTH)
+    syslog.syslog(syslog.LOG_NOTICE, f"export from read-only {data_dir} by {staff}: {detail}")
+    print(
+        f"The data folder {data_dir} is read-only: this export is not in its audit trail; "
+        "it was sent to the system log.",
+        file=sys.stderr,
     )
 
 

@@ -18,6 +18,7 @@ import errno
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -40,6 +41,39 @@ class DamagedFileError(StoreError):
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path
         super().__init__(f"The file {path.name} is damaged ({reason}).")
+
+
+def tightened(mode: int, *, is_dir: bool) -> int:
+    """``mode`` without any access for others (and files without the execute bit): a
+    read-only file stays read-only, so tightening never makes a read-only copy writable."""
+    return mode & (DIR_MODE if is_dir else FILE_MODE)
+
+
+@contextlib.contextmanager
+def look_lock(path: Path, *, timeout: float = LOCK_TIMEOUT_S) -> Iterator[bool]:
+    """Hold the folder lock ``path`` for a look that writes nothing; yields whether it is held.
+
+    Opened read-only and never created, so a read-only copy can be looked at: flock works on
+    a read-only descriptor. Without a lock file (a folder nothing has written to) there is no
+    writer to wait for, and nothing is held.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        yield False
+        return
+    try:
+        deadline = time.monotonic() + timeout
+        while not filelock.lock_descriptor(fd, blocking=False):
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    "The data folder is busy: another kiosk has held its lock for "
+                    f"{timeout:.0f} seconds. Try again."
+                )
+            time.sleep(0.005)
+        yield True
+    finally:
+        os.close(fd)  # closing drops the flock
 
 
 def fsync_file(path: Path) -> None:

@@ -19,13 +19,14 @@ import orjson
 
 from kiosk.errors import StoreError
 from kiosk.store.audit import AuditTrail
+from kiosk.store.checksums import check_sums, read_sums
 from kiosk.store.files import (
-    DIR_MODE,
     DamagedFileError,
     ProcessLock,
     make_private_dir,
     os_error_message,
 )
+from kiosk.store.files import tightened as tightened_mode
 from kiosk.store.index import Index
 from kiosk.store.layout import Layout
 from kiosk.store.partitions import Docs, Partitions, salvage
@@ -34,6 +35,42 @@ log = logging.getLogger("kiosk.store")
 
 EXPORTABLE = ("signed", "amended")
 """Statuses of a finished record: what is exported, amended and carried forward."""
+
+
+def _loose(path: Path) -> bool:
+    try:
+        return bool(path.lstat().st_mode & 0o077)
+    except FileNotFoundError:
+        return False
+
+
+def _tighten_tree(root: Path) -> tuple[list[str], list[str]]:
+    """Take every access for others off every path under ``root``: (tightened, failed),
+    each as paths relative to ``root``."""
+    tightened: list[str] = []
+    failed: list[str] = []
+    _tighten(root, root, tightened, failed)
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        for name in dirs + files:
+            _tighten(here / name, root, tightened, failed)
+    return tightened, failed
+
+
+def _tighten(path: Path, root: Path, tightened: list[str], failed: list[str]) -> None:
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode) or not info.st_mode & 0o077:
+        return
+    shown = path.relative_to(root).as_posix() if path != root else str(root)
+    try:
+        os.chmod(path, tightened_mode(info.st_mode & 0o7777, is_dir=stat.S_ISDIR(info.st_mode)))
+    except OSError:
+        failed.append(shown)
+        return
+    tightened.append(shown)
 
 
 class Folder:
@@ -58,30 +95,63 @@ class Folder:
             raise StoreError(
                 f"The data folder {self.data_dir} cannot be created: {error.strerror}."
             ) from error
-        self._check_modes()
         self.partitions = Partitions(self.layout)
         self.index = Index(self.layout)
         self.audit = AuditTrail(self.data_dir)
         self.lock = ProcessLock(self.layout.store_lock)
+        self._check_modes()
 
     def writable(self) -> bool:
         return os.access(self.data_dir, os.W_OK)
 
     def _check_modes(self) -> None:
-        """Tighten folders that others could read (a 0755 data dir) and say so."""
-        for path in self.layout.private_folders():
+        """Say so if another user owns the folder; tighten every path others could read.
+
+        A folder made by the kiosk is 0700 throughout, so the quick look (the folder, its
+        entries, the index files and the day folders: a few hundred stats) finds nothing and
+        nothing more is read. A copied or unpacked folder (0755/0644) is tightened whole:
+        files to 0600, folders to 0700, never adding a write bit a read-only copy lacks. If a
+        path cannot be tightened the folder is refused: PHI must not stay readable.
+        """
+        root = self.data_dir
+        try:
+            self._tighten_or_refuse(root)
+        except OSError as error:
+            raise StoreError(
+                f"The data folder {root} cannot be read ({error.strerror}): run the kiosk as "
+                "the user who owns it."
+            ) from None
+
+    def _tighten_or_refuse(self, root: Path) -> None:
+        owner = root.stat().st_uid
+        if owner != os.geteuid():
+            self.problem(
+                f"The data folder {root} belongs to another user (uid {owner}), not to the "
+                f"user running the kiosk (uid {os.geteuid()})."
+            )
+        if not any(_loose(p) for p in self._quick_paths()):
+            return
+        tightened, failed = _tighten_tree(root)
+        if failed:
+            raise StoreError(
+                f"The data folder {root} is readable by others and {len(failed)} path(s) in "
+                f"it cannot be made private (for instance {failed[0]}): run the kiosk as the "
+                "folder's owner, or fix it with `chmod -R go-rwx`."
+            )
+        if tightened:
+            self.repaired_note(
+                f"{len(tightened)} path(s) in the data folder were readable by others (for "
+                f"instance {tightened[0]}); set to owner-only (files 600, folders 700)."
+            )
+
+    def _quick_paths(self) -> list[Path]:
+        paths = [self.data_dir]
+        for folder in (self.data_dir, self.layout.index, self.layout.encounters):
             try:
-                mode = stat.S_IMODE(path.stat().st_mode)
+                paths += [folder / name for name in os.listdir(folder)]
             except FileNotFoundError:
                 continue
-            if mode & 0o077:
-                try:
-                    os.chmod(path, DIR_MODE)
-                    self.problem(f"{path} was readable by others (mode {mode:o}); set to 700.")
-                except OSError:
-                    self.problem(
-                        f"{path} is readable by others (mode {mode:o}) and cannot be fixed."
-                    )
+        return paths
 
     # ------------------------------------------------------------------ who and what
 
@@ -124,18 +194,31 @@ class Folder:
         what is intact in it written back, so one torn document does not hide fifteen."""
         try:
             return self.partitions.read(partition)
-        except DamagedFileError:
-            pass
+        except DamagedFileError as error:
+            if not self.writable():  # a read-only copy: read what is intact, move nothing
+                return self._read_intact(partition, error)
         with self.lock:
             try:
                 return self.partitions.read(partition)
             except DamagedFileError as error:
                 return self._salvage(partition, error, strict=strict)
 
+    def _read_intact(self, partition: str, error: DamagedFileError) -> Docs | None:
+        raw = error.path.read_bytes()
+        kept = check_sums(salvage(raw), read_sums(raw)).good
+        message = (
+            f"A damaged data file ({partition}) in this read-only folder: {len(kept)} "
+            "encounter(s) in it were read; see `kiosk check`."
+        )
+        if message not in self.problems:
+            self.problem(message)
+        return kept or None
+
     def _salvage(self, partition: str, error: DamagedFileError, *, strict: bool) -> Docs | None:
         self.suspect.discard(partition)
         moved = self.partitions.quarantine(error.path)
-        kept = salvage(moved.read_bytes())
+        raw = moved.read_bytes()
+        kept = check_sums(salvage(raw), read_sums(raw)).good  # a changed one stays aside
         if kept:
             self.partitions.write(partition, kept)
         ids = {str(d["id"]) for d in kept.values()}

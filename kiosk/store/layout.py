@@ -23,7 +23,13 @@ here::
     staff.json, staff.json.lock    staff accounts (kiosk.store.staff)
     pending.json                   the save in flight, for recovery after a kill
     store.lock                     the folder lock every writer holds
+    kiosk-errors.log               the private log (kiosk.privacy): tracebacks without values
+    DEMO-DATA                      marks a folder filled with synthetic data (kiosk.demo)
+    <name>.corrupt-<UTC time>      a damaged file moved aside (segments, drafts, schedules)
     .<name>.<pid>-<hex>.tmp        an atomic write in progress (or a killed one's leftover)
+
+``kind_of`` names the kind of any path under the folder, so ``kiosk check`` verifies each
+file by its kind and says so of a name it does not know (``KINDS`` lists them all).
 
 Only names: nothing here touches the disk, so any layer may import it.
 """
@@ -43,6 +49,9 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SHARD_SUFFIX = ".log"
 _DRAFT_SUFFIX = ".json"
 _AUDIT_ARCHIVE = re.compile(r"^audit-(\d{4}-\d{2})(?:-(\d+))?\.jsonl$")
+_QUARANTINED = ".corrupt-"
+ERRORS_LOG = "kiosk-errors.log"
+DEMO_MARKER = "DEMO-DATA"
 
 
 def temp_path(path: Path, *, suffix: str = TEMP_SUFFIX) -> Path:
@@ -57,7 +66,12 @@ def is_temp_name(name: str) -> bool:
 
 def quarantine_path(path: Path, stamp: str) -> Path:
     """Where a damaged file is moved aside (beside it, never written over)."""
-    return path.with_name(f"{path.name}.corrupt-{stamp}")
+    return path.with_name(f"{path.name}{_QUARANTINED}{stamp}")
+
+
+def is_quarantined_name(name: str) -> bool:
+    """A damaged file moved aside by ``quarantine_path``."""
+    return _QUARANTINED in name and not name.startswith(".")
 
 
 # ---------------------------------------------------------------------- segments
@@ -124,6 +138,82 @@ def audit_archive_key(name: str) -> tuple[str, int] | None:
     return (match.group(1), int(match.group(2) or 1)) if match else None
 
 
+_TOP_FILES = {
+    "audit.jsonl": "audit",
+    "audit.lock": "audit-lock",
+    "audit.head": "audit-head",
+    "staff.json": "staff",
+    "staff.json.lock": "staff-lock",
+    "pending.json": "pending",
+    "store.lock": "store-lock",
+    ERRORS_LOG: "errors-log",
+    DEMO_MARKER: "demo-marker",
+}
+_INDEX_FILES = {
+    "amendments.log": "amendments",
+    "directory.log": "directory",
+    "checkpoint.json": "checkpoint",
+    "boot.json": "boot",
+}
+_FOLDERS = {
+    (): "root",
+    ("encounters",): "encounters",
+    ("index",): "index",
+    ("index", "ids"): "ids",
+    ("index", "patients"): "patients",
+    ("drafts",): "drafts",
+    ("schedule",): "schedule",
+}
+KINDS = (
+    *sorted(set(_FOLDERS.values()) | {"day"}),
+    *sorted({*_TOP_FILES.values(), *_INDEX_FILES.values()}),
+    "audit-archive",
+    "segment",
+    "ids-shard",
+    "patients-shard",
+    "draft",
+    "draft-lock",
+    "schedule-day",
+    "quarantined",
+    "temp",
+)
+"""Every kind of path a data folder holds (``kind_of``); anything else is "unknown"."""
+
+
+def kind_of(parts: tuple[str, ...], *, is_dir: bool) -> str:
+    """The kind of the path ``parts`` (its names under the data folder): one of ``KINDS``,
+    or "unknown" for a name no part of the kiosk writes."""
+    if is_dir:
+        if parts in _FOLDERS:
+            return _FOLDERS[parts]
+        return (
+            "day"
+            if len(parts) == 2 and parts[0] == "encounters" and is_day_name(parts[1])
+            else "unknown"
+        )
+    name = parts[-1]
+    if is_temp_name(name):
+        return "temp"
+    if is_quarantined_name(name):
+        return "quarantined"
+    where = parts[:-1]
+    if where == ():
+        return _TOP_FILES.get(name) or ("audit-archive" if audit_archive_key(name) else "unknown")
+    if where == ("index",):
+        return _INDEX_FILES.get(name, "unknown")
+    if where in (("index", "ids"), ("index", "patients")) and is_shard_name(name):
+        return f"{where[1]}-shard"
+    if len(where) == 2 and where[0] == "encounters" and is_day_name(where[1]):
+        return "segment" if live_segment_number(name) is not None else "unknown"
+    if where == ("drafts",):
+        if is_draft_name(name):
+            return "draft"
+        return "draft-lock" if name.endswith(".lock") else "unknown"
+    if where == ("schedule",) and is_day_name(name.removesuffix(".json")):
+        return "schedule-day" if name.endswith(".json") else "unknown"
+    return "unknown"
+
+
 class Layout:
     """The paths of one data folder (cheap to build: no disk access)."""
 
@@ -148,6 +238,8 @@ class Layout:
         self.staff_lock = root / "staff.json.lock"
         self.pending = root / "pending.json"
         self.store_lock = root / "store.lock"
+        self.errors_log = root / ERRORS_LOG
+        self.demo_marker = root / DEMO_MARKER
         self._encounters_text = os.fspath(self.encounters)
 
     def private_folders(self) -> tuple[Path, ...]:
@@ -175,6 +267,9 @@ class Layout:
 
 
 __all__ = [
+    "DEMO_MARKER",
+    "ERRORS_LOG",
+    "KINDS",
     "TEMP_SUFFIX",
     "Layout",
     "audit_archive_key",
@@ -182,8 +277,10 @@ __all__ = [
     "draft_key",
     "is_day_name",
     "is_draft_name",
+    "is_quarantined_name",
     "is_shard_name",
     "is_temp_name",
+    "kind_of",
     "live_segment_number",
     "partition_day",
     "partition_name",

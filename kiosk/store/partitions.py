@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from kiosk.store import layout
+from kiosk.store.checksums import SUMS_KEY, sums_table
 from kiosk.store.files import (
     AtomicJSONStorage,
     DamagedFileError,
@@ -43,17 +44,19 @@ Docs = dict[str, dict[str, Any]]
 
 
 def encode(docs: Docs, heads: Docs | None = None) -> bytes:
-    """A TinyDB file (table ``encounters``) with one document per line.
+    """A TinyDB file (table ``encounters``) with one document per line, and each document's
+    checksum in the ``sums`` table on the first line.
 
     Still plain JSON (TinyDB and any JSON reader load it); the line layout lets ``read_one``
     pick one document out of a segment without parsing the other fifteen. ``heads`` (the
     ``audit_heads`` table: kiosk.store.anchors) goes on the first line, before the documents,
     so ``read_heads`` reads a few hundred bytes and the clinical documents stay as they were.
     """
-    lines = [b'"' + key.encode() + b'":' + orjson.dumps(doc) for key, doc in docs.items()]
-    start = _HEADS_PREFIX + orjson.dumps(heads) + _TABLE_START if heads else None
-    start = start or b'{"' + TABLE.encode() + b'":{\n'
-    return start + b",\n".join(lines) + b"\n}}"
+    bodies = {key: orjson.dumps(doc) for key, doc in docs.items()}
+    lines = [b'"' + key.encode() + b'":' + body for key, body in bodies.items()]
+    sums = sums_table(bodies)  # each document's checksum (kiosk.store.checksums)
+    start = _HEADS_PREFIX + orjson.dumps(heads) + SUMS_KEY if heads else b'{"sums":'
+    return start + sums + _TABLE_START + b",\n".join(lines) + b"\n}}"
 
 
 def salvage(raw: bytes) -> Docs:
@@ -139,10 +142,11 @@ class Partitions:
                 first = handle.read(8192)
                 if not first.startswith(_HEADS_PREFIX):
                     return {}
-                end = first.find(_TABLE_START)
-                if end == -1:
+                if first.find(_TABLE_START) == -1:
                     first += handle.read()
-                    end = first.find(_TABLE_START)
+                end = first.find(_TABLE_START)
+                sums = first.find(SUMS_KEY, 0, end)  # the sums table follows the heads
+                end = sums if sums != -1 else end
         except FileNotFoundError:
             return {}
         try:

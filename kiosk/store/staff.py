@@ -276,6 +276,12 @@ class StaffDirectory:
         as "failed-sign-in" with the attempted id only.
         """
         sid = normalise_id(staff_id)
+        if not self.path.exists():  # deleted, or never made: no PIN can be right
+            raise AuthError(
+                "Nobody can sign in: this data folder has no staff file (staff.json is missing)."
+                " An administrator restores it from a backup or adds accounts with "
+                "`kiosk staff add`."
+            )
         with self._locked() as accounts:
             record = accounts.get(sid)
             now = self.clock()

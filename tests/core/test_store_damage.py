@@ -129,15 +129,36 @@ def test_a_full_disk_loses_nothing_already_saved(
 
 
 def test_loose_folder_permissions_are_tightened_and_reported(tmp_path: Path) -> None:
+    """A folder copied or unpacked with 0755/0644: every path is tightened on opening, not
+    only the top folders (the audit trail, the directory log, the day folders were left)."""
     folder = tmp_path / "data"
     _fill(folder, 2)
-    os.chmod(folder, 0o755)
-    os.chmod(folder / "encounters", 0o775)
+    for path in [folder, *folder.rglob("*")]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
     with EncounterStore(folder) as store:
-        assert len(store.problems) == 2
+        assert len(store.problems) == 1
         assert "readable by others" in store.problems[0]
+    loose = [p for p in [folder, *folder.rglob("*")] if stat.S_IMODE(p.stat().st_mode) & 0o077]
+    assert loose == []
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert stat.S_IMODE((folder / "encounters").stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "audit.jsonl").stat().st_mode) == 0o600
+
+
+def test_a_read_only_folder_is_tightened_without_becoming_writable(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    saved = _fill(folder, 2)
+    for path in [folder, *folder.rglob("*")]:
+        os.chmod(path, 0o555 if path.is_dir() else 0o444)
+    # (as root the audit entries of the reads below replace audit.head: look at the rest)
+    before = [p for p in [folder, *folder.rglob("*")] if p.is_dir() or "encounters" in p.parts]
+    try:
+        with EncounterStore(folder, staff_id="ma1") as store:
+            assert [store.get(e.id, staff="ma1") for e in saved] == saved
+        modes = {stat.S_IMODE(p.stat().st_mode) for p in before}
+        assert modes == {0o500, 0o400}  # private, and still without a write bit
+    finally:
+        for path in [folder, *folder.rglob("*")]:
+            os.chmod(path, 0o700 if path.is_dir() else 0o600)
 
 
 def test_a_missing_folder_is_created_private(tmp_path: Path) -> None:

@@ -301,6 +301,10 @@ def test_check_lists_what_the_open_repaired(
     folder, _ = cut
     for path in (folder / "index" / "patients").glob("*.log"):
         _damage(path, "zero-fill", "mid-line")
-    assert main(["--data-dir", str(folder), "check"]) == 0
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert main(["--data-dir", str(folder), "check"]) == 1  # reported, nothing changed
+    assert "damaged line(s)" in capsys.readouterr().out
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    assert main(["--data-dir", str(folder), "check", "--repair"]) == 0
     out = capsys.readouterr().out
     assert "Repaired: Index: after an interruption" in out
