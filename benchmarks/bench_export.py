@@ -144,7 +144,7 @@ def main() -> None:
         for fmt in args.formats.split(","):
             target = Path(scratch) / f"export.{fmt}"
             argv = [sys.executable, "-c", EXPORT, "--data-dir", str(folder), "export"]
-            argv += ["--format", fmt, "--out", str(target), "--staff", "bench"]
+            argv += ["--format", fmt, "--out", str(target)]
             run = run_child(argv)
             size = target.stat().st_size / 1e6
             with target.open("rb") as handle:

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from kiosk.store.staff import StaffDirectory
 
 
+INTAKE = "intake"
+"""Why the kiosk app reads records: the reason its views record in the audit trail."""
+
+
 @dataclass(frozen=True)
 class Core:
     """Everything the app needs once someone signs in."""
@@ -48,7 +52,7 @@ def load_core(args: argparse.Namespace) -> Core:
     data_dir = settings.active_data_dir
     if settings.demo:
         _seed_demo(data_dir)
-    store = EncounterStore(data_dir)
+    store = EncounterStore(data_dir, purpose=INTAKE)  # every view it records says why
     staff = StaffDirectory(data_dir)
     credentials = staff.ensure_demo_account() if settings.demo else None
     _warm_imports()

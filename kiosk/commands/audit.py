@@ -3,8 +3,11 @@
 ``verify`` walks the hash chain (every period's file as one chain) and compares it with the
 anchors of its head (kiosk.store.audit_verify): it prints one line per finding (an entry
 changed, removed or moved, entries missing at the end, a trail missing while encounters exist)
-and exits 1 on any. ``show`` lists who touched a patient's record (time, staff, action), for a
-privacy officer's access report.
+and exits 1 on any. ``show`` lists who touched a patient's record (time, staff, action, why;
+lists and searches that showed the patient included), for a privacy officer's access report.
+The trail names patients, so ``show`` is itself a look at records: who runs it is proved (a
+staff PIN or the operating-system user, kiosk.commands.acting) and recorded before anything is
+printed, and the MRN can come from standard input instead of the arguments.
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from kiosk.commands.acting import acting_user, add_arguments, patient_mrn
+
 
 def register(subparsers: Any, root: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("audit", help="verify the audit trail or list its entries")
     actions = parser.add_subparsers(dest="audit_action", metavar="ACTION", required=True)
     actions.add_parser("verify", help="check that no entry was changed, removed or reordered")
     show = actions.add_parser("show", help="list entries (who touched a patient's record)")
-    show.add_argument("--patient", metavar="ID", help="only this patient's entries (MRN)")
+    add_arguments(show)  # --patient MRN|-, --staff ID, --pin-stdin
     parser.set_defaults(func=run)
 
 
@@ -37,16 +42,20 @@ def run(args: argparse.Namespace) -> int:
         return _verify(data_dir)
     if not trail.files():
         raise StoreError(f"There is no audit trail in {data_dir}.")
+    who = acting_user(args, data_dir)
+    wanted = patient_mrn(args)
+    what = "audit entries" if wanted else "all audit entries"
+    trail.append("view", staff=who, patient_id=wanted, detail=what, reason="access report")
     shown = 0
-    for entry in trail.entries(patient_id=args.patient):
-        patient = (
-            f"  patient {entry.patient_id}" if args.patient is None and entry.patient_id else ""
-        )
+    for entry in trail.entries(patient_id=wanted):
+        patient = f"  patient {entry.patient_id}" if wanted is None and entry.patient_id else ""
+        listed = "  (in a list or search)" if wanted and entry.patient_id != wanted else ""
         detail = f"  ({entry.detail})" if entry.detail else ""
-        print(f"{entry.time}  {entry.staff:<16} {entry.action:<14}{patient}{detail}")
+        why = f"  why: {entry.reason}" if entry.reason else ""
+        print(f"{entry.time}  {entry.staff:<16} {entry.action:<14}{patient}{detail}{listed}{why}")
         shown += 1
     if shown == 0:
-        print("No entries." if args.patient is None else f"No entries for patient {args.patient}.")
+        print("No entries." if wanted is None else f"No entries for patient {wanted}.")
     return 0
 
 

@@ -1,7 +1,8 @@
 """``kiosk export``: signed encounters out to the clinic's EHR (FHIR), as JSON, or as a CSV.
 
 Reads the store day by day and writes as it reads; shows a progress bar on stderr only when
-stderr is a terminal; records one ``export`` audit event (format, range and count, never PHI).
+stderr is a terminal; records one ``export`` audit event (format, range and count, never PHI)
+by who ran it, proved by a staff PIN or the operating system (kiosk.commands.acting).
 Every mistake (bad date, unwritable path, nothing in range) ends with a one-line message and a
 non-zero exit, and never leaves a partial file behind.
 """
@@ -14,6 +15,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
+
+from kiosk.commands.acting import acting_user, add_arguments, patient_mrn
 
 FORMATS = ("fhir", "json", "csv")
 
@@ -33,11 +36,8 @@ def register(subparsers: Any, root: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--until", metavar="DATE", help="last day to include (YYYY-MM-DD; days are UTC, as stored)"
     )
-    parser.add_argument("--patient", metavar="ID", help="only this patient's encounters (MRN)")
     parser.add_argument("--out", required=True, metavar="PATH", help="output file, or - for stdout")
-    parser.add_argument(
-        "--staff", metavar="ID", help="staff id for the audit entry (default: $USER)"
-    )
+    add_arguments(parser)  # --patient, --staff, --pin-stdin (kiosk.commands.acting)
     parser.set_defaults(func=run)
 
 
@@ -53,7 +53,6 @@ def run(args: argparse.Namespace) -> int:
     until = parse_day("--until", args.until)
     if since and until and since > until:
         raise ExportError(f"--since {since} is after --until {until}: the range is empty")
-    staff = args.staff or os.environ.get("USER") or "unknown"
     from kiosk.store.anchors import apply_settings as apply_audit_anchors
 
     settings = settings_from_args(args)
@@ -61,11 +60,13 @@ def run(args: argparse.Namespace) -> int:
     data_dir = Path(settings.active_data_dir)
     if not data_dir.is_dir():
         raise ExportError(f"there is no data folder at {data_dir}: nothing to export")
-    span = _describe(since, until, args.patient)
+    staff = acting_user(args, data_dir)  # proved: a PIN, or the OS account
+    patient = patient_mrn(args)
+    span = _describe(since, until, patient)
     to_stdout = args.out == "-"
     base = f"format={args.format} {_range_detail(since, until)}"
     where_to = " to=stdout" if to_stdout else " to=file"
-    store = EncounterStore(data_dir, staff_id=staff)
+    store = EncounterStore(data_dir, staff_id=staff, purpose="export")
     handed = 0  # documents handed to the writer: what a failed stdout export may have shown
     skipped: list[str] = []  # ids of documents that are not valid encounters
     audited = False
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         if read_only:  # a read-only copy (a backup): its trail cannot grow; say so, log it
             _log_read_only_export(data_dir, staff, detail)
             return
-        store.audit.append("export", staff=staff, patient_id=args.patient, detail=detail)
+        store.audit.append("export", staff=staff, patient_id=patient, detail=detail)
 
     def counted(documents: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         nonlocal handed
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     noted = len(store.problems)  # notes from opening (loose folder modes) are not damage
     try:
         roots = chain_roots(store.index.amendments())
-        documents = store.iter_documents(since=since, until=until, patient_id=args.patient)
+        documents = store.iter_documents(since=since, until=until, patient_id=patient)
         with _destination(args.out, atomic_output) as out, _progress() as progress:
             count = write_documents(
                 counted(documents),

@@ -2,7 +2,8 @@
 
 The PIN is never an argument (it would sit in the shell history and in ``ps``): it is read with
 getpass, twice, or with ``--pin-stdin`` as one line from standard input for scripts and tests.
-The audit trail records the administrator as ``admin:<operating-system user>``.
+The audit trail records the administrator as ``admin:<operating-system user>`` (the account
+the kernel runs the command as, never ``$USER``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import sys
 from typing import Any
 
+from kiosk.commands.acting import os_user
 from kiosk.errors import KioskError
 
 
@@ -31,7 +33,7 @@ def register(subparsers: Any, root: argparse.ArgumentParser) -> None:
     disable = actions.add_parser("disable", help="stop an account from signing in")
     disable.add_argument("staff_id", metavar="ID")
 
-    reset = actions.add_parser("reset-pin", help="set a new PIN (also ends a lockout)")
+    reset = actions.add_parser("reset-pin", help="set a new PIN")
     reset.add_argument("staff_id", metavar="ID")
     _pin_stdin(reset)
 
@@ -59,17 +61,12 @@ def _read_pin(args: argparse.Namespace) -> str:
 
 
 def _operator() -> str:
-    import getpass
-
-    try:
-        return f"admin:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "admin"
+    """``admin:<name>`` of the account running this, as the kernel knows it (not ``$USER``,
+    which anyone can set)."""
+    return "admin:" + os_user().removeprefix("os:")
 
 
 def run(args: argparse.Namespace) -> int:
-    import time
-
     from kiosk.config import settings_from_args
     from kiosk.store.anchors import apply_settings as apply_audit_anchors
     from kiosk.store.staff import StaffDirectory
@@ -91,10 +88,10 @@ def run(args: argparse.Namespace) -> int:
         members = directory.list()
         if not members:
             print("No staff accounts yet: add one with `kiosk staff add ID --name NAME`.")
-        now = time.time()
         for m in members:
             state = "disabled" if m.disabled else "active"
-            if m.locked_until and m.locked_until > now:
-                state += f", locked until {time.strftime('%H:%M', time.localtime(m.locked_until))}"
             print(f"{m.staff_id:<16} {m.role:<9} {state:<28} {m.name}")
+        for terminal, tries, wait in directory.waiting():
+            when = f"waits {round(wait)} s more" if wait else "may try now"
+            print(f"Terminal {terminal}: {tries} wrong PIN(s) in the last hour; {when}.")
     return 0

@@ -49,7 +49,7 @@ def fill_demo_data(
     except OSError as error:  # a full disk or a read-only folder: a sentence, not a traceback
         raise StoreError(os_error_message(error, "the demo data")) from error
     today = today or datetime.now(UTC).date()
-    with EncounterStore(data_dir, staff_id="demo") as store:
+    with EncounterStore(data_dir, staff_id="demo", purpose="demo set-up") as store:
         return bulk_save(store, demo_documents(count, seed=seed, today=today, patients=patients))
 
 
@@ -103,7 +103,7 @@ def ensure_demo_data(data_dir: Path | str, count: int = 300, *, seed: int = 0) -
     today = datetime.now(UTC).date()
     if not (data_dir / MARKER).exists():
         fill_demo_data(data_dir, count, seed=seed, today=today, patients=150)
-    with EncounterStore(data_dir, staff_id="demo") as store:
+    with EncounterStore(data_dir, staff_id="demo", purpose="demo set-up") as store:
         if store.appointments(today):
             return
         directory = store.patients()

@@ -4,7 +4,11 @@ HIPAA 164.312(b) and ONC 170.315(d)(2) ask for time, user, patient, action and d
 views included, in a tamper-evident trail. Each entry is one JSON line holding ``prev`` (the
 SHA-256 of the previous entry's canonical bytes) and ``hash`` (the SHA-256 of its own canonical
 bytes, ``hash`` left out), so editing, deleting or reordering an entry breaks the chain at that
-entry. Entries carry ids and action names only, never PHI values.
+entry. Entries carry ids and action names only, never PHI values. A look at records also says
+why (``reason``: the purpose the caller gave, e.g. "intake", "export") and, for a list or a
+search, which patients it showed (``patients``: their ids), so a patient's access report
+(``entries(patient_id)``) includes every list they appeared in. Both keys are written only when
+set, so entries from before them hash and verify as they did.
 
 Appends are cross-process safe (a lock, then only the last line is read, seeking from the end)
 and fsynced, so an entry written by ``save`` is durable when ``save`` returns (views skip the
@@ -24,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,9 +90,18 @@ class AuditEntry:
     detail: str
     prev: str
     hash: str
+    reason: str = ""
+    """Why the records were looked at (views); empty for other actions and older entries."""
+    patients: tuple[str, ...] = ()
+    """The patients a list or a search showed (their ids)."""
+
+    def concerns(self, patient_id: str) -> bool:
+        """This entry is about ``patient_id``, or showed them in a list."""
+        return self.patient_id == patient_id or patient_id in self.patients
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AuditEntry:
+        shown = data.get("patients") or ()
         return cls(
             seq=int(data["seq"]),
             time=str(data["time"]),
@@ -98,6 +111,8 @@ class AuditEntry:
             detail=str(data.get("detail", "")),
             prev=str(data["prev"]),
             hash=str(data["hash"]),
+            reason=str(data.get("reason", "")),
+            patients=tuple(str(p) for p in shown) if isinstance(shown, list) else (),
         )
 
 
@@ -152,8 +167,12 @@ class AuditTrail:
         patient_id: str | None = None,
         detail: str = "",
         sync: bool = True,
+        reason: str = "",
+        patients: Sequence[str] = (),
     ) -> AuditEntry:
         """Chain one entry; fsynced before returning unless ``sync=False``.
+
+        ``reason``: why records were looked at; ``patients``: who a list or search showed.
 
         ``sync=False`` suits views: the entry is in the file (every reader sees it) and reaches
         the disk with the next fsynced entry or the kernel's writeback; a power cut can lose
@@ -167,7 +186,10 @@ class AuditTrail:
         try:
             make_private_dir(self.data_dir)
             with self.lock:
-                fields = self._write(action, staff, patient_id, detail, sync)
+                extra: dict[str, Any] = {"reason": reason} if reason else {}
+                if patients:
+                    extra["patients"] = list(patients)
+                fields = self._write(action, staff, patient_id, detail, sync, extra)
                 if sync:
                     head = Head(int(fields["seq"]), str(fields["hash"]))
                     for anchor in self.anchors():
@@ -191,7 +213,13 @@ class AuditTrail:
         return recorded.count != int(fields["seq"]) - 1 or recorded.hash == fields["prev"]
 
     def _write(
-        self, action: str, staff: str, patient_id: str | None, detail: str, sync: bool
+        self,
+        action: str,
+        staff: str,
+        patient_id: str | None,
+        detail: str,
+        sync: bool,
+        extra: dict[str, Any],
     ) -> dict[str, Any]:
         """Chain a new entry after the tail (under the lock), dropping a torn fragment.
 
@@ -223,6 +251,7 @@ class AuditTrail:
                 "patient": patient_id,
                 "action": action,
                 "detail": detail,
+                **extra,
                 "prev": prev,
             }
             fields["hash"] = digest(fields)
@@ -316,13 +345,14 @@ class AuditTrail:
                     yield path.name, line_no, raw
 
     def entries(self, patient_id: str | None = None) -> Iterator[AuditEntry]:
-        """Readable entries, oldest first (only ``patient_id``'s when given)."""
+        """Readable entries, oldest first (only those concerning ``patient_id`` when given:
+        about them, or a list or search that showed them)."""
         for _, _, raw in self._lines():
             try:
                 entry = AuditEntry.from_json(orjson.loads(raw))
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
                 continue
-            if patient_id is None or entry.patient_id == patient_id:
+            if patient_id is None or entry.concerns(patient_id):
                 yield entry
 
     def verify(self, wanted: Collection[int] = ()) -> VerifyResult:

@@ -231,20 +231,43 @@ class Drafts:
         if new:
             self.folder.record("save-draft", staff_id, patient_id, encounter.id)
 
-    def load_draft(self, staff_id: str, patient_id: str) -> Encounter | None:
-        """The saved draft of (staff, patient), or None. A damaged draft is moved aside."""
+    def load_draft(
+        self,
+        staff_id: str,
+        patient_id: str,
+        *,
+        staff: str | None = None,
+        reason: str | None = None,
+    ) -> Encounter | None:
+        """The saved draft of (staff, patient), or None. A damaged draft is moved aside.
+        Audited as a view (by ``staff``, else the actor, else the draft's owner)."""
+        who = self.folder.who(staff or self.folder.actor or staff_id)
         path = self._draft_path(staff_id, patient_id)
         try:
-            return Encounter.model_validate(decode_draft(path.read_bytes())[0])
+            draft = Encounter.model_validate(decode_draft(path.read_bytes())[0])
         except FileNotFoundError:
             return None
         except (orjson.JSONDecodeError, ValueError):
             moved = self.folder.partitions.quarantine(path)
             self.folder.problem(f"A damaged draft was moved aside as {moved.name}.")
             return None
+        self.folder.record("view", who, patient_id, f"draft {draft.id}", reason=reason)
+        return draft
 
-    def draft_infos(self, staff_id: str) -> list[DraftInfo]:
-        """Every unfinished intake of a staff member (any room), newest save first."""
+    def draft_infos(
+        self, staff_id: str, *, staff: str | None = None, reason: str | None = None
+    ) -> list[DraftInfo]:
+        """Every unfinished intake of a staff member (any room), newest save first. Audited
+        as one view listing the patients (by ``staff``, else the actor, else the owner)."""
+        who = self.folder.who(staff or self.folder.actor or staff_id)
+        found = self.unaudited_infos(staff_id)
+        shown = list(dict.fromkeys(info.draft.patient.id for info in found))
+        self.folder.record("view", who, None, "drafts list", reason=reason, patients=shown)
+        return found
+
+    def unaudited_infos(self, staff_id: str) -> list[DraftInfo]:
+        """:meth:`draft_infos` without its audit entry, for a caller that audits the list it
+        is part of (the patient list, kiosk.store.queries)."""
         found: list[DraftInfo] = []
         folder = self.layout.drafts
         try:
@@ -267,9 +290,11 @@ class Drafts:
         found.sort(key=lambda info: (info.saved_at, info.draft.id), reverse=True)
         return found
 
-    def drafts_for(self, staff_id: str) -> list[Encounter]:
-        """Every draft a staff member left, in any room, newest first."""
-        return [info.draft for info in self.draft_infos(staff_id)]
+    def drafts_for(
+        self, staff_id: str, *, staff: str | None = None, reason: str | None = None
+    ) -> list[Encounter]:
+        """Every draft a staff member left, in any room, newest first (audited)."""
+        return [info.draft for info in self.draft_infos(staff_id, staff=staff, reason=reason)]
 
     def discard_draft(self, staff_id: str, patient_id: str, *, staff: str | None = None) -> bool:
         """Delete the draft (after signing, or on purpose); True if there was one. Audited.

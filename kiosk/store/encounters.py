@@ -21,8 +21,10 @@ appends are not fsynced: after a power cut the first open re-indexes the recent 
 
 Who is acting: ``EncounterStore(data_dir, staff_id="ma1")`` or ``store.actor = "ma1"`` on
 sign-in; every audited method also takes ``staff=`` to override it. ``save`` falls back to the
-encounter's ``staff_id``; views (``get``, ``for_patient``, ``last_encounter``, ``versions``)
-raise StoreError when nobody is signed in, because every look at a record is logged.
+encounter's ``staff_id``; every method that returns patient data (records, lists, searches,
+appointments, drafts, documents) raises StoreError when nobody is signed in, because every look
+at a record is logged. Why: ``EncounterStore(..., purpose="intake")`` or ``store.purpose``, and
+``reason=`` on each of those methods to say more; the entry records it.
 
 Built by composition: a ``Folder`` (the data folder, its lock, a document reader) shared by a
 ``Writer`` (kiosk.store.writes), ``Queries`` (kiosk.store.queries), ``Drafts``
@@ -54,8 +56,11 @@ from kiosk.store.writes import Writer
 class EncounterStore:
     """The contract: ``save``, ``get``, ``count``, ``for_patient``, ``close`` (see module doc)."""
 
-    def __init__(self, data_dir: Path | str, *, staff_id: str | None = None) -> None:
+    def __init__(
+        self, data_dir: Path | str, *, staff_id: str | None = None, purpose: str = ""
+    ) -> None:
         self.folder = Folder(data_dir, actor=staff_id)
+        self.folder.purpose = purpose
         self.recovery = RebootRecovery(self.folder)
         self.writer = Writer(self.folder, self.recovery)
         self.drafts = Drafts(self.folder)
@@ -88,6 +93,15 @@ class EncounterStore:
     @actor.setter
     def actor(self, staff_id: str | None) -> None:
         self.folder.actor = staff_id
+
+    @property
+    def purpose(self) -> str:
+        """Why this store reads records: the reason its views record when none is given."""
+        return self.folder.purpose
+
+    @purpose.setter
+    def purpose(self, purpose: str) -> None:
+        self.folder.purpose = purpose
 
     @property
     def problems(self) -> builtins.list[str]:
@@ -130,9 +144,11 @@ class EncounterStore:
 
     # ------------------------------------------------------------------ reads
 
-    def get(self, encounter_id: str, *, staff: str | None = None) -> Encounter:
+    def get(
+        self, encounter_id: str, *, staff: str | None = None, reason: str | None = None
+    ) -> Encounter:
         """One stored version; KeyError if absent. Audited as a view."""
-        return self.queries.get(encounter_id, staff=staff)
+        return self.queries.get(encounter_id, staff=staff, reason=reason)
 
     def count(self) -> int:
         """Stored encounter documents (each amendment version counts); drafts excluded."""
@@ -145,19 +161,24 @@ class EncounterStore:
         staff: str | None = None,
         latest_only: bool = True,
         limit: int | None = None,
+        reason: str | None = None,
     ) -> builtins.list[Encounter]:
         """A patient's encounters, newest first (superseded versions left out by default)."""
         return self.queries.for_patient(
-            patient_id, staff=staff, latest_only=latest_only, limit=limit
+            patient_id, staff=staff, latest_only=latest_only, limit=limit, reason=reason
         )
 
-    def versions(self, encounter_id: str, *, staff: str | None = None) -> builtins.list[Encounter]:
+    def versions(
+        self, encounter_id: str, *, staff: str | None = None, reason: str | None = None
+    ) -> builtins.list[Encounter]:
         """Every version of the chain ``encounter_id`` belongs to, oldest first."""
-        return self.queries.versions(encounter_id, staff=staff)
+        return self.queries.versions(encounter_id, staff=staff, reason=reason)
 
-    def last_encounter(self, patient_id: str, *, staff: str | None = None) -> Encounter | None:
+    def last_encounter(
+        self, patient_id: str, *, staff: str | None = None, reason: str | None = None
+    ) -> Encounter | None:
         """The patient's newest signed (or amended) version, to carry history forward."""
-        return self.queries.last_encounter(patient_id, staff=staff)
+        return self.queries.last_encounter(patient_id, staff=staff, reason=reason)
 
     def iter_documents(
         self,
@@ -166,10 +187,17 @@ class EncounterStore:
         until: date | None = None,
         patient_id: str | None = None,
         latest_only: bool = True,
+        staff: str | None = None,
+        reason: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Signed and amended documents (``model_dump(mode="json")``), by day, streaming."""
         return self.queries.iter_documents(
-            since=since, until=until, patient_id=patient_id, latest_only=latest_only
+            since=since,
+            until=until,
+            patient_id=patient_id,
+            latest_only=latest_only,
+            staff=staff,
+            reason=reason,
         )
 
     def list(
@@ -177,29 +205,59 @@ class EncounterStore:
         day: date | None = None,
         staff: str | None = None,
         status: str | None = None,
+        *,
+        actor: str | None = None,
+        reason: str | None = None,
     ) -> builtins.list[Encounter]:
-        """Encounters of ``day`` (default: today, UTC), newest first, filtered by staff/status."""
-        return self.queries.list(day=day, staff=staff, status=status)
+        """Encounters of ``day`` (default: today, UTC), newest first, filtered by staff/status
+        (``staff`` filters; ``actor`` is who looks)."""
+        return self.queries.list(day=day, staff=staff, status=status, actor=actor, reason=reason)
 
-    def today_visits(self, staff_id: str, day: date | None = None) -> builtins.list[Visit]:
+    def today_visits(
+        self,
+        staff_id: str,
+        day: date | None = None,
+        *,
+        staff: str | None = None,
+        reason: str | None = None,
+    ) -> builtins.list[Visit]:
         """Today's list, in an order that does not change under the MA's fingers."""
-        return self.queries.today_visits(staff_id, day)
+        return self.queries.today_visits(staff_id, day, staff=staff, reason=reason)
 
-    def recent_patients(self, day: date | None = None, limit: int = 50) -> builtins.list[Patient]:
+    def recent_patients(
+        self,
+        day: date | None = None,
+        limit: int = 50,
+        *,
+        staff: str | None = None,
+        reason: str | None = None,
+    ) -> builtins.list[Patient]:
         """Patients seen on ``day`` (default today), most recent first, each once."""
-        return self.queries.recent_patients(day, limit)
+        return self.queries.recent_patients(day, limit, staff=staff, reason=reason)
 
-    def patients(self) -> builtins.list[Patient]:
+    def patients(
+        self, *, staff: str | None = None, reason: str | None = None
+    ) -> builtins.list[Patient]:
         """Every patient the store has seen, by name (latest demographics)."""
-        return self.queries.patients()
+        return self.queries.patients(staff=staff, reason=reason)
 
-    def find_patients(self, query: str, limit: int = 20) -> builtins.list[Patient]:
-        """Search by date of birth or word prefixes of the names and MRN (not audited)."""
-        return self.queries.find_patients(query, limit)
+    def find_patients(
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        staff: str | None = None,
+        reason: str | None = None,
+    ) -> builtins.list[Patient]:
+        """Search by date of birth or word prefixes of the names and MRN (audited per call,
+        without the query)."""
+        return self.queries.find_patients(query, limit, staff=staff, reason=reason)
 
-    def appointments(self, day: date | None = None) -> builtins.list[Patient]:
+    def appointments(
+        self, day: date | None = None, *, staff: str | None = None, reason: str | None = None
+    ) -> builtins.list[Patient]:
         """The patients scheduled for ``day`` (default today), in order, from the directory."""
-        return self.queries.appointments(day)
+        return self.queries.appointments(day, staff=staff, reason=reason)
 
     # ------------------------------------------------------------------ drafts
 
@@ -227,17 +285,28 @@ class EncounterStore:
         another terminal holds it."""
         self.drafts.save_draft(encounter)
 
-    def load_draft(self, staff_id: str, patient_id: str) -> Encounter | None:
+    def load_draft(
+        self,
+        staff_id: str,
+        patient_id: str,
+        *,
+        staff: str | None = None,
+        reason: str | None = None,
+    ) -> Encounter | None:
         """The saved draft of (staff, patient), or None. A damaged draft is moved aside."""
-        return self.drafts.load_draft(staff_id, patient_id)
+        return self.drafts.load_draft(staff_id, patient_id, staff=staff, reason=reason)
 
-    def draft_infos(self, staff_id: str) -> builtins.list[DraftInfo]:
+    def draft_infos(
+        self, staff_id: str, *, staff: str | None = None, reason: str | None = None
+    ) -> builtins.list[DraftInfo]:
         """Every unfinished intake of a staff member (any room), newest save first."""
-        return self.drafts.draft_infos(staff_id)
+        return self.drafts.draft_infos(staff_id, staff=staff, reason=reason)
 
-    def drafts_for(self, staff_id: str) -> builtins.list[Encounter]:
+    def drafts_for(
+        self, staff_id: str, *, staff: str | None = None, reason: str | None = None
+    ) -> builtins.list[Encounter]:
         """Every draft a staff member left, in any room, newest first."""
-        return self.drafts.drafts_for(staff_id)
+        return self.drafts.drafts_for(staff_id, staff=staff, reason=reason)
 
     def discard_draft(self, staff_id: str, patient_id: str, *, staff: str | None = None) -> bool:
         """Delete the draft (after signing, or on purpose); True if there was one. Audited."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,9 @@ class Folder:
         self.layout = Layout(data_dir)
         self.data_dir = self.layout.root
         self.actor = actor
+        self.purpose = ""
+        """Why this store reads records ("intake", "export"): the reason a view records when
+        its caller gives none."""
         self.problems: list[str] = []
         """Plain-language notes about damage or loose permissions found while working."""
         self.repaired: list[str] = []
@@ -176,11 +180,30 @@ class Folder:
             )
         return who or ""
 
-    def record(self, action: str, staff: str, patient_id: str | None, detail: str) -> None:
-        """One audit entry (views are not fsynced one by one: see ``AuditTrail.append``)."""
+    def record(
+        self,
+        action: str,
+        staff: str,
+        patient_id: str | None,
+        detail: str,
+        *,
+        reason: str | None = None,
+        patients: Sequence[str] = (),
+    ) -> None:
+        """One audit entry (views are not fsynced one by one: see ``AuditTrail.append``).
+
+        A view records why (``reason``, else this store's ``purpose``, else "unstated") and the
+        patients a list showed."""
+        why = reason or self.purpose or ("unstated" if action == "view" else "")
         try:
             self.audit.append(
-                action, staff=staff, patient_id=patient_id, detail=detail, sync=action != "view"
+                action,
+                staff=staff,
+                patient_id=patient_id,
+                detail=detail,
+                sync=action != "view",
+                reason=why,
+                patients=patients,
             )
         except StoreError:
             raise

@@ -17,6 +17,7 @@ from kiosk.store.index import Entry
 from kiosk.store.layout import Layout
 
 _NAMED = re.compile(r"^encounter (\S+)")
+_NOTED = re.compile(r"^(\S+) \(")  # "<id> (recorded after an interruption)": recovery's entry
 _BULK = re.compile(r"^bulk load (?:of|stopped after) (\d+) encounters")
 ADDED_ENTRY = "Added the missing audit entry of"
 """How a repair's audit entry for a stored document without one starts (it names the id)."""
@@ -71,10 +72,10 @@ def inspect_audit(layout: Layout, found: Findings, stored: set[str]) -> None:
 
 def _detail_ids(detail: str) -> list[str]:
     """The encounter id a save's entry names: the whole detail (``<id>``), or ``encounter
-    <id> (...)`` (an entry recorded after an interruption, or by a repair)."""
+    <id> (...)`` (by a repair), or ``<id> (recorded after an interruption)`` (by recovery)."""
     if detail and " " not in detail and detail != "patient":
         return [detail]
-    match = _NAMED.match(detail)
+    match = _NAMED.match(detail) or _NOTED.match(detail)
     return [match.group(1)] if match else []
 
 

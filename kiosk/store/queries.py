@@ -2,7 +2,10 @@
 
 Kept apart from the write path so each stays readable. Everything here reads the small indexes
 or one day's segments, never the whole history, so it stays fast at 100,000 encounters. Every
-look at a record is audited as a view (the directory search is not: it runs per keystroke).
+call that returns patient data is audited as a view before it returns, with who (``staff=``, else
+the store's actor; none is StoreError) and why (``reason=``, else the store's purpose); a list or
+a search records the ids of the patients it showed. The directory search is audited too, once per
+call (it runs per keystroke), without the query text.
 
 A stored document that does not match the record format (an edit by another tool, a disk
 fault inside valid JSON) is skipped, never allowed to hide the rest: the day list, a patient's
@@ -14,8 +17,7 @@ that one document raises a StoreError saying the same.
 from __future__ import annotations
 
 import builtins
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -29,6 +31,7 @@ from kiosk.store.files import make_private_dir, write_atomic
 from kiosk.store.folder import EXPORTABLE, Folder
 from kiosk.store.index import Entry
 from kiosk.store.loading import Loader
+from kiosk.store.search import search_ids
 
 VisitState = Literal["waiting", "draft", "open-elsewhere", "signed"]
 
@@ -57,7 +60,9 @@ class Queries:
 
     # ------------------------------------------------------------------ records
 
-    def get(self, encounter_id: str, *, staff: str | None = None) -> Encounter:
+    def get(
+        self, encounter_id: str, *, staff: str | None = None, reason: str | None = None
+    ) -> Encounter:
         """One stored version; KeyError if absent. Audited as a view."""
         who = self.folder.who(staff)
         raw = self.folder.find_json(encounter_id)
@@ -66,7 +71,7 @@ class Queries:
         encounter = self.loader.encounter(raw)
         if encounter is None:
             raise StoreError(self.loader.note_of(encounter_id))
-        self.folder.record("view", who, encounter.patient.id, encounter_id)
+        self.folder.record("view", who, encounter.patient.id, encounter_id, reason=reason)
         return encounter
 
     def count(self) -> int:
@@ -81,6 +86,7 @@ class Queries:
         staff: str | None = None,
         latest_only: bool = True,
         limit: int | None = None,
+        reason: str | None = None,
     ) -> builtins.list[Encounter]:
         """A patient's encounters, newest first (superseded versions left out by default).
 
@@ -89,7 +95,7 @@ class Queries:
         """
         who = self.folder.who(staff)
         found = self._patient_docs(patient_id, latest_only=latest_only)[:limit]
-        self.folder.record("view", who, patient_id, "history")
+        self.folder.record("view", who, patient_id, "history", reason=reason)
         loaded = [self.loader.encounter(raw, entry.partition) for entry, raw in found]
         encounters = [e for e in loaded if e is not None]
         if latest_only:  # an amendment whose amendment line is being written this instant
@@ -97,7 +103,9 @@ class Queries:
             encounters = [e for e in encounters if e.id not in newer]
         return encounters
 
-    def versions(self, encounter_id: str, *, staff: str | None = None) -> builtins.list[Encounter]:
+    def versions(
+        self, encounter_id: str, *, staff: str | None = None, reason: str | None = None
+    ) -> builtins.list[Encounter]:
         """Every version of the chain ``encounter_id`` belongs to, oldest first."""
         who = self.folder.who(staff)
         forward = self.folder.live_amendments()
@@ -115,7 +123,8 @@ class Queries:
         encounters = [e for e in loaded if e is not None]
         if not encounters:
             raise StoreError(self.loader.note_of(str(docs[-1].get("id"))))
-        self.folder.record("view", who, encounters[-1].patient.id, f"versions of {root}")
+        patient = encounters[-1].patient.id
+        self.folder.record("view", who, patient, f"versions of {root}", reason=reason)
         return encounters
 
     def iter_documents(
@@ -125,13 +134,23 @@ class Queries:
         until: date | None = None,
         patient_id: str | None = None,
         latest_only: bool = True,
+        staff: str | None = None,
+        reason: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Signed and amended documents (``model_dump(mode="json")``), by day, streaming.
 
         Reads one day at a time, so memory does not grow with the store. ``latest_only`` leaves
-        out versions that a later amendment supersedes. Not audited here: the exporter logs
-        the export.
+        out versions that a later amendment supersedes. Audited when called (the range and the
+        patient, if one), before any document is read; the exporter also logs what it wrote.
         """
+        who = self.folder.who(staff)
+        span = f"documents since={since or '-'} until={until or '-'}"
+        self.folder.record("view", who, patient_id, span, reason=reason)
+        return self._documents(since, until, patient_id, latest_only)
+
+    def _documents(
+        self, since: date | None, until: date | None, patient_id: str | None, latest_only: bool
+    ) -> Iterator[dict[str, Any]]:
         superseded = set(self.folder.live_amendments()) if latest_only else set()
         if patient_id is not None:
             days = sorted({e.day for e in self.index.for_patient(patient_id)})
@@ -170,7 +189,9 @@ class Queries:
                 found.append((entry, raw))
         return found
 
-    def last_encounter(self, patient_id: str, *, staff: str | None = None) -> Encounter | None:
+    def last_encounter(
+        self, patient_id: str, *, staff: str | None = None, reason: str | None = None
+    ) -> Encounter | None:
         """The patient's newest signed (or amended) version, to carry history forward."""
         who = self.folder.who(staff)
         for entry, raw in self._patient_docs(patient_id, latest_only=True):
@@ -178,7 +199,8 @@ class Queries:
                 encounter = self.loader.encounter(raw, entry.partition)
                 if encounter is None:
                     continue  # said once; the visit before it still carries the history
-                self.folder.record("view", who, patient_id, f"last encounter {entry.id}")
+                detail = f"last encounter {entry.id}"
+                self.folder.record("view", who, patient_id, detail, reason=reason)
                 return encounter
         return None
 
@@ -187,13 +209,25 @@ class Queries:
         day: date | None = None,
         staff: str | None = None,
         status: str | None = None,
+        *,
+        actor: str | None = None,
+        reason: str | None = None,
     ) -> builtins.list[Encounter]:
         """Encounters of ``day`` (default: today, UTC), newest first, filtered by staff/status.
 
-        ``staff`` here filters by the encounter's staff id; the view is audited for the signed-in
-        ``actor`` (patient left empty: it is a list).
+        ``staff`` here filters by the encounter's staff id; the view is audited for ``actor``
+        (default: the signed-in one), with the patients listed.
         """
+        who = self.folder.who(actor)
         day_text = (day or datetime.now(UTC).date()).isoformat()
+        found = self._day(day_text, staff, status)
+        shown = _ids(e.patient.id for e in found)
+        self.folder.record("view", who, None, f"day list {day_text}", reason=reason, patients=shown)
+        return found
+
+    def _day(
+        self, day_text: str, staff: str | None = None, status: str | None = None
+    ) -> builtins.list[Encounter]:
         found: builtins.list[Encounter] = []
         for partition in self.partitions.segments(day_text):
             for doc in (self.folder.read_docs(partition, strict=False) or {}).values():
@@ -205,25 +239,32 @@ class Queries:
                 if encounter is not None:
                     found.append(encounter)
         found.sort(key=lambda e: (e.started_at, e.version), reverse=True)
-        actor = self.folder.actor
-        if actor:
-            self.folder.record("view", actor, None, f"day list {day_text}")
         return found
 
-    def today_visits(self, staff_id: str, day: date | None = None) -> builtins.list[Visit]:
+    def today_visits(
+        self,
+        staff_id: str,
+        day: date | None = None,
+        *,
+        staff: str | None = None,
+        reason: str | None = None,
+    ) -> builtins.list[Visit]:
         """Today's list, in an order that does not change under the MA's fingers.
 
         The day's appointments in schedule order, then every other patient with a visit
         (signed today, or an unfinished intake of ``staff_id``) in the order their visit
         started: a row never moves because a draft was saved or a visit signed, so the
         same keys open the same patient a minute later. Each row carries its visit's state.
+        One audit entry for the whole list.
         """
+        who = self.folder.who(staff or staff_id)
+        day_text = (day or datetime.now(UTC).date()).isoformat()
         rows: dict[str, tuple[tuple[int, str, str], Visit]] = {}
-        for position, patient in enumerate(self.appointments(day)):
+        for position, patient in enumerate(self._scheduled(day_text)):
             rows.setdefault(
                 patient.id, ((0, f"{position:06d}", patient.id), Visit(patient, "waiting"))
             )
-        for encounter in reversed(self.list(day=day)):  # oldest first
+        for encounter in reversed(self._day(day_text)):  # oldest first
             if encounter.status == "draft":
                 continue
             key = rows[encounter.patient.id][0] if encounter.patient.id in rows else None
@@ -232,7 +273,7 @@ class Queries:
                 order,
                 Visit(encounter.patient, "signed", at=encounter.signed_at),
             )
-        for info in self.drafts.draft_infos(staff_id):
+        for info in self.drafts.unaudited_infos(staff_id):
             draft = info.draft
             known = rows.get(draft.patient.id)
             order = known[0] if known else (1, draft.started_at.isoformat(), draft.patient.id)
@@ -241,61 +282,84 @@ class Queries:
                 order,
                 Visit(draft.patient, state, step=draft.draft_step, at=info.saved_at),
             )
-        return [visit for _, visit in sorted(rows.values(), key=lambda row: row[0])]
+        visits = [visit for _, visit in sorted(rows.values(), key=lambda row: row[0])]
+        shown = _ids(v.patient.id for v in visits)
+        detail = f"patient list {day_text}"
+        self.folder.record("view", who, None, detail, reason=reason, patients=shown)
+        return visits
 
-    def recent_patients(self, day: date | None = None, limit: int = 50) -> builtins.list[Patient]:
+    def recent_patients(
+        self,
+        day: date | None = None,
+        limit: int = 50,
+        *,
+        staff: str | None = None,
+        reason: str | None = None,
+    ) -> builtins.list[Patient]:
         """Patients seen on ``day`` (default today), most recent first, each once."""
+        who = self.folder.who(staff)
+        day_text = (day or datetime.now(UTC).date()).isoformat()
         seen: dict[str, Patient] = {}
-        for encounter in self.list(day=day):
+        for encounter in self._day(day_text):
             seen.setdefault(encounter.patient.id, encounter.patient)
-        return builtins.list(seen.values())[:limit]
+        found = builtins.list(seen.values())[:limit]
+        detail = f"recent patients {day_text}"
+        self.folder.record("view", who, None, detail, reason=reason, patients=_ids(found))
+        return found
 
     # ------------------------------------------------------------------ patient directory
 
-    def patients(self) -> builtins.list[Patient]:
-        """Every patient the store has seen, by name (latest demographics)."""
+    def patients(
+        self, *, staff: str | None = None, reason: str | None = None
+    ) -> builtins.list[Patient]:
+        """Every patient the store has seen, by name (latest demographics). Audited with the
+        count only (the whole directory: its ids would make one huge entry)."""
+        who = self.folder.who(staff)
         loaded = (self.loader.patient(p) for p in self.index.directory().values())
         found = [p for p in loaded if p is not None]
+        self.folder.record("view", who, None, f"whole directory ({len(found)})", reason=reason)
         return sorted(found, key=lambda p: (p.family_name.lower(), p.given_name.lower(), p.id))
 
-    def find_patients(self, query: str, limit: int = 20) -> builtins.list[Patient]:
+    def find_patients(
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        staff: str | None = None,
+        reason: str | None = None,
+    ) -> builtins.list[Patient]:
         """Search by date of birth (2000-01-31 or 01/31/2000) or word prefixes of the names
         and MRN, in any order ("riv ana", "mrn0001").
 
-        Not audited: the query may be typed letter by letter; opening a record is audited.
+        Audited per call with the ids of the patients found, never the query (a name or a
+        birth date is PHI); a query with no words reads nothing and is not audited.
         """
-        words = [w for w in re.split(r"[\s,]+", query.strip().lower()) if w]
-        if not words:
-            return []
-        birth = _parse_date(query.strip())
-        keys = self.index.search_keys()
-        prefixes = [" " + w for w in words]
-        if birth is not None:
-            hits = [(order, pid) for pid, (_, born, order) in keys.items() if born == birth]
-        elif len(prefixes) == 1:  # the usual case while typing: one substring test per patient
-            first = prefixes[0]
-            hits = [(order, pid) for pid, (text, _, order) in keys.items() if first in text]
-        else:
-            hits = [
-                (order, pid)
-                for pid, (text, _, order) in keys.items()
-                if all(p in text for p in prefixes)
-            ]
-        hits.sort()
-        exact = [
-            pid for pid in dict.fromkeys((query.strip(), query.strip().upper())) if pid in keys
-        ]
-        if exact:  # an MRN typed in full comes first, whatever the names around it
-            hits = [(keys[pid][2], pid) for pid in exact] + [h for h in hits if h[1] not in exact]
-        found = (self.index.patient(pid) for _, pid in hits[:limit])
+        who = self.folder.who(staff)
+        found = self._search(query, limit)
+        if query.strip():
+            detail = f"search ({len(found)} found)"
+            self.folder.record("view", who, None, detail, reason=reason, patients=_ids(found))
+        return found
+
+    def _search(self, query: str, limit: int) -> builtins.list[Patient]:
+        found = (self.index.patient(pid) for pid in search_ids(self.index, query, limit))
         loaded = (self.loader.patient(p) for p in found if p is not None)
         return [p for p in loaded if p is not None]
 
     # ------------------------------------------------------------------ today's appointments
 
-    def appointments(self, day: date | None = None) -> builtins.list[Patient]:
+    def appointments(
+        self, day: date | None = None, *, staff: str | None = None, reason: str | None = None
+    ) -> builtins.list[Patient]:
         """The patients scheduled for ``day`` (default today), in order, from the directory."""
+        who = self.folder.who(staff)
         day_text = (day or datetime.now(UTC).date()).isoformat()
+        found = self._scheduled(day_text)
+        detail = f"appointments {day_text}"
+        self.folder.record("view", who, None, detail, reason=reason, patients=_ids(found))
+        return found
+
+    def _scheduled(self, day_text: str) -> builtins.list[Patient]:
         try:
             ids = orjson.loads(self.folder.layout.schedule_day(day_text).read_bytes())
         except (FileNotFoundError, orjson.JSONDecodeError):
@@ -310,14 +374,10 @@ class Queries:
         write_atomic(paths.schedule_day(day.isoformat()), orjson.dumps(patient_ids))
 
 
-def _parse_date(text: str) -> str | None:
-    """ISO text of a date typed as YYYY-MM-DD or MM/DD/YYYY, else None."""
-    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    return None
+def _ids(patients: Iterable[Patient | str]) -> builtins.list[str]:
+    """Patient ids, each once, in order (what a list view records as shown)."""
+    ids = (p if isinstance(p, str) else p.id for p in patients)
+    return builtins.list(dict.fromkeys(ids))
 
 
 def _in_range(day: str, since: date | None, until: date | None) -> bool:

@@ -2,14 +2,22 @@
 
 HIPAA 164.312 asks for unique user identification and person authentication, so each medical
 assistant has an id and a PIN (4-12 digits) or a password (8-128 characters). Only an Argon2
-hash is kept. Repeated wrong PINs lock the account for a while; the count lives in the shared
-file, so trying another kiosk does not reset it.
+hash is kept. Wrong PINs slow down the terminal they were typed at, never the account
+(kiosk.store.throttle says why and how much); the count lives in the shared file, so restarting
+the kiosk does not reset it. Every answer costs one Argon2 check, whether the id exists, is
+unknown or the terminal must wait, and a wrong PIN and an unknown id get the same words.
+
+Sign-in fails closed: each try is counted as wrong in ``staff.json`` *before* its PIN is checked
+(and taken back when it was right). If that count cannot be written (a full disk, a read-only
+folder) or the audit entry cannot be, nobody signs in, and the screen says why in one line.
 
 ``staff.json`` sits in the data directory, mode 0600. Several kiosk processes share it, so every
 read-modify-write holds a cross-process file lock, and every write goes to a temp file that is
 fsynced and renamed over the old one: a crash never leaves a torn file.
 
-Every change and every sign-in attempt goes to the audit trail with the staff id, never the PIN.
+Every change and every sign-in attempt goes to the audit trail with the staff id, never the PIN;
+an id that is no account is recorded as ``?`` with its length only, because people type their
+PIN into the id box.
 This module is core: it never imports Textual.
 """
 
@@ -17,7 +25,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import math
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +38,15 @@ import argon2
 from kiosk.errors import KioskError, StoreError
 from kiosk.store.files import ProcessLock, make_private_dir, write_atomic
 from kiosk.store.layout import Layout
+from kiosk.store.throttle import (
+    Terminals,
+    add_failure,
+    remove_failure,
+    seconds_to_wait,
+    summary,
+    terminal_id,
+    wait_message,
+)
 
 ROLES = ("ma", "nurse", "provider", "admin")
 DEMO_ID, DEMO_PIN = "demo", "1234"
@@ -72,8 +88,6 @@ class StaffMember:
     name: str
     role: str
     disabled: bool = False
-    locked_until: float | None = None
-    """Epoch seconds until which sign-in is refused after too many wrong PINs, or None."""
 
 
 def normalise_id(staff_id: str) -> str:
@@ -108,7 +122,8 @@ class StaffDirectory:
     """The staff accounts in ``data_dir/staff.json``.
 
     ``hasher`` lets tests use cheap Argon2 parameters; ``clock`` lets them move time forward
-    to test the lockout without sleeping; ``audit`` defaults to the data directory's trail.
+    to test the backoff without sleeping; ``audit`` defaults to the data directory's trail;
+    ``terminal`` names where the PINs are typed (default: :func:`kiosk.store.throttle.terminal_id`).
     """
 
     def __init__(
@@ -116,10 +131,9 @@ class StaffDirectory:
         data_dir: Path | str,
         *,
         hasher: argon2.PasswordHasher | None = None,
-        max_failures: int = 5,
-        lockout_seconds: float = 300,
         clock: Callable[[], float] = time.time,
         audit: AuditSink | None = None,
+        terminal: str | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         paths = Layout(self.data_dir)
@@ -127,9 +141,8 @@ class StaffDirectory:
         # Short-lived holds from many directories: the descriptor is not kept between them.
         self._lock = ProcessLock(paths.staff_lock, timeout=10, keep_open=False)
         self.hasher = hasher or kiosk_hasher()
-        self.max_failures = max_failures
-        self.lockout_seconds = lockout_seconds
         self.clock = clock
+        self.terminal = terminal or terminal_id()
         self._audit = audit
         self._dummy_hash: str | None = None
 
@@ -146,6 +159,12 @@ class StaffDirectory:
     @contextmanager
     def _locked(self) -> Iterator[dict[str, dict[str, Any]]]:
         """Hold the cross-process lock and yield the accounts; a changed dict is written back."""
+        with self._locked_file() as (accounts, _):
+            yield accounts
+
+    @contextmanager
+    def _locked_file(self) -> Iterator[tuple[dict[str, dict[str, Any]], Terminals]]:
+        """Hold the lock and yield (accounts, terminals' wrong tries); changes are written back."""
         try:
             make_private_dir(self.data_dir)
             self._lock.acquire()
@@ -156,11 +175,13 @@ class StaffDirectory:
                 raise self._unusable(error.__cause__) from None
             raise
         try:
-            accounts = self._read()
-            before = json.dumps(accounts, sort_keys=True)
-            yield accounts
-            if json.dumps(accounts, sort_keys=True) != before:
-                data = {"version": 1, "staff": accounts}
+            accounts, terminals = self._read()
+            before = json.dumps([accounts, terminals], sort_keys=True)
+            yield accounts, terminals
+            if json.dumps([accounts, terminals], sort_keys=True) != before:
+                data: dict[str, Any] = {"version": 1, "staff": accounts}
+                if terminals:
+                    data["terminals"] = terminals
                 write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
         except OSError as error:
             raise self._unusable(error) from None
@@ -170,19 +191,20 @@ class StaffDirectory:
     def _unusable(self, error: OSError) -> StoreError:
         return StoreError(f"Cannot use the staff file {self.path}: {error.strerror}")
 
-    def _read(self) -> dict[str, dict[str, Any]]:
+    def _read(self) -> tuple[dict[str, dict[str, Any]], Terminals]:
         try:
             raw = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return {}
+            return {}, {}
         try:
             data = json.loads(raw)
             accounts = data["staff"]
-            if not isinstance(accounts, dict):
+            terminals = data.get("terminals", {})
+            if not isinstance(accounts, dict) or not isinstance(terminals, dict):
                 raise TypeError
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise StoreError(f"The staff file {self.path} is damaged.") from None
-        return accounts
+        return accounts, terminals
 
     @staticmethod
     def _member(sid: str, record: dict[str, Any]) -> StaffMember:
@@ -191,7 +213,6 @@ class StaffDirectory:
             name=str(record.get("name", "")),
             role=str(record.get("role", "ma")),
             disabled=bool(record.get("disabled", False)),
-            locked_until=record.get("locked_until"),
         )
 
     # ------------------------------------------------------------------ administration
@@ -216,8 +237,6 @@ class StaffDirectory:
                 "role": role,
                 "hash": pin_hash,
                 "disabled": False,
-                "failures": 0,
-                "locked_until": None,
                 "created_at": self.clock(),
             }
             member = self._member(sid, accounts[sid])
@@ -232,19 +251,24 @@ class StaffDirectory:
         self.audit.append("staff-disable", staff=by, detail=f"disabled {sid}")
 
     def reset_pin(self, staff_id: str, pin: str, *, by: str = "admin") -> None:
-        """Set a new PIN; also re-enables nothing, but clears the wrong-PIN lockout."""
+        """Set a new PIN (re-enables nothing)."""
         sid = normalise_id(staff_id)
         check_pin(pin)
         pin_hash = self.hasher.hash(pin)
         with self._locked() as accounts:
             record = self._require(accounts, sid)
-            record.update(hash=pin_hash, failures=0, locked_until=None)
+            record["hash"] = pin_hash
         self.audit.append("staff-reset-pin", staff=by, detail=f"new PIN for {sid}")
 
     def list(self) -> builtins.list[StaffMember]:
         """Every account, sorted by id."""
         with self._locked() as accounts:
             return [self._member(sid, accounts[sid]) for sid in sorted(accounts)]
+
+    def waiting(self) -> builtins.list[tuple[str, int, float]]:
+        """Terminals with wrong PINs in the last hour (``kiosk staff list``): see ``summary``."""
+        with self._locked_file() as (_, terminals):
+            return summary(terminals, self.clock())
 
     def get(self, staff_id: str) -> StaffMember | None:
         with self._locked() as accounts:
@@ -273,7 +297,7 @@ class StaffDirectory:
 
         The PIN is checked before saying an account is disabled, so a stranger learns nothing.
         On success ``purpose`` is recorded ("sign-in" or "unlock"); every failure is recorded
-        as "failed-sign-in" with the attempted id only.
+        as "failed-sign-in" with the attempted id (``?`` when it is no account) and terminal.
         """
         sid = normalise_id(staff_id)
         if not self.path.exists():  # deleted, or never made: no PIN can be right
@@ -282,35 +306,79 @@ class StaffDirectory:
                 " An administrator restores it from a backup or adds accounts with "
                 "`kiosk staff add`."
             )
-        with self._locked() as accounts:
-            record = accounts.get(sid)
-            now = self.clock()
-            if record is None:
-                self._burn_time(pin)
-                failure, message = "unknown staff ID", "Wrong staff ID or PIN."
-            elif (record.get("locked_until") or 0) > now:
-                failure = "account locked"
-                message = self._locked_message(record["locked_until"] - now)
-            elif not self._verify(record, pin):
-                record["failures"] = int(record.get("failures", 0)) + 1
-                failure, message = "wrong PIN", "Wrong staff ID or PIN."
-                if record["failures"] >= self.max_failures:
-                    record.update(failures=0, locked_until=now + self.lockout_seconds)
-                    failure += f"; locked after {self.max_failures} tries"
-                    message = self._locked_message(self.lockout_seconds)
-            elif record.get("disabled"):
-                failure, message = "account disabled", "This account is disabled."
-            else:
-                record.update(failures=0, locked_until=None)
-                if self.hasher.check_needs_rehash(record["hash"]):
-                    record["hash"] = self.hasher.hash(pin)
-                failure = message = ""
-            member = None if failure else self._member(sid, accounts[sid])
-        if member is None:
-            self.audit.append("failed-sign-in", staff=sid[:64] or "?", detail=failure)
+        dummy = self._dummy()  # made before the clock starts, whatever the id
+        now = self.clock()
+        after = 0.0  # the wait a wrong PIN now starts
+        try:
+            with self._locked_file() as (accounts, terminals):
+                record = accounts.get(sid)
+                wait = seconds_to_wait(terminals, self.terminal, now)
+                if not wait:
+                    add_failure(terminals, self.terminal, now)
+                    after = seconds_to_wait(terminals, self.terminal, now)
+        except StoreError as error:
+            raise self._refused(error) from None
+        who = sid if record is not None else "?"
+        where = f"terminal {self.terminal}"
+        if wait:
+            self._verify({"hash": dummy}, pin)
+            self._audit_failure(who, f"{self._what(sid, record)}; {where} must wait")
+            raise AuthError(wait_message(wait))
+        right = self._verify(record if record is not None else {"hash": dummy}, pin)
+        if record is None or not right:
+            failure = "wrong PIN" if record is not None else self._unknown(sid)
+            message = "Wrong staff ID or PIN."
+            if after:
+                message += " " + wait_message(after)
+            self._audit_failure(who, f"{failure}; {where}")
             raise AuthError(message)
-        self.audit.append(purpose, staff=sid)
+        if record.get("disabled"):
+            self._audit_failure(sid, f"account disabled; {where}")
+            raise AuthError("This account is disabled.")
+        try:
+            with self._locked_file() as (accounts, terminals):
+                remove_failure(terminals, self.terminal, now)
+                current = accounts.get(sid)
+                if current is not None and self.hasher.check_needs_rehash(current["hash"]):
+                    current["hash"] = self.hasher.hash(pin)
+                member = self._member(sid, current or record)
+        except StoreError as error:
+            raise self._refused(error) from None
+        try:
+            self.audit.append(purpose, staff=sid, detail=where)
+        except (OSError, StoreError) as error:
+            raise self._refused(error) from None
         return member
+
+    def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hasher.hash("not-a-real-pin")
+        return self._dummy_hash
+
+    @staticmethod
+    def _what(sid: str, record: dict[str, Any] | None) -> str:
+        return "known staff ID" if record is not None else StaffDirectory._unknown(sid)
+
+    @staticmethod
+    def _unknown(sid: str) -> str:
+        """An id that is no account, described without its text: it is often a PIN typed into
+        the id box, so only its length is kept (enough to tell a typo from a guessing run)."""
+        return f"unknown staff ID ({len(sid)} characters)"
+
+    def _audit_failure(self, who: str, detail: str) -> None:
+        try:
+            self.audit.append("failed-sign-in", staff=who, detail=detail)
+        except (OSError, StoreError) as error:
+            raise self._refused(error) from None
+
+    @staticmethod
+    def _refused(error: BaseException) -> AuthError:
+        """Sign-in fails closed: a try that cannot be counted or audited lets nobody in."""
+        reason = getattr(error, "strerror", None) or str(error).rstrip(".")
+        return AuthError(
+            f"Sign-in is refused: the try cannot be recorded ({reason}). "
+            "Tell the administrator (the data folder needs attention)."
+        )
 
     def record(
         self,
@@ -330,15 +398,3 @@ class StaffDirectory:
             return bool(self.hasher.verify(record["hash"], pin))
         except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
             return False
-
-    def _burn_time(self, pin: str) -> None:
-        """Spend as long as a real check, so timing does not tell which ids exist."""
-        if self._dummy_hash is None:
-            self._dummy_hash = self.hasher.hash("not-a-real-pin")
-        self._verify({"hash": self._dummy_hash}, pin)
-
-    @staticmethod
-    def _locked_message(seconds: float) -> str:
-        minutes = max(1, math.ceil(seconds / 60))
-        unit = "minute" if minutes == 1 else "minutes"
-        return f"Too many tries: this account is locked for {minutes} more {unit}."

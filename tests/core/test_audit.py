@@ -139,8 +139,10 @@ def test_cli_verify_and_show(trail: AuditTrail, capsys: pytest.CaptureFixture[st
     assert f"{ENTRIES} entries" in capsys.readouterr().out
     assert main(["--data-dir", data_dir, "audit", "show", "--patient", "MRN0"]) == 0
     shown = capsys.readouterr().out.splitlines()
-    assert len(shown) == ENTRIES // 2
+    assert len(shown) == ENTRIES // 2 + 1  # the report itself is a look at MRN0's record
     assert all(" view " in line for line in shown)
+    assert "os:" in shown[-1]
+    assert "why: access report" in shown[-1]
     lines = _lines(trail)
     del lines[1]
     _write(trail, lines)

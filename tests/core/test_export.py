@@ -20,6 +20,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 import kiosk.export.writers
 from kiosk.cli import main
+from kiosk.commands.acting import os_user
 from kiosk.errors import StoreError
 from kiosk.export import (
     CSV_COLUMNS,
@@ -74,7 +75,7 @@ def test_fhir_export_writes_one_valid_bundle_per_line(
 ) -> None:
     out = tmp_path / "out" / "bundles.ndjson"
     out.parent.mkdir()
-    assert export(data_dir, "--format", "fhir", "--out", str(out), "--staff", "admin") == 0
+    assert export(data_dir, "--format", "fhir", "--out", str(out)) == 0
     lines = out.read_bytes().splitlines()
     assert len(lines) == 3
     bundles = [orjson.loads(line) for line in lines]
@@ -98,7 +99,7 @@ def test_fhir_export_writes_one_valid_bundle_per_line(
     assert "Exported 3 encounter(s) as fhir" in capsys.readouterr().err
 
     (entry,) = exports_logged(data_dir)
-    assert entry.staff == "admin"
+    assert entry.staff == os_user()  # who the kernel says runs it, never $USER
     assert entry.detail == "format=fhir since=- until=- count=3 to=file"
     assert entry.patient_id is None
 
@@ -271,14 +272,14 @@ def test_stdout_export_has_no_progress_output_when_stderr_is_not_a_terminal(
         [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "export", *JSON_TO_STDOUT],
         capture_output=True,
         check=False,
-        env={**os.environ, "USER": "night-job"},
+        env={**os.environ, "USER": "night-job"},  # set by anyone: not who is recorded
     )
     assert result.returncode == 0, result.stderr
     assert [orjson.loads(x)["id"] for x in result.stdout.splitlines()][1:] == ["e2", "e3"]
     assert result.stderr.decode() == "Exported 3 encounter(s) as json to standard output.\n"
     (entry,) = exports_logged(data_dir)
     assert (entry.staff, entry.detail) == (
-        "night-job",
+        os_user(),
         "format=json since=- until=- count=3 to=stdout",
     )
 

@@ -1,4 +1,4 @@
-"""Staff accounts: hashing, lockout, disabled accounts, the shared file and its audit events."""
+"""Staff accounts: hashing, disabled accounts, the shared file and its audit events."""
 
 from __future__ import annotations
 
@@ -79,45 +79,9 @@ def test_wrong_id_or_pin_gives_one_message_and_records_only_the_id(
     with pytest.raises(AuthError, match=r"^Wrong staff ID or PIN\.$"):
         staff.authenticate(sid, pin)
     action, who, detail = audit.events[-1]
-    assert (action, who) == ("failed-sign-in", sid)
+    assert (action, who) == ("failed-sign-in", sid if sid == "ana" else "?")
     assert pin not in detail or not pin
-
-
-def test_five_failures_lock_the_account_until_time_passes(
-    staff: StaffDirectory, clock: Clock
-) -> None:
-    for _ in range(4):
-        with pytest.raises(AuthError, match="Wrong"):
-            staff.authenticate("ana", "9999")
-    with pytest.raises(AuthError, match="locked for 5 more minutes"):
-        staff.authenticate("ana", "9999")
-    clock.now += 61
-    with pytest.raises(AuthError, match="locked for 4 more minutes"):
-        staff.authenticate("ana", "4821")  # the right PIN does not help while locked
-    clock.now += 240
-    assert staff.authenticate("ana", "4821").staff_id == "ana"
-
-
-def test_lockout_is_shared_by_every_kiosk_using_the_file(
-    staff: StaffDirectory, clock: Clock, audit: Recorder
-) -> None:
-    other = StaffDirectory(staff.data_dir, hasher=CHEAP, clock=clock, audit=audit, max_failures=2)
-    with pytest.raises(AuthError, match="Wrong"):
-        staff.authenticate("ana", "1111")
-    with pytest.raises(AuthError, match="locked"):
-        other.authenticate("ana", "2222")
-    with pytest.raises(AuthError, match="locked"):
-        staff.authenticate("ana", "4821")
-
-
-def test_success_resets_the_failure_count(staff: StaffDirectory) -> None:
-    for _ in range(4):
-        with pytest.raises(AuthError):
-            staff.authenticate("ana", "9999")
-    staff.authenticate("ana", "4821")
-    for _ in range(4):
-        with pytest.raises(AuthError, match="Wrong"):
-            staff.authenticate("ana", "9999")
+    assert sid not in detail
 
 
 def test_disabled_account_is_refused_only_with_the_right_pin(
@@ -132,12 +96,7 @@ def test_disabled_account_is_refused_only_with_the_right_pin(
     assert staff.list()[0].disabled
 
 
-def test_reset_pin_replaces_the_pin_and_clears_the_lock(
-    staff: StaffDirectory, audit: Recorder
-) -> None:
-    for _ in range(5):
-        with pytest.raises(AuthError):
-            staff.authenticate("ana", "9999")
+def test_reset_pin_replaces_the_pin(staff: StaffDirectory, audit: Recorder) -> None:
     staff.reset_pin("ana", "20262026")
     assert audit.events[-1][0] == "staff-reset-pin"
     with pytest.raises(AuthError, match="Wrong"):

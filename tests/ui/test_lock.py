@@ -150,7 +150,7 @@ async def test_idle_lock_hides_the_patient_and_unlock_returns_to_the_field(
     assert ("unlock", STAFF_ID) in actions(data_dir)
 
 
-async def test_wrong_pin_keeps_the_lock_and_locks_the_account(data_dir: Path) -> None:
+async def test_wrong_pin_keeps_the_lock_and_makes_this_terminal_wait(data_dir: Path) -> None:
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_rivera(pilot)
@@ -161,7 +161,7 @@ async def test_wrong_pin_keeps_the_lock_and_locks_the_account(data_dir: Path) ->
             fill(lock, lock_pin="0000")
             lock.query_one("#lock-pin", Input).focus()
             await pilot.press("enter")
-            expected = "Wrong staff ID or PIN." if attempt < 4 else "locked for 5 more minutes"
+            expected = "Wrong staff ID or PIN." if attempt < 4 else "try again in 30 seconds"
             await wait_for(pilot, partial(shows, message, expected), expected)
         assert isinstance(app.screen, LockScreen)
         await pilot.press("ctrl+o", "escape")  # neither sign-out nor Esc gets past the lock

@@ -50,5 +50,9 @@ async def test_a_new_patient_is_found_by_search_before_any_signing(data_dir: Pat
         assert app.screen is reg
     store = EncounterStore(data_dir, staff_id="check")
     assert [p.id for p in store.find_patients("maja")] == ["MRN-3003"]
-    assert [e.action for e in store.audit.entries(patient_id="MRN-3003")] == ["create"]
+    seen = [e for e in store.audit.entries(patient_id="MRN-3003") if e.staff != "check"]
+    assert seen[0].action == "create"
+    # every list and search that showed the new patient is in their trail, with why
+    assert seen[1:]
+    assert {(e.action, e.reason) for e in seen[1:]} == {("view", "intake")}
     store.close()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.widgets import Input, Static
 from ui_helpers import (
@@ -146,3 +149,26 @@ async def test_the_kiosk_survives_a_resize(data_dir: Path) -> None:
             await pilot.pause()
             assert app.size == size
         assert type(app.screen).__name__ == "PatientScreen"
+
+
+async def test_a_full_disk_refuses_even_the_right_pin_with_one_plain_line(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sign-in fails closed: a try that cannot be counted lets nobody in (core: the real
+    full tmpfs in tests/core/test_signin_throttle.py); the screen says why in one line."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_screen(pilot, "SignInScreen")
+        await wait_for(pilot, lambda: app.core is not None, "the core")
+
+        def full(path: Path, data: bytes) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr("kiosk.store.staff.write_atomic", full)
+        await sign_in(pilot)
+        message = screen.query_one("#signin-message", Static)
+        await wait_for(pilot, lambda: "Sign-in is refused" in text_of(message), "the refusal")
+        assert "No space left on device" in text_of(message)
+        assert "\n" not in text_of(message).strip()
+        assert app.staff_id is None
+        assert isinstance(app.screen, type(screen))
