@@ -15,9 +15,17 @@ import os
 import re
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -31,10 +39,8 @@ from kiosk import units
 from kiosk.data import packaged
 from kiosk.errors import ConfigError
 from kiosk.validators.change import ChangeLimits
-from kiosk.validators.kinds import required_names
-
-if TYPE_CHECKING:
-    from kiosk.models import Encounter
+from kiosk.validators.required import REQUIRED_FIELD_NAMES as REQUIRED_FIELD_NAMES
+from kiosk.validators.required import missing_required as missing_required
 
 ENV_PREFIX = "KIOSK_"
 DEFAULT_CONFIG = packaged("kiosk.toml")
@@ -43,23 +49,6 @@ RANGES_ENV = ("KIOSK_RANGES", "KIOSK_RANGES_FILE")
 """Environment names of ``ranges_file``; KIOSK_RANGES is the one kiosk.validators.ranges reads."""
 PATH_KEYS = ("data_dir", "demo_data_dir", "ranges_file")
 """Keys holding paths; in a TOML file a relative path is relative to that file's folder."""
-
-REQUIRED_FIELD_NAMES: dict[str, str] = {
-    "patient.phone": "phone number",
-    "patient.address": "address",
-    "patient.emergency_contact": "emergency contact",
-    "insurance": "insurance or self-pay",
-    "history.allergies": "allergies (or no known allergies)",
-    "history.reviewed": "history reviewed with the patient",
-    "history.tobacco": "tobacco use",
-    "complaint.text": "chief complaint",
-    "complaint.severity": "complaint severity",
-    **required_names("vitals"),
-    "poc.urine": "urine dipstick",
-    **required_names("poc"),
-}
-"""Names ``required_fields`` may use, with the plain words the review step shows (a measured
-kind's name and words come from its row in :data:`kiosk.validators.kinds.KIND_SPECS`)."""
 
 _toml_data: ContextVar[dict[str, Any]] = ContextVar("kiosk_toml_data", default={})  # noqa: B039
 
@@ -82,6 +71,15 @@ def _default_room() -> str:
 _Limit = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
+def _not_a_flag(model: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+    """Refuse true/false for a number: pydantic reads a bool as 1 or 0, so TOML's
+    ``idle_lock_seconds = true`` would lock after one second."""
+    field = model.model_fields.get(info.field_name or "")
+    if isinstance(value, bool) and field is not None and field.annotation in (int, float):
+        raise ValueError("should be a number, not true or false")
+    return value
+
+
 class ChangeLimitSettings(BaseModel):
     """``[change_limits]``: how far weight and height may move from the last visit before the
     vitals step asks the MA to confirm (rules in :mod:`kiosk.validators.change`)."""
@@ -98,6 +96,11 @@ class ChangeLimitSettings(BaseModel):
     """Height of a child: a decrease beyond this is flagged (an increase never is)."""
     adult_age_years: Annotated[_Limit, Field(le=30)] = 18.0
     """From this age on the adult height limit applies."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        return _not_a_flag(cls, value, info)
 
     def limits(self) -> ChangeLimits:
         """The limits for :func:`kiosk.validators.change.check_change`."""
@@ -176,6 +179,11 @@ class Settings(BaseSettings):
     change_limits: ChangeLimitSettings = Field(default_factory=ChangeLimitSettings)
     """Changes from the last visit the MA must confirm (``[change_limits]`` in the file; in the
     environment ``KIOSK_CHANGE_LIMITS`` as JSON)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        return _not_a_flag(cls, value, info)
 
     @field_validator("glucose_unit", mode="before")
     @classmethod
@@ -357,41 +365,3 @@ def settings_from_args(args: Any) -> Settings:
         data_dir=getattr(args, "data_dir", None),
         demo=getattr(args, "demo", None) or None,
     )
-
-
-def missing_required(encounter: Encounter, required: tuple[str, ...]) -> list[str]:
-    """The plain-words names of required items the encounter does not record yet.
-
-    A vital sign counts as recorded when it has a reading or a documented reason it was not
-    taken; head circumference is only asked for under 2 years.
-    """
-    missing = []
-    for name in required:
-        if not _recorded(encounter, name):
-            missing.append(REQUIRED_FIELD_NAMES[name])
-    return missing
-
-
-def _recorded(encounter: Encounter, name: str) -> bool:
-    patient, history, complaint = encounter.patient, encounter.history, encounter.complaint
-    section, _, item = name.partition(".")
-    if section == "vitals":
-        if item == "head_circumference" and patient.age_on(encounter.day) >= 2:
-            return True
-        return bool(getattr(encounter.vitals, item))
-    if section == "poc":
-        return getattr(encounter.poc, item) is not None
-    checks = {
-        "patient.phone": lambda: bool(patient.phone),
-        "patient.address": lambda: bool(patient.address.line1),
-        "patient.emergency_contact": lambda: patient.emergency_contact is not None,
-        "insurance": lambda: (
-            encounter.insurance.self_pay or encounter.insurance.primary is not None
-        ),
-        "history.allergies": lambda: history.no_known_allergies or bool(history.allergies),
-        "history.reviewed": lambda: history.reviewed,
-        "history.tobacco": lambda: history.social.tobacco != "unknown",
-        "complaint.text": lambda: complaint is not None,
-        "complaint.severity": lambda: complaint is not None and complaint.severity is not None,
-    }
-    return checks[name]()

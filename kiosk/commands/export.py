@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kiosk.config import settings_from_args
+    from kiosk.errors import StoreError
     from kiosk.export import ExportError, atomic_output, chain_roots, parse_day, write_documents
     from kiosk.store import EncounterStore
 
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     where_to = " to=stdout" if to_stdout else " to=file"
     store = EncounterStore(data_dir, staff_id=staff, purpose="export")
     handed = 0  # documents handed to the writer: what a failed stdout export may have shown
+    skipped: list[str] = []  # ids of documents that are not valid encounters
     audited = False
 
     read_only = not store.folder.writable()
@@ -81,9 +83,12 @@ def run(args: argparse.Namespace) -> int:
 
     def counted(documents: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         nonlocal handed
-        for document in documents:
-            handed += 1
-            yield document
+        try:
+            for document in documents:
+                handed += 1
+                yield document
+        except OSError as error:  # reading: so an OSError below is one of writing the output
+            raise StoreError(f"could not read the data folder: {error.strerror or error}") from None
 
     noted = len(store.problems)  # notes from opening (loose folder modes) are not damage
     try:
@@ -91,30 +96,58 @@ def run(args: argparse.Namespace) -> int:
         documents = store.iter_documents(since=since, until=until, patient_id=patient)
         with _destination(args.out, atomic_output) as out, _progress() as progress:
             count = write_documents(
-                counted(documents), args.format, out, roots=roots, progress=progress
+                counted(documents),
+                args.format,
+                out,
+                roots=roots,
+                progress=progress,
+                skipped=skipped,
             )
             if store.problems[noted:]:  # a damaged segment was skipped: the export is partial
                 raise ExportError(
                     f"{store.problems[noted]} Nothing was written: export around that day with "
                     "--since/--until, or restore the file first."
                 )
+            if count == 0 and skipped:
+                raise ExportError(
+                    f"No encounter could be exported: {_skipped(skipped)}; nothing written"
+                )
             if count == 0:
                 raise ExportError(f"No signed encounters match {span}: nothing written")
             # Before the file is renamed into place: no export file without its audit entry.
-            audit(f"{base} count={count}{where_to}")
+            extra = f" skipped={len(skipped)}" if skipped else ""
+            audit(f"{base} count={count}{extra}{where_to}")
     except BaseException as error:
         if to_stdout and handed and not audited:  # shown on the screen or piped on: log it
             audit(f"{base} count={handed} incomplete{where_to}")
-        if isinstance(error, BrokenPipeError):
-            # The reader went away (``| head``): stop writing, including at interpreter exit.
+        if to_stdout and isinstance(error, OSError):
+            # The reader went away (``| head``) or the output is full (``> /dev/full``): stop
+            # writing, including Python's own flush at exit (it would print a traceback).
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise ExportError("the output was closed before the export finished") from None
+            if isinstance(error, BrokenPipeError):
+                raise ExportError("the output was closed before the export finished") from None
+            raise ExportError(
+                f"could not write to standard output ({error.strerror or error}): "
+                "the export is incomplete"
+            ) from None
         raise
     finally:
         store.close()
     where = "standard output" if to_stdout else args.out
-    print(f"Exported {count} encounter(s) as {args.format} to {where}.", file=sys.stderr)
+    done = f"Exported {count} encounter(s) as {args.format} to {where}"
+    if skipped:  # one line, ids only: the rest is exported, the exit says it was not all
+        print(f"{done}; {_skipped(skipped)}.", file=sys.stderr)
+        return 1
+    print(f"{done}.", file=sys.stderr)
     return 0
+
+
+def _skipped(ids: list[str]) -> str:
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return (
+        f"skipped {len(ids)} that {'is' if len(ids) == 1 else 'are'} not a valid encounter: "
+        f"{shown} (run `kiosk check`)"
+    )
 
 
 def _log_read_only_export(data_dir: object, staff: str, detail: str) -> None:

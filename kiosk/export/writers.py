@@ -5,7 +5,13 @@
   so a reader can stream it too and a cut file is visibly cut, never a valid shorter array).
 * ``csv``: one row per encounter, vitals in canonical units (see ``CSV_COLUMNS``), UTF-8 with a
   header row. Text cells that a spreadsheet would run as a formula (starting with = + - @, tab
-  or carriage return) get a leading apostrophe (OWASP "CSV injection").
+  or carriage return) get a leading apostrophe (OWASP "CSV injection"), and their control
+  characters are written as visible escapes (``\\x1b``).
+
+No output holds a byte a terminal would act on, so ``--out -`` on a screen is safe: JSON
+escapes what orjson leaves raw (DEL, C1 controls, line separators, bidi controls) as ``\\u``
+escapes, which is the same JSON. A document that cannot be converted (another tool wrote it
+wrongly) is skipped and its id reported, or refused by id; never a traceback quoting it.
 
 Memory stays flat: documents arrive one at a time and each is written before the next is read.
 A file is written to a temporary file in the target folder, fsynced, then renamed over the
@@ -18,6 +24,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import date
@@ -30,6 +38,7 @@ from kiosk.errors import KioskError
 from kiosk.export.fhir import encounter_bundle
 from kiosk.export.observations import adult_bmi, latest_taken
 from kiosk.store.files import AtomicFile, fsync_dir
+from kiosk.validators.text import visible
 
 Json = dict[str, Any]
 FORMATS = ("fhir", "json", "csv")
@@ -96,9 +105,45 @@ def chain_roots(amendments: Mapping[str, str]) -> dict[str, str]:
 
 def _safe_text(value: object) -> str:
     text = "" if value is None else str(value)
+    text = visible(text, keep="\t\r\n")  # csv quotes those; no other control is written
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
+
+
+_RAW_IN_JSON = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+"""UTF-8 of what orjson writes raw and a terminal acts on: DEL, C1 controls, bidi marks,
+embeddings, overrides and isolates, line and paragraph separators (C0 it escapes itself)."""
+
+
+def _json_escape(found: re.Match[bytes]) -> bytes:
+    return b"\\u%04x" % ord(found.group().decode())
+
+
+def terminal_safe_json(line: bytes) -> bytes:
+    """``line`` (orjson output) with those characters as ``\\u`` escapes: the same JSON."""
+    return _RAW_IN_JSON.sub(_json_escape, line) if _may_hold_raw(line) else line
+
+
+def _may_hold_raw(line: bytes) -> bool:
+    """A quick look first (a regex over a 30 KB bundle costs more than building it): one-byte
+    tests run at memchr speed; "°" (C2 B0) is the only common C2 pair, so C2 is looked at."""
+    if b"\x7f" in line or b"\xe2" in line or b"\xd8" in line:
+        return True
+    at = line.find(b"\xc2")
+    while at != -1:
+        if 0x80 <= line[at + 1] <= 0x9F:
+            return True
+        at = line.find(b"\xc2", at + 2)
+    return False
+
+
+def document_id(doc: Any) -> str:
+    """How a report names a document: its id, made visible, or "(no id)"."""
+    found = doc.get("id") if isinstance(doc, dict) else None
+    return visible(found)[:64] if isinstance(found, str) and found else "(no id)"
 
 
 def csv_row(doc: Json) -> list[object]:
@@ -107,9 +152,9 @@ def csv_row(doc: Json) -> list[object]:
     row: list[object] = [
         _safe_text(doc["id"]),
         doc["version"],
-        doc["status"],
+        visible(str(doc["status"])),
         _safe_text(doc["patient"]["id"]),
-        doc.get("signed_at") or "",
+        visible(str(doc.get("signed_at") or "")),
         _safe_text(doc["staff_id"]),
     ]
     pressures = vitals.get("blood_pressure", [])
@@ -143,19 +188,37 @@ def write_documents(
     *,
     roots: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    skipped: list[str] | None = None,
 ) -> int:
-    """Write every document to ``out`` in ``fmt``; return how many were written."""
+    """Write every document to ``out`` in ``fmt``; return how many were written.
+
+    A document that cannot be converted to ``fmt`` is skipped and its id appended to
+    ``skipped``; without that list it stops the export with an ExportError naming the id."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
     roots = roots or {}
     count = 0
+
+    def invalid(doc: Json) -> None:
+        if skipped is None:
+            raise ExportError(
+                f"encounter {document_id(doc)} is not a valid encounter (run `kiosk check`); "
+                "nothing was written"
+            ) from None
+        skipped.append(document_id(doc))
+
     if fmt == "csv":
         text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
         writer = csv.writer(text)
         writer.writerow(CSV_COLUMNS)
         try:
             for doc in documents:
-                writer.writerow(csv_row(doc))
+                try:
+                    row = csv_row(doc)
+                except Exception:  # a document another tool wrote wrongly: never quoted
+                    invalid(doc)
+                    continue
+                writer.writerow(row)
                 count += 1
                 if progress is not None and count % PROGRESS_EVERY == 0:
                     progress(count)
@@ -168,9 +231,14 @@ def write_documents(
         write = out.write
         for doc in documents:
             if fmt == "fhir":
-                write(dumps(encounter_bundle(doc, root=roots.get(doc["id"])), option=newline))
+                try:
+                    bundle = encounter_bundle(doc, root=roots.get(doc["id"]))
+                except Exception:  # a document another tool wrote wrongly: never quoted
+                    invalid(doc)
+                    continue
+                write(terminal_safe_json(dumps(bundle, option=newline)))
             else:
-                write(dumps(doc, option=newline))
+                write(terminal_safe_json(dumps(doc, option=newline)))
             count += 1
             if progress is not None and count % PROGRESS_EVERY == 0:
                 progress(count)
@@ -196,6 +264,7 @@ def atomic_output(target: Path) -> Iterator[IO[bytes]]:
         raise ExportError(f"--out: {target} is a folder; give a file name")
     if not folder.is_dir():
         raise ExportError(f"--out: the folder {folder} does not exist")
+    _refuse_special(target)
     try:  # the folder's own fsync is best effort: it may not be ours (see the end)
         output = AtomicFile(target, suffix=TEMP_SUFFIX, sync_dir=False)
     except OSError as error:
@@ -214,6 +283,33 @@ def atomic_output(target: Path) -> Iterator[IO[bytes]]:
             ) from None
         raise
     fsync_dir(folder, best_effort=True)  # some file systems cannot; the rename itself is done
+
+
+_KINDS = (
+    (stat.S_ISLNK, "a link"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISFIFO, "a pipe"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _refuse_special(target: Path) -> None:
+    """Only a regular file (or a new name) is replaced: a device, pipe, socket or link named
+    as ``--out`` stays what it is (as root, ``--out /dev/sda`` would become a PHI file)."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise ExportError(f"--out: cannot use {target}: {error.strerror or error}") from None
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    raise ExportError(
+        f"--out: {target} is {kind}, not a regular file: it is left as it is. "
+        "Give a file name, or - for standard output"
+    )
 
 
 WRITE_BUFFER = 1024 * 1024

@@ -32,6 +32,7 @@ from kiosk.screens.styled_once import StyledOnce
 from kiosk.validators.age import whole_years
 from kiosk.validators.identity import check_birth_date
 from kiosk.widgets.field_input import VisibleInput
+from kiosk.widgets.inert import inert
 from kiosk.widgets.navbar import KeyLine
 from kiosk.widgets.scroll import SCROLL_KEYS, ScrollBody, ScrollHow, scroll_body
 from kiosk.widgets.tick import Tick
@@ -87,7 +88,7 @@ class IdentityScreen(StyledOnce, Screen[bool]):
             )
             with Vertical(id="identity-card"):
                 yield Static(
-                    f"{p.family_name.upper()}, {p.given_name} {p.middle_name}".strip(),
+                    inert(f"{p.family_name.upper()}, {p.given_name} {p.middle_name}".strip()),
                     id="identity-show-name",
                 )
                 yield Static(

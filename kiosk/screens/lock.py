@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk.widgets.field_input import VisibleInput
+from kiosk.widgets.inert import inert
 
 if TYPE_CHECKING:
     from kiosk.screens.host import KioskHost
@@ -84,10 +85,10 @@ class LockScreen(Screen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lock-box"):
-            yield Label(self._clinic or "Exam-room intake", id="lock-clinic")
+            yield Label(inert(self._clinic or "Exam-room intake"), id="lock-clinic")
             yield Static(self._now(), id="lock-clock")
             yield Static("Locked — sign in to continue", id="lock-title")
-            yield Static(f"Locked by {self.locked_by}. Someone else may sign in too.")
+            yield Static(inert(f"Locked by {self.locked_by}. Someone else may sign in too."))
             yield Label("Staff id")
             yield VisibleInput(value=self.locked_by, id="lock-staff", max_length=64, compact=True)
             yield Label("PIN")
@@ -144,7 +145,7 @@ class LockScreen(Screen[str]):
 
     def _show(self, message: str, *, error: bool = True) -> None:
         label = self.query_one("#lock-message", Static)
-        label.update(message)
+        label.update(inert(message))  # an error's text may quote what was typed
         label.set_class(error, "error")
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import ClassVar, Literal
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,7 +26,9 @@ from kiosk.screens.base import ENTER, advance, after_pending_keys
 from kiosk.screens.styled_once import StyledOnce, size_classes
 from kiosk.store.queries import Visit
 from kiosk.validators.age import whole_years
+from kiosk.validators.text import visible
 from kiosk.widgets.field_input import VisibleInput
+from kiosk.widgets.inert import inert, inert_cell
 from kiosk.widgets.navbar import KeyLine
 
 PatientChoice = Patient | Literal["register"] | None
@@ -118,7 +121,7 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
                 placeholder="e.g. rivera  ·  1984-03-07  ·  MRN", id="patient-search"
             )
             yield Static("Today's patients", id="patient-heading", classes="section-title")
-            table: DataTable[str] = DataTable(id="patient-table", cursor_type="row")
+            table: DataTable[str | Text] = DataTable(id="patient-table", cursor_type="row")
             table.add_column(" ", width=1, key="mark")
             table.add_column("Name", key="name")
             table.add_column("Born", key="born")
@@ -189,24 +192,24 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         self._rows = rows
         self.shown_query = query
         heading = f"Matches for “{query}”" if query else "Today's patients"
-        self.query_one("#patient-heading", Static).update(heading)
+        self.query_one("#patient-heading", Static).update(inert(heading))
         table = self.query_one(DataTable)
         table.clear()
         self._marked = None
         cells = [
             (
                 " ",
-                f"{patient.family_name.upper()}, {patient.given_name}",
+                visible(f"{patient.family_name.upper()}, {patient.given_name}"),
                 f"{patient.birth_date:%Y-%m-%d}",
                 str(whole_years(patient.birth_date, date.today())),
                 SHORT_SEX.get(patient.sex, "?"),
-                patient.id,
+                visible(patient.id),
                 visit_text(visits.get(patient.id)),
             )
             for patient in rows
         ]
         for row in cells:
-            table.add_row(*row)
+            table.add_row(*map(inert_cell, row))  # stored text: never markup, no escapes
         # DataTable sizes auto-width columns on its next idle; a frame painted before that
         # (a loaded host) is cached at the header widths and stays so ("RIVE", "1984"). Size
         # the columns now, from the same text.

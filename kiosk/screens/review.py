@@ -22,6 +22,7 @@ from kiosk.models import Encounter
 from kiosk.screens.base import StepScreen
 from kiosk.screens.review_text import blockers, flags, poc_lines, score_lines, vitals_lines
 from kiosk.validators.age import age_words
+from kiosk.widgets.inert import inert
 from kiosk.widgets.tick import Tick
 
 
@@ -74,15 +75,14 @@ class ReviewScreen(StepScreen):
         if problems:
             yield Label("Cannot sign yet:", classes="review-heading review-blocked")
             for problem in problems:
-                yield Label(f"• {problem}", classes="review-line review-blocker", markup=False)
+                yield Label(inert(f"• {problem}"), classes="review-line review-blocker")
         yield Label("Flags", classes="review-heading")
         if not found:
             yield Label("No readings out of range.", classes="review-line")
         for flag in found:
             yield Label(
-                flag.text,
+                inert(flag.text),
                 classes="review-line review-flag " + ("error" if flag.critical else "warning"),
-                markup=False,
             )
         if draft.critical_readings():
             yield Tick(
@@ -92,12 +92,12 @@ class ReviewScreen(StepScreen):
             )
         yield Label("Scores", classes="review-heading")
         for line, severity in score_lines(draft):
-            yield Label(line, classes=f"review-line review-score {severity}".strip(), markup=False)
+            yield Label(inert(line), classes=f"review-line review-score {severity}".strip())
 
     def _section(self, title: str, lines: list[str]) -> ComposeResult:
         yield Label(title, classes="review-heading")
         for line in lines:
-            yield Label(line, classes="review-line", markup=False)
+            yield Label(inert(line), classes="review-line")  # stored text: shown as it is
 
     def _patient_lines(self) -> list[str]:
         p = self.draft.patient

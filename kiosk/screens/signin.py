@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Static
 from kiosk.screens.keys import ENTER, advance, after_pending_keys
 from kiosk.screens.styled_once import StyledOnce, size_classes
 from kiosk.widgets.field_input import VisibleInput
+from kiosk.widgets.inert import inert
 
 Authenticate = Callable[[str, str], Awaitable[str]]
 """(staff id, PIN) -> the signed-in staff id; raises an exception whose str is the message."""
@@ -64,7 +65,7 @@ class SignInScreen(StyledOnce, Screen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="signin-box"):
-            yield Label(self._clinic or "Exam-room intake", id="signin-clinic")
+            yield Label(inert(self._clinic or "Exam-room intake"), id="signin-clinic")
             yield Label("Staff id", classes="field-label")
             yield VisibleInput(placeholder="staff id", id="signin-staff", max_length=64)
             yield Label("PIN", classes="field-label")
@@ -86,13 +87,15 @@ class SignInScreen(StyledOnce, Screen[str]):
         status = self.query_one("#signin-status", Static)
         if demo_credentials:
             staff_id, pin = demo_credentials
-            status.update(f"Demo mode: synthetic patients only.\nStaff id: {staff_id}   PIN: {pin}")
+            shown = f"Demo mode: synthetic patients only.\nStaff id: {staff_id}   PIN: {pin}"
+            status.update(inert(shown, lines=True))
         else:
             status.update("")
 
     def core_failed(self, message: str) -> None:
         """The store or configuration could not be opened: say so, keep the kiosk alive."""
-        self.query_one("#signin-status", Static).update(f"Cannot start: {message}")
+        # the message quotes file names and values: shown as it reads, never as markup
+        self.query_one("#signin-status", Static).update(inert(f"Cannot start: {message}"))
         self.query_one("#signin-status", Static).add_class("error")
 
     # ------------------------------------------------------------------ events
@@ -141,5 +144,5 @@ class SignInScreen(StyledOnce, Screen[str]):
 
     def _show_error(self, message: str) -> None:
         label = self.query_one("#signin-message", Static)
-        label.update(message)
+        label.update(inert(message))
         label.add_class("error")

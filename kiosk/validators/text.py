@@ -58,16 +58,19 @@ def has_hidden(text: str) -> bool:
     return any(is_hidden(char) for char in text)
 
 
-def visible(text: str, *, spaces: bool = False) -> str:
+def visible(text: str, *, spaces: bool = False, keep: str = "") -> str:
     """``text`` with every hidden character (see :func:`is_hidden`) written as an escape:
     NUL is ``\\x00``, ESC ``\\x1b``, a zero-width space ``\\u200b``, a right-to-left override
     ``\\u202e``, a tab ``\\t``. Everything else, the backslash included, is kept as typed.
     With ``spaces``, whitespace of any kind becomes a plain space instead (for an input field,
-    where a pasted tab is a gap, not a character)."""
+    where a pasted tab is a gap, not a character). Characters in ``keep`` (line breaks of a
+    message of several lines, a CSV cell's tab) stay as they are."""
     if not has_hidden(text):
         return text
     return "".join(
-        (" " if spaces and char.isspace() else _escape(char)) if is_hidden(char) else char
+        (" " if spaces and char.isspace() else _escape(char))
+        if is_hidden(char) and char not in keep
+        else char
         for char in text
     )
 

@@ -14,6 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from kiosk.validators.age import age_short
+from kiosk.widgets.inert import inert
 
 if TYPE_CHECKING:
     from kiosk.models import Patient
@@ -63,5 +64,5 @@ class PatientBanner(Horizontal):
         self._step = step
 
     def compose(self) -> ComposeResult:
-        yield Static(identity_line(self._patient), id="banner-patient")
+        yield Static(inert(identity_line(self._patient)), id="banner-patient")
         yield Static(self._step, id="banner-step")

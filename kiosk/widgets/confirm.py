@@ -16,6 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from kiosk.widgets.inert import inert
+
 BETWEEN = "Move between the answers (Tab too)"
 
 
@@ -93,7 +95,7 @@ class ConfirmModal(ModalScreen[bool | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self._question, id="confirm-question")
+            yield Label(inert(self._question), id="confirm-question")  # may quote a name
             with Horizontal():
                 yield Button(self._no, id="confirm-no", action="screen.answer(False)")
                 yield Button(

@@ -32,6 +32,7 @@ from textual.widgets import Input, Label, Select
 
 from kiosk.validators.text import visible
 from kiosk.widgets.field_input import MAX_TEXT, FieldInput
+from kiosk.widgets.inert import inert
 from kiosk.widgets.reading import (
     EMPTY,
     EMPTY_ASSESSMENT,
@@ -183,7 +184,7 @@ class MeasurementField(Widget):
                 yield self._message
             with Horizontal(classes="mf-past"):
                 if self._previous:
-                    yield Label(self._previous, classes="mf-prev", markup=False)
+                    yield Label(inert(self._previous), classes="mf-prev")  # stored text
                 if self._trend_widget is not None:
                     yield self._trend_widget
         yield self._detail

@@ -6,6 +6,8 @@ nothing, a crash prints one sentence (the traceback goes, without values, to the
 :func:`kiosk.privacy.write_crash_log`), and a dropped SSH session or a stop signal saves the
 draft and exits (:class:`kiosk.privacy.SignalGuard`). The subclass says how to save and where
 the private log lives (:meth:`save_open_step`, :meth:`end_abruptly`, :meth:`private_log_dir`).
+Text it shows itself (the header's title and sub-title, toasts) is inert, and no control
+character in any text reaches the terminal (:mod:`kiosk.widgets.inert`).
 """
 
 from __future__ import annotations
@@ -16,9 +18,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.content import Content
+
+from kiosk.validators.text import visible
+from kiosk.widgets.inert import inert, strip_controls_everywhere
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from textual.notifications import SeverityLevel
 
     from kiosk.privacy import SignalGuard
 
@@ -33,6 +40,10 @@ class PrivateApp(App[None]):
     ALLOW_SELECT = False
 
     _signal_guard: SignalGuard | None = None
+
+    def __init__(self) -> None:
+        strip_controls_everywhere()
+        super().__init__()
 
     # ------------------------------------------------------------------ for the subclass
 
@@ -70,6 +81,29 @@ class PrivateApp(App[None]):
             self._signal_guard = None
 
     # ------------------------------------------------------------------ Textual's hooks
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: the clinic's name and the screen's sub-title (a patient's name, a
+        staff id), inert."""
+        if not sub_title:
+            return inert(title)
+        return Content.assemble(inert(title), (" — ", "dim"), inert(sub_title).stylize("dim"))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast, never read as markup: a message may quote stored text ("Not saved: ...").
+        Hidden characters are shown as escapes; line breaks are kept."""
+        shown = visible(message, keep="\n")
+        super().notify(
+            shown, title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def _on_signal(self, name: str) -> None:
         """SIGHUP (SSH dropped), SIGTERM, SIGINT: save the draft, audit the end, exit."""

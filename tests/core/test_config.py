@@ -18,6 +18,7 @@ import kiosk.cli
 from kiosk import config
 from kiosk.config import (
     REQUIRED_FIELD_NAMES,
+    ChangeLimitSettings,
     Settings,
     load_settings,
     missing_required,
@@ -221,6 +222,34 @@ def test_bad_values_name_file_key_and_reason(
     assert (error.file, error.key) == (str(path), key)
     assert words in error.reason
     assert str(error).startswith(f"{path}, key '{key}': ")
+
+
+def _numeric_fields() -> list[tuple[str, str]]:
+    """(table, key) of every number setting, nested tables included ("" is the top level)."""
+    found = []
+    for table, model in (("", Settings), ("change_limits", ChangeLimitSettings)):
+        for key, field in model.model_fields.items():
+            if field.annotation in (int, float):
+                found.append((table, key))
+    return found
+
+
+@pytest.mark.parametrize(("table", "key"), _numeric_fields())
+@pytest.mark.parametrize("flag", ["true", "false"])
+def test_a_number_setting_refuses_true_or_false(
+    write_config: Write, table: str, key: str, flag: str
+) -> None:
+    """TOML's ``true`` is not 1 second (pydantic would read it as 1 by default)."""
+    path = write_config(f"[{table}]\n{key} = {flag}\n" if table else f"{key} = {flag}\n")
+    error = config_error(path)
+    where = f"{table}.{key}" if table else key
+    assert (error.file, error.key) == (str(path), where)
+    assert error.reason.startswith("should be a number, not true or false"), error.reason
+
+
+def test_the_number_settings_are_found() -> None:
+    assert ("", "idle_lock_seconds") in _numeric_fields()
+    assert ("change_limits", "weight_kg") in _numeric_fields()
 
 
 def test_several_problems_are_counted(write_config: Write) -> None:

@@ -11,6 +11,7 @@ turned off, as /tmp is world-writable, which StrictModes rejects).
 
 Then ssh runs inside tmux like a thin client: sign in, pick a patient, type mid-intake, and
 kill -9 the ssh client. sshd hangs up the terminal; the kiosk must save the draft and exit.
+One connection multiplexed by the client (ControlMaster) carries one kiosk, never two.
 """
 
 from __future__ import annotations
@@ -113,8 +114,12 @@ class SshServer:
             "-o",
             "LogLevel=ERROR",
             *extra,
-            f"{self.user}@127.0.0.1",
+            self.target,
         ]
+
+    @property
+    def target(self) -> str:
+        return f"{self.user}@127.0.0.1"
 
 
 def test_config(fragment: str, *, user: str, data_dir: Path, strict: bool) -> str:
@@ -342,3 +347,57 @@ def test_the_login_wrapper_refuses_to_run_without_a_terminal(tmp_path: Path) -> 
     )
     assert run.returncode == 1
     assert "needs a terminal" in run.stderr
+
+
+def test_one_connection_carries_one_kiosk(sshd: SshServer, tmp_path: Path) -> None:
+    """MaxSessions 1: a second session over one multiplexed connection is refused, so one
+    thin client's connection can never start a second (unattended) kiosk."""
+    seed(sshd.data_dir)
+    control = tmp_path / "mux.sock"
+    # ProxyCommand false: a client that cannot use the connection cannot fall back to one of
+    # its own (ssh would), so each session below runs over the one multiplexed connection
+    mux = ["-o", f"ControlPath={control}", "-o", "ProxyCommand=false"]
+    master = subprocess.Popen(
+        [
+            "ssh",
+            *sshd.ssh_argv("-o", "ControlMaster=yes", "-o", f"ControlPath={control}")[2:-1],
+            "-N",
+            sshd.target,
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    pane = None
+    try:
+        wait_until(control.exists, "the multiplexed connection to be up")
+        pane = Pane(
+            tmp_path,
+            shell_command(sshd.ssh_argv("-o", "ControlMaster=no", *mux)),
+            env={"TERM": "xterm-256color"},
+        )
+        pane.wait_for("Staff id")  # the first session over the connection: a kiosk
+        assert len(kiosk_processes(sshd)) == 1
+        second = subprocess.Popen(
+            sshd.ssh_argv("-o", "ControlMaster=no", *mux),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            _, refused = second.communicate(timeout=20)
+        except subprocess.TimeoutExpired:  # it got a session
+            running = len(kiosk_processes(sshd))
+            second.kill()
+            second.communicate()
+            raise AssertionError(f"{running} kiosks ran over one connection") from None
+        assert len(kiosk_processes(sshd)) == 1
+        assert second.returncode != 0
+        assert "Session open refused" in refused, refused
+        assert "Staff id" in pane.screen()  # the first kiosk is untouched
+    finally:
+        if pane is not None:
+            pane.close()
+        master.kill()
+        master.wait(timeout=10)
