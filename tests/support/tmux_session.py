@@ -52,6 +52,18 @@ class Tmux:
         """Poll the pane until ``text`` shows."""
         return wait_for_text(self.screen, text, timeout)
 
+    def wait_gone(self, text: str, timeout: float = 20.0) -> str:
+        """Poll the pane until ``text`` no longer shows (a redraw that follows another one,
+        such as a message cleared by the tick drawn the frame before)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if text not in screen:
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never went away; the screen shows:\n{screen}")
+            time.sleep(0.05)
+
     def alive(self) -> bool:
         return (
             subprocess.run(
