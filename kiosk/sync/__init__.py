@@ -1,0 +1,1 @@
+"""The shared record on PostgreSQL (placeholder face, filled below)."""
