@@ -110,6 +110,8 @@ class Writer:
             if folder.index.lookup(encounter_id) is not None:  # an index-first (older) save
                 folder.index.void(encounter_id, str(marker["patient"]))
         else:
+            if folder.outbox.enabled:  # the kill may have come before its outbox line: a
+                folder.outbox.add(doc)  # second line for the same document is no duplicate
             if self.recovery.index_stored(doc, partition):
                 self.wrote = True
             if not audited(folder.audit, marker.get("audit"), str(marker["action"]), encounter_id):
@@ -223,13 +225,15 @@ class Writer:
             heads[number] = head.to_json()
         folder.partitions.write(partition, docs, heads)
         try:
+            if folder.outbox.enabled:  # for the central database: before the index lines
+                folder.outbox.add(doc)
             folder.index.add(entry)
             if amends is not None:  # last: from here on the old version is hidden
                 folder.index.add_amendment(amends, encounter.id)
             folder.index.note_patients([doc["patient"]])
         except OSError as error:
             raise StoreError(
-                "The encounter was saved, but its index could not be written "
+                "The encounter was saved, but its index (or its outbox line) could not be written "
                 f"({os.strerror(error.errno or 0)}). The next save, or the next kiosk to start, "
                 "completes it."
             ) from error
