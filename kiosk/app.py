@@ -182,6 +182,8 @@ class KioskApp(PrivateApp):
     def on_unmount(self) -> None:
         with suppress(Exception):  # the process may live on (tests): let go of held drafts
             self.close_all_drafts()
+        if self.core is not None and self.core.sync is not None:
+            self.core.sync.stop()
         self.unguard()
 
     # ------------------------------------------------------------------ app-wide keys

@@ -25,9 +25,10 @@ from typing import Any
 from kiosk.imports.patients import BadRecord, as_list
 
 CANCELLED = frozenset({"cancelled", "noshow", "entered-in-error"})
-STATUSES = frozenset(
-    {"proposed", "pending", "booked", "arrived", "fulfilled", "checked-in", "waitlist"}
-) | CANCELLED
+STATUSES = (
+    frozenset({"proposed", "pending", "booked", "arrived", "fulfilled", "checked-in", "waitlist"})
+    | CANCELLED
+)
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?")
 _START = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?)?")
 

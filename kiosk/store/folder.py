@@ -29,8 +29,8 @@ from kiosk.store.files import (
 )
 from kiosk.store.files import tightened as tightened_mode
 from kiosk.store.index import Index
-from kiosk.store.outbox import Outbox
 from kiosk.store.layout import Layout
+from kiosk.store.outbox import Outbox
 from kiosk.store.partitions import Docs, Partitions, salvage
 
 log = logging.getLogger("kiosk.store")

@@ -381,9 +381,7 @@ class Queries:
             except FileNotFoundError:
                 loaded = []
             except orjson.JSONDecodeError as error:
-                raise StoreError(
-                    f"The schedule of {day} is damaged: run `kiosk check`."
-                ) from error
+                raise StoreError(f"The schedule of {day} is damaged: run `kiosk check`.") from error
             old = [str(i) for i in loaded] if isinstance(loaded, builtins.list) else []
             ids = [i for i in old if i not in remove]
             ids += [i for i in dict.fromkeys(add) if i not in ids and i not in remove]

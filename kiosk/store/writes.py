@@ -183,8 +183,9 @@ class Writer:
             audit = self.folder.audit
             for number, doc in enumerate(new, start=1):
                 last = number == len(new)
-                audit.append("create", staff=staff, patient_id=doc["id"], detail="patient import",
-                             sync=last)
+                audit.append(
+                    "create", staff=staff, patient_id=doc["id"], detail="patient import", sync=last
+                )
             return len(new)
 
     def _writing(self, what: str) -> Writing:

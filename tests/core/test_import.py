@@ -32,10 +32,13 @@ def fhir_patient(rid: str, mrn: str, family: str, given: str, born: str) -> dict
         "name": [{"use": "official", "family": family, "given": [given, "Q"]}],
         "birthDate": born,
         "gender": "female",
-        "telecom": [{"system": "email", "value": "x@example.org"}, {"system": "phone",
-                                                                    "value": "555 201 0100"}],
-        "address": [{"line": ["1 Main St"], "city": "Seattle", "state": "wa",
-                     "postalCode": "98101"}],
+        "telecom": [
+            {"system": "email", "value": "x@example.org"},
+            {"system": "phone", "value": "555 201 0100"},
+        ],
+        "address": [
+            {"line": ["1 Main St"], "city": "Seattle", "state": "wa", "postalCode": "98101"}
+        ],
     }
 
 
@@ -88,7 +91,8 @@ def test_fhir_ndjson_patients_twice_changes_nothing(
     imports = [e for e in entries if e.action == "import"]
     assert len(imports) == 2
     assert imports[0].staff.startswith("os:")
-    assert "added=2" in imports[0].detail and "added=0" in imports[1].detail
+    assert "added=2" in imports[0].detail
+    assert "added=0" in imports[1].detail
     assert "Rivera" not in "".join(e.detail for e in entries)
 
 
@@ -116,7 +120,8 @@ def test_bad_lines_are_reported_by_number_and_the_rest_imported(
     assert "line 6: sex: should be one of" in err
     assert "line 7: postal_code: A ZIP code is 5 digits" in err
     assert "line 8: 7 values for 6 columns" in err
-    assert "2 patient(s) added" in err and "6 bad record(s)" in err
+    assert "2 patient(s) added" in err
+    assert "6 bad record(s)" in err
     with EncounterStore(folder, staff_id="ma1") as store:
         assert sorted(p.id for p in store.patients()) == ["MRN-1", "MRN-8"]
         assert store.index.patient("MRN-8")["birth_date"] == "1960-03-04"  # type: ignore[index]
