@@ -37,13 +37,21 @@ class SyncStatus:
 
 
 class SyncWorker(threading.Thread):
-    def __init__(self, data_dir: Path, url: str, *, interval: float = 5.0) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        url: str,
+        *,
+        interval: float = 5.0,
+        max_backoff: float = MAX_BACKOFF_S,
+    ) -> None:
         super().__init__(name="kiosk-sync", daemon=True)
         self.data_dir = Path(data_dir)
         self.url = url
         self.interval = interval
+        self.max_backoff = max_backoff
         self._wake = threading.Event()
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
         self._conn: Any = None
         self.status = SyncStatus(False, "not synced yet", 0.0, 0)
         self.rounds = 0
@@ -53,12 +61,12 @@ class SyncWorker(threading.Thread):
         self._wake.set()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
         self._wake.set()
 
     def run(self) -> None:
         failures = 0
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             try:
                 self._push()
                 failures = 0
@@ -69,7 +77,7 @@ class SyncWorker(threading.Thread):
                 self.status = SyncStatus(False, message, time.time(), failures)
                 log.warning("central sync failed (%d in a row): %s", failures, message)
                 self._close()
-                backoff = min(MAX_BACKOFF_S, 2.0 ** (failures - 1))
+                backoff = min(self.max_backoff, 2.0 ** (failures - 1))
                 wait = backoff * random.uniform(0.8, 1.2)
             self.rounds += 1
             self._wake.wait(wait)
