@@ -150,7 +150,9 @@ class EncounterStore:
         self, day: date, add: builtins.list[str], remove: frozenset[str] = frozenset()
     ) -> tuple[int, int]:
         """Add patients to the day's list, take cancelled ones off: (added, removed)."""
-        return self.queries.merge_appointments(day, add, remove)
+        from kiosk.store.schedule import merge_appointments
+
+        return merge_appointments(self.folder, day, add, remove)
 
     # ------------------------------------------------------------------ reads
 

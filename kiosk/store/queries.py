@@ -368,29 +368,6 @@ class Queries:
         loaded = (self.loader.patient(directory[i]) for i in ids if i in directory)
         return [p for p in loaded if p is not None]
 
-    def merge_appointments(
-        self, day: date, add: builtins.list[str], remove: set[str] | frozenset[str] = frozenset()
-    ) -> tuple[int, int]:
-        """Add ``add`` (in order) to the day's list after those already on it, and take
-        ``remove`` off; under the folder lock. Returns (added, removed): an import run twice
-        writes nothing the second time."""
-        path = self.folder.layout.schedule_day(day.isoformat())
-        with self.folder.lock:
-            try:
-                loaded = orjson.loads(path.read_bytes())
-            except FileNotFoundError:
-                loaded = []
-            except orjson.JSONDecodeError as error:
-                raise StoreError(f"The schedule of {day} is damaged: run `kiosk check`.") from error
-            old = [str(i) for i in loaded] if isinstance(loaded, builtins.list) else []
-            ids = [i for i in old if i not in remove]
-            ids += [i for i in dict.fromkeys(add) if i not in ids and i not in remove]
-            if ids == old:
-                return 0, 0
-            self.set_appointments(day, ids)
-            kept = set(ids)
-            return len(kept - set(old)), len(set(old) - kept)
-
     def set_appointments(self, day: date, patient_ids: builtins.list[str]) -> None:
         paths = self.folder.layout
         make_private_dir(paths.schedule)

@@ -51,7 +51,7 @@ def host(folder: Path) -> Path:
 
 def query(url: str, sql: str, *args: object) -> list[tuple[Any, ...]]:
     with psycopg.connect(url, autocommit=True) as conn:
-        return conn.execute(sql, args).fetchall()  # type: ignore[arg-type]
+        return conn.execute(sql.encode(), args).fetchall()
 
 
 def count(url: str) -> int:
@@ -323,9 +323,9 @@ def test_an_unreachable_database_is_one_line_without_the_password(
     assert main(["--data-dir", str(folder), "sync", "--status"]) == 0
     assert "byte(s) of encounters waiting" in capsys.readouterr().out
     monkeypatch.setenv("KIOSK_CENTRAL_DATABASE", "mysql://k:s3cret@host/x")
-    with pytest.raises(ConfigError) as raised:
-        from kiosk.config import load_settings
+    from kiosk.config import load_settings
 
+    with pytest.raises(ConfigError) as raised:
         load_settings()
     assert "postgresql://" in str(raised.value)
     assert "s3cret" not in str(raised.value)

@@ -9,6 +9,7 @@ database that goes away and comes back.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -95,8 +96,6 @@ class PostgresServer:
         return self.url(name)
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):
             self.stop("immediate")
-        except RuntimeError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
