@@ -8,9 +8,9 @@ search), ``writes``, ``recovery`` (power cuts), ``bulk`` (bulk loads), ``schedul
 appointments, imported), ``outbox`` (what the central database is still owed), ``check``
 (``kiosk check``: it reads through ``inspect_files``, ``inspect_data`` and ``inspect_audit``
 into ``findings``; ``repair`` acts on them), ``checksums`` (each stored document's),
-``index``, ``partitions`` (segment files), ``layout`` (every name in the data folder), ``files`` (atomic writes, fsync,
-the cross-process lock), ``audit`` (the hash-chained trail) and ``staff`` (accounts and PINs)
-with ``throttle`` (how fast a terminal may try PINs).
+``index``, ``partitions`` (segment files), ``layout`` (every name in the data folder),
+``files`` (atomic writes, fsync, the cross-process lock), ``audit`` (the hash-chained trail)
+and ``staff`` (accounts and PINs) with ``throttle`` (how fast a terminal may try PINs).
 """
 
 from __future__ import annotations
