@@ -23,14 +23,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
-from postgres import PostgresServer  # noqa: E402
+from postgres import PostgresServer
 
-from kiosk.demo.patients import demo_patients, sample_encounter_for  # noqa: E402
-from kiosk.demo.seeding import MARKER, fill_demo_data  # noqa: E402
-from kiosk.store import EncounterStore  # noqa: E402
-from kiosk.store.layout import Layout  # noqa: E402
-from kiosk.store.outbox import Outbox  # noqa: E402
-from kiosk.sync import SyncWorker, connect, sync_once  # noqa: E402
+from kiosk.demo.patients import demo_patients, sample_encounter_for
+from kiosk.demo.seeding import MARKER, fill_demo_data
+from kiosk.store import EncounterStore
+from kiosk.store.layout import Layout
+from kiosk.store.outbox import Outbox
+from kiosk.sync import SyncWorker, connect, sync_once
 
 
 def p50_p95(samples: list[float]) -> str:
