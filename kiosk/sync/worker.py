@@ -60,6 +60,11 @@ class SyncWorker(threading.Thread):
     def wake(self) -> None:
         self._wake.set()
 
+    @property
+    def stopping(self) -> bool:
+        """``stop()`` was called (the thread ends after the push in progress, if any)."""
+        return self._stopping.is_set()
+
     def stop(self) -> None:
         self._stopping.set()
         self._wake.set()
