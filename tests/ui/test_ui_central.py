@@ -19,7 +19,9 @@ async def test_history_falls_back_to_this_host_and_says_so(
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_patient(pilot)
-        said = lambda: [str(n.message) for n in app._notifications]  # noqa: E731
+        def said() -> list[str]:
+            return [str(n.message) for n in app._notifications]
+
         await wait_for(pilot, lambda: LOCAL_ONLY in said(), "the local-only note")
         assert app.draft is not None
         assert app.draft.history.allergies  # carried forward from this host's last visit
