@@ -19,6 +19,7 @@ async def test_history_falls_back_to_this_host_and_says_so(
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_patient(pilot)
+
         def said() -> list[str]:
             return [str(n.message) for n in app._notifications]
 
