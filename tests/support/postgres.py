@@ -74,9 +74,13 @@ class PostgresServer:
         return done
 
     def start(self) -> None:
+        # fsync off: a commit still reaches the kernel, so a stopped (even killed) server
+        # keeps it; only a power cut would not. synchronous_commit stays on: off, a commit
+        # acknowledged to the kiosk could be lost by "pg_ctl stop -m immediate", and the
+        # kiosk rightly never pushes what the database said it had.
         options = (
             f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+            "-c full_page_writes=off -c max_connections=50"
         )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start")
 
