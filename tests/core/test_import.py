@@ -245,3 +245,35 @@ def test_help_documents_the_columns(capsys: pytest.CaptureFixture[str]) -> None:
     for column in ("mrn*", "family_name*", "birth_date*", "postal_code", "date*", "status"):
         assert column in out
     assert "twice changes nothing" in out
+
+
+def test_progress_shows_on_a_terminal_only(folder: Path, tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    source = tmp_path / "patients.csv"
+    rows = [f"MRN-{n},Rivera,Ana,1980-07-04" for n in range(300)]
+    source.write_text("mrn,family_name,given_name,birth_date\n" + "\n".join(rows) + "\n")
+    command = [sys.executable, "-m", "kiosk", "--data-dir", str(folder), "import", "patients"]
+    master, slave = pty.openpty()
+    child = subprocess.Popen([*command, str(source)], stdin=slave, stdout=slave, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert child.wait(timeout=60) == 0
+    assert b"Importing" in seen
+    assert b"300 patient(s) added" in seen
+    piped = subprocess.run([*command, str(source)], capture_output=True, text=True, check=False)
+    assert piped.returncode == 0
+    assert "Importing" not in piped.stderr
+    assert "0 patient(s) added, 300 already there" in piped.stderr
