@@ -4,7 +4,8 @@ Every model here round-trips losslessly through ``model_dump(mode="json")`` and
 ``model_validate``; that JSON is what the store writes, one document per encounter. The face
 of the package (import from ``kiosk.models``): ``base`` (bounded text, statuses, the model
 base), ``patient`` (demographics, insurance), ``history`` (history, chief complaint),
-``readings`` (measurements, vital signs, point-of-care tests), ``encounter`` (the visit).
+``readings`` (measurements, vital signs, point-of-care tests), ``requests`` (tasks handed
+over), ``encounter`` (the visit).
 """
 
 from kiosk.models.base import (
@@ -46,10 +47,12 @@ from kiosk.models.readings import (
     UrineDipstick,
     Vitals,
 )
+from kiosk.models.requests import REQUEST_KINDS, Pharmacy, Request, RequestKind, Urgency
 
 __all__ = [
     "CRITICAL_STATUSES",
     "RECORDABLE_STATUSES",
+    "REQUEST_KINDS",
     "Address",
     "Allergy",
     "BloodPressure",
@@ -69,9 +72,12 @@ __all__ = [
     "Medication",
     "NotTakenReason",
     "Patient",
+    "Pharmacy",
     "PocTests",
     "Problem",
     "Relationship",
+    "Request",
+    "RequestKind",
     "Severity",
     "Sex",
     "SocialHistory",
@@ -80,6 +86,7 @@ __all__ = [
     "Surgery",
     "Temperature",
     "Text",
+    "Urgency",
     "UrineDipstick",
     "VitalKind",
     "Vitals",

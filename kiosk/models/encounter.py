@@ -18,6 +18,7 @@ from kiosk.models.base import (
 from kiosk.models.history import ChiefComplaint, History
 from kiosk.models.patient import Insurance, Patient
 from kiosk.models.readings import Measurement, PocTests, Vitals
+from kiosk.models.requests import Request
 
 # --------------------------------------------------------------------------- the encounter
 
@@ -42,6 +43,8 @@ class Encounter(KioskModel):
     complaint: ChiefComplaint | None = None
     vitals: Vitals = Field(default_factory=Vitals)
     poc: PocTests = Field(default_factory=PocTests)
+    requests: list[Request] = Field(default_factory=list, max_length=50)
+    """Refill, referral, prior-authorization and follow-up requests handed over (tasks)."""
     provider_notified: bool = False
     """Acknowledgement that a provider was told of every critical value."""
     notes: LongText = ""

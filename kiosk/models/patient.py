@@ -13,6 +13,7 @@ from kiosk.models.base import (
     Sex,
     Text,
 )
+from kiosk.models.requests import Pharmacy
 
 # --------------------------------------------------------------------------- patient
 
@@ -45,6 +46,8 @@ class Patient(KioskModel):
     phone: Text = ""
     address: Address = Field(default_factory=Address)
     emergency_contact: EmergencyContact | None = None
+    preferred_pharmacy: Pharmacy | None = None
+    """Where refills go (set from the refill request; kiosk.models.requests)."""
 
     @property
     def display_name(self) -> str:

@@ -77,6 +77,7 @@ ACTIONS = frozenset(
         "staff-reset-pin",
         "check",
         "repair",
+        "task-done",
     }
 )
 _TAIL_BLOCK = 4096

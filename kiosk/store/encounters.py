@@ -50,6 +50,7 @@ from kiosk.store.index import Index
 from kiosk.store.partitions import Partitions
 from kiosk.store.queries import Queries, Visit
 from kiosk.store.recovery import RebootRecovery
+from kiosk.store.tasks import TaskItem, Tasks
 from kiosk.store.writes import Writer
 
 
@@ -65,6 +66,7 @@ class EncounterStore:
         self.writer = Writer(self.folder, self.recovery)
         self.drafts = Drafts(self.folder)
         self.queries = Queries(self.folder, self.drafts)
+        self.task_list = Tasks(self.folder, self.queries)
         if self.folder.writable():
             # The index is checked against the segments as the interruption left them first;
             # only then is the save in flight finished and what killed writers left removed
@@ -272,6 +274,37 @@ class EncounterStore:
         return self.queries.appointments(day, staff=staff, reason=reason)
 
     # ------------------------------------------------------------------ drafts
+
+    def tasks(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        include_done: bool = False,
+        patient_id: str | None = None,
+        staff: str | None = None,
+        reason: str | None = None,
+    ) -> builtins.list[TaskItem]:
+        """Requests handed over in signed encounters, as tasks (kiosk.store.tasks)."""
+        return self.task_list.tasks(
+            since=since,
+            until=until,
+            include_done=include_done,
+            patient_id=patient_id,
+            staff=staff,
+            reason=reason,
+        )
+
+    def mark_task_done(
+        self,
+        task_id: str,
+        *,
+        since: date | None = None,
+        staff: str | None = None,
+        reason: str | None = None,
+    ) -> str:
+        """Record a task as done (a ``task-done`` audit entry); its encounter's id."""
+        return self.task_list.mark_done(task_id, since=since, staff=staff, reason=reason)
 
     def claim_draft(self, staff_id: str, patient_id: str) -> bool:
         """Hold the draft of (staff, patient) for this terminal; False if another holds it."""

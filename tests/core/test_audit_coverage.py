@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from store_child import make_encounter
 
+from kiosk.models import Request
 from kiosk.store import EncounterStore
 from kiosk.store.audit import AuditEntry
 from kiosk.store.drafts import Drafts
@@ -26,7 +27,7 @@ from kiosk.store.queries import Queries
 
 TODAY = datetime.now(UTC).date()
 ACTOR, REASON = "auditor7", "coverage check"
-PHI_TYPES = re.compile(r"\b(Encounter|Patient|Visit|DraftInfo)\b|dict\[str, Any\]")
+PHI_TYPES = re.compile(r"\b(Encounter|Patient|Visit|DraftInfo|TaskItem)\b|dict\[str, Any\]")
 
 NOT_PHI = {
     # writes (audited as what they do: sign, amend, create, save-draft, draft-discard)
@@ -38,6 +39,7 @@ NOT_PHI = {
     "merge_appointments": "how many were added and removed",
     "save_draft": "nothing",
     "discard_draft": "whether there was one",
+    "mark_task_done": "an encounter id (audited as task-done)",
     # claims and bookkeeping
     "claim_draft": "whether this terminal holds it",
     "holds_draft": "whether this terminal holds it",
@@ -49,6 +51,7 @@ NOT_PHI = {
     "close": "nothing",
     # a building block whose caller audits the list it is part of (today_visits)
     "unaudited_infos": "drafts, audited by the caller",
+    "unaudited_documents": "documents, audited by the caller (the task list)",
 }
 
 
@@ -68,7 +71,9 @@ def returns_phi(method: Callable[..., Any]) -> bool:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[EncounterStore]:
     with EncounterStore(tmp_path / "data", staff_id="ma1") as opened:
-        signed = make_encounter(1, patient=41, day=TODAY)
+        signed = make_encounter(1, patient=41, day=TODAY).model_copy(
+            update={"requests": [Request(kind="follow-up", when_text="2 weeks", when=TODAY)]}
+        )
         opened.save(signed)
         opened.set_appointments(TODAY, [signed.patient.id])
         draft = make_encounter(2, patient=41, day=TODAY).model_copy(
