@@ -63,13 +63,13 @@ class Request(KioskModel):
 
     @model_validator(mode="after")
     def _complete(self) -> Request:
-        missing = {
+        needed: dict[str, list[tuple[str, object]]] = {
             "refill": [("medication", self.medication), ("pharmacy", self.pharmacy)],
             "referral": [("specialty", self.specialty), ("reason", self.reason)],
             "prior-auth": [("service", self.service)],
             "follow-up": [("when", self.when)],
-        }[self.kind]
-        absent = [name for name, value in missing if not value]
+        }
+        absent = [name for name, value in needed[self.kind] if not value]
         if absent:
             raise ValueError(f"a {self.kind} request needs {', '.join(absent)}")
         return self
