@@ -4,7 +4,8 @@ Order of the page: what blocks signing (missing required items, text not yet che
 earlier step), then the flags (critical readings in the error colour, abnormal ones in the
 warning colour, each with its word), the "provider notified" acknowledgement when anything is
 critical, the scores (BMI class, BP reading category, NEWS2 with risk and components), then the
-sections themselves. Sign (Ctrl+G, or the big Sign button that replaces Next) dismisses with the
+sections themselves, and the requests handed over (Ctrl+R or "Add request" adds one:
+kiosk.screens.request). Sign (Ctrl+G, or the big Sign button that replaces Next) dismisses with the
 encounter ready to sign; the app stamps, saves and clears the screen.
 """
 
@@ -18,8 +19,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Label
 
-from kiosk.models import Encounter
+from kiosk.models import Encounter, Request
 from kiosk.screens.base import StepScreen
+from kiosk.screens.request import RequestDialog
 from kiosk.screens.review_text import blockers, flags, poc_lines, score_lines, vitals_lines
 from kiosk.validators.age import age_words
 from kiosk.widgets.inert import inert
@@ -41,6 +43,14 @@ class ReviewScreen(StepScreen):
             priority=True,
             id="review.sign",
             tooltip="Sign (also the Sign button)",
+        ),
+        Binding(
+            "ctrl+r",
+            "add_request",
+            "Add request",
+            priority=True,
+            id="review.request",
+            tooltip="Hand over a refill, referral, prior authorization or follow-up request",
         ),
         Binding(
             "ctrl+k",
@@ -66,6 +76,15 @@ class ReviewScreen(StepScreen):
                 yield from self._section("History", self._history_lines())
                 yield from self._section("Vital signs", vitals_lines(draft))
                 yield from self._section("Point-of-care tests", poc_lines(draft))
+                yield Label("Requests handed over", classes="review-heading")
+                with Vertical(id="review-requests"):
+                    yield from self._request_lines()
+                yield Button(
+                    "Add request  Ctrl+R",
+                    id="review-add-request",
+                    classes="small",
+                    action="screen.add_request",
+                )
 
     def _findings(self, draft: Encounter) -> ComposeResult:
         """What blocks signing, the flags, the acknowledgement and the scores (read first:
@@ -144,6 +163,33 @@ class ReviewScreen(StepScreen):
             "Problems: " + (", ".join(p.name for p in h.problems) or "none"),
             "Reviewed with the patient" if h.reviewed else "Not marked reviewed",
         ]
+
+    def _request_lines(self) -> ComposeResult:
+        requests = self.draft.requests
+        if not requests:
+            yield Label("None: Ctrl+R adds one.", classes="review-line")
+        for request in requests:
+            yield Label(inert(f"• {request.summary()}"), classes="review-line review-request")
+
+    # ------------------------------------------------------------------ requests
+
+    def action_add_request(self) -> None:
+        """Open the request dialog; a request it returns is added to the draft (a refill's
+        pharmacy becomes the patient's preferred one)."""
+        self.app.push_screen(RequestDialog(self.draft), self._request_added)
+
+    def _request_added(self, request: Request | None) -> None:
+        if request is None:
+            return
+        update: dict[str, object] = {"requests": [*self.draft.requests, request]}
+        if request.pharmacy is not None:
+            patient = self.draft.patient
+            update["patient"] = patient.model_copy(update={"preferred_pharmacy": request.pharmacy})
+        self.draft = self.draft.model_copy(update=update)
+        box = self.query_one("#review-requests", Vertical)
+        box.remove_children()
+        box.mount_all(list(self._request_lines()))
+        self.notify(f"Request added: {request.title}. It is a task, not an approval.")
 
     def on_mount(self) -> None:
         super().on_mount()
