@@ -6,6 +6,7 @@ encounter and is shown in the review."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from review_samples import known_encounter
 from textual.widgets import Input, Label, Select, Static
@@ -21,7 +22,7 @@ SIZE = (80, 24)
 
 
 def draft(**update: object) -> Encounter:
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "history": History(medications=[Medication(name="Lisinopril 10 mg")]),
         "insurance": Insurance(primary=Coverage(payer="Acme Health", member_id="AC123")),
         **update,
@@ -65,7 +66,7 @@ async def test_a_refill_by_keys_alone_fits_and_reaches_the_signed_encounter(
         assert "check digit" in str(message.render())
         ncpdp = dialog.query_one("#request-ncpdp", Input)
         assert ncpdp.value == "0999018"  # kept as typed
-        assert app.focused is ncpdp
+        assert dialog.focused is ncpdp
         await pilot.press("backspace", "7", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen), "the review")
         await wait_for(pilot, lambda: request_lines(review), "the request line")
