@@ -185,6 +185,11 @@ class Settings(BaseSettings):
     sync_interval_seconds: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 5.0
     """How often the app's background sync pushes to ``central_database`` (and retries)."""
 
+    patient_update: Literal["update", "task"] = "task"
+    """Demographics changed during an intake, in the FHIR export: "task" (a Task for the
+    front office listing each change; the EHR's Patient is never overwritten) or "update"
+    (a conditional update of the Patient by MRN)."""
+
     change_limits: ChangeLimitSettings = Field(default_factory=ChangeLimitSettings)
     """Changes from the last visit the MA must confirm (``[change_limits]`` in the file; in the
     environment ``KIOSK_CHANGE_LIMITS`` as JSON)."""

@@ -102,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
                 roots=roots,
                 progress=progress,
                 skipped=skipped,
+                patient_update=settings.patient_update,
             )
             if store.problems[noted:]:  # a damaged segment was skipped: the export is partial
                 raise ExportError(

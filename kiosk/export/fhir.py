@@ -15,7 +15,9 @@ How the EHR is asked to write (a choice, documented here):
   inside the bundle use those, so they resolve within it;
 * Patient and Practitioner: conditional create (``POST`` with ``ifNoneExist`` on the MRN / staff
   identifier). The EHR owns demographics: an existing record is matched and referenced, never
-  overwritten by what was typed at the kiosk; an unknown one is created;
+  overwritten by what was typed at the kiosk; an unknown one is created. Demographics changed
+  during the intake go as a Task for the front office, or, with ``patient_update = "update"``,
+  as a conditional update of the Patient (kiosk.export.demographics);
 * everything else: ``PUT`` to a client-assigned id (the same uuid). Exporting twice updates
   instead of duplicating, and an amendment (same chain id, see below) replaces the earlier
   version's resources in place, with ``Observation.status`` "amended". A reading removed by an
@@ -41,6 +43,7 @@ from kiosk.export.codes import (
     concept,
 )
 from kiosk.export.coverage import add_coverage
+from kiosk.export.demographics import add_patient_task, patient_changes, patient_request
 from kiosk.export.history import add_history
 from kiosk.export.lab import add_poc
 from kiosk.export.observations import Context, add_complaint, add_vitals
@@ -65,15 +68,21 @@ PARTICIPANT = [
 ]
 
 
-def bundle_for(encounter: Encounter, *, root: str | None = None) -> Json:
+def bundle_for(
+    encounter: Encounter, *, root: str | None = None, patient_update: str = "task"
+) -> Json:
     """The transaction Bundle of a signed or amended ``Encounter`` model."""
-    return encounter_bundle(encounter.model_dump(mode="json"), root=root)
+    return encounter_bundle(
+        encounter.model_dump(mode="json"), root=root, patient_update=patient_update
+    )
 
 
-def encounter_bundle(doc: Json, *, root: str | None = None) -> Json:
+def encounter_bundle(doc: Json, *, root: str | None = None, patient_update: str = "task") -> Json:
     """The transaction Bundle of a stored encounter document.
 
     ``root``: id of the first version of the amendment chain (defaults to the document's id).
+    ``patient_update``: "task" or "update", what demographics changed at the intake become
+    (kiosk.export.demographics).
     The bundle shares constant parts (codes, categories) with every other bundle: serialise it,
     do not modify it.
     """
@@ -82,9 +91,10 @@ def encounter_bundle(doc: Json, *, root: str | None = None) -> Json:
     )
     patient = doc["patient"]
     mrn = patient["id"]
-    ctx.patient = ctx.add(
-        "patient", _patient(patient), _create_if_absent("Patient", MRN_SYSTEM, mrn)
-    )
+    create = _create_if_absent("Patient", MRN_SYSTEM, mrn)
+    changes = patient_changes(doc)
+    update = patient_request(create["ifNoneExist"], changes, patient_update)
+    ctx.patient = ctx.add("patient", _patient(patient), update or create)
     staff = doc["staff_id"]
     practitioner = {
         "resourceType": "Practitioner",
@@ -103,6 +113,8 @@ def encounter_bundle(doc: Json, *, root: str | None = None) -> Json:
     add_social(ctx, doc)
     add_coverage(ctx, doc)
     add_requests(ctx, doc)
+    if patient_update != "update":
+        add_patient_task(ctx, doc, changes)
     return {
         "resourceType": "Bundle",
         "id": ctx.uid(f"bundle/{doc['id']}"),

@@ -1,4 +1,5 @@
-"""The rest of the history the patient gave: surgeries, family history and smoking status.
+"""The rest of the history the patient gave: surgeries, family history, smoking status,
+alcohol and substance use.
 
 Surgeries are patient-reported ``Procedure`` resources (the patient the asserter, status
 completed, the year as the performed date when known). Family history is one
@@ -6,7 +7,11 @@ completed, the year as the performed date when known). Family history is one
 ("mother", "maternal grandfather", ...) is coded in v3-RoleCode, any other is text. Smoking
 status is the US Core observation: LOINC 72166-2 with the SNOMED CT answer (current every
 day / some days / status unknown, former, never, unknown if ever smoked), category
-social-history; pack-years go in its note.
+social-history; pack-years go in its note. Alcohol and other substance use, when the MA
+recorded them, are social-history observations too (LOINC 11331-6 History of Alcohol use,
+11343-1 History of Other nonmedical drug use) holding the text as typed ("2 drinks/week"):
+the kiosk keeps no coded amount, so none is made up (an AUDIT-C score would be its own
+observation).
 """
 
 from __future__ import annotations
@@ -52,6 +57,8 @@ RELATIVES = {
     "parent": ("PRN", "parent"),
 }
 FAMILY_MEMBER = ("FAMMEMB", "family member")
+ALCOHOL_USE = concept(LOINC, "11331-6", "History of Alcohol use")
+SUBSTANCE_USE = concept(LOINC, "11343-1", "History of Other nonmedical drug use")
 
 
 def add_social(ctx: Context, doc: Json) -> None:
@@ -110,3 +117,19 @@ def add_social(ctx: Context, doc: Json) -> None:
     if notes:
         smoking["note"] = [{"text": "; ".join(notes)}]
     ctx.add("smoking-status", smoking)
+    for key, use in (("alcohol", ALCOHOL_USE), ("substances", SUBSTANCE_USE)):
+        if social.get(key):
+            ctx.add(
+                f"social/{key}",
+                {
+                    "resourceType": "Observation",
+                    "status": ctx.status,
+                    "category": SOCIAL_HISTORY,
+                    "code": use,
+                    "subject": ctx.patient,
+                    "encounter": ctx.encounter,
+                    "effectiveDateTime": recorded,
+                    "performer": ctx.performer,
+                    "valueString": social[key],  # the patient's words, as the MA typed them
+                },
+            )

@@ -189,8 +189,12 @@ def write_documents(
     roots: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
     skipped: list[str] | None = None,
+    patient_update: str = "task",
 ) -> int:
     """Write every document to ``out`` in ``fmt``; return how many were written.
+
+    ``patient_update`` (FHIR only): what demographics changed at the intake become, a Task
+    or a Patient update (the ``patient_update`` setting, kiosk.export.demographics).
 
     A document that cannot be converted to ``fmt`` is skipped and its id appended to
     ``skipped``; without that list it stops the export with an ExportError naming the id."""
@@ -232,7 +236,9 @@ def write_documents(
         for doc in documents:
             if fmt == "fhir":
                 try:
-                    bundle = encounter_bundle(doc, root=roots.get(doc["id"]))
+                    bundle = encounter_bundle(
+                        doc, root=roots.get(doc["id"]), patient_update=patient_update
+                    )
                 except Exception:  # a document another tool wrote wrongly: never quoted
                     invalid(doc)
                     continue

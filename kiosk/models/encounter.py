@@ -36,6 +36,10 @@ class Encounter(KioskModel):
     signed_at: AwareDatetime | None = None
     status: EncounterStatus = "draft"
     patient: Patient
+    patient_on_file: Patient | None = None
+    """The demographics as they were on file when the intake began (None for a patient
+    registered during it): the export compares them with ``patient`` to tell the EHR what
+    changed (``patient_update``)."""
     identity_confirmed: bool = False
     """Two identifiers (name and date of birth) were confirmed with the patient."""
     insurance: Insurance = Field(default_factory=Insurance)

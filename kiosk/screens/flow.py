@@ -25,9 +25,26 @@ if TYPE_CHECKING:
     from kiosk.store.queries import Visit
 
 
-def new_draft(patient: Patient, staff_id: str, room: str, previous: Encounter | None) -> Encounter:
-    """A fresh draft: history and insurance carried forward from the last visit, for review."""
-    draft = Encounter(staff_id=staff_id, patient=patient, room=room, identity_confirmed=True)
+def new_draft(
+    patient: Patient,
+    staff_id: str,
+    room: str,
+    previous: Encounter | None,
+    *,
+    registered: bool = False,
+) -> Encounter:
+    """A fresh draft: history and insurance carried forward from the last visit, for review.
+
+    The demographics as found (``patient_on_file``) are kept beside the ones the intake may
+    change, so the export can tell the EHR what changed; a patient ``registered`` at this
+    kiosk just now has nothing on file."""
+    draft = Encounter(
+        staff_id=staff_id,
+        patient=patient,
+        room=room,
+        identity_confirmed=True,
+        patient_on_file=None if registered else patient,
+    )
     if previous is None:
         return draft
     history = previous.history.model_copy(update={"reviewed": False})
@@ -122,8 +139,9 @@ class Intake:
                 )
                 if patient is None or not await self._register(patient):
                     continue
+                registered = True
             else:
-                patient = choice
+                patient, registered = choice, False
             if not await self.app.push_screen_wait(IdentityScreen(patient)):
                 continue
             draft = await self._resume_for(patient)
@@ -132,7 +150,8 @@ class Intake:
             if draft is None:
                 previous = await asyncio.to_thread(self.core.history.last_encounter, patient.id)
                 self._say_local_only()
-                draft = new_draft(patient, self.staff_id, self.core.settings.room, previous)
+                room = self.core.settings.room
+                draft = new_draft(patient, self.staff_id, room, previous, registered=registered)
             if await self._claim(draft):
                 return draft
         return None

@@ -14,7 +14,7 @@ from ui_vitals_harness import StepHarness, step_screen, wait_for
 
 from kiosk.models import Coverage, Encounter, History, Insurance, Medication, Pharmacy
 from kiosk.screens.base import StepContext
-from kiosk.screens.flow import signed
+from kiosk.screens.flow import new_draft, signed
 from kiosk.screens.request import RequestDialog
 from kiosk.screens.review import ReviewScreen
 
@@ -146,3 +146,10 @@ async def test_refill_without_a_medication_on_the_list_says_so(
         assert "History step" in str(message.render())
         assert dialog.query_one("#request-pharmacy-msg", Static).display
         assert isinstance(app.screen, RequestDialog)
+
+
+def test_a_new_draft_keeps_the_demographics_on_file() -> None:
+    """What was on file when the intake began, for the export's patient update."""
+    patient = draft().patient
+    assert new_draft(patient, "ma1", "", None).patient_on_file == patient
+    assert new_draft(patient, "ma1", "", None, registered=True).patient_on_file is None
