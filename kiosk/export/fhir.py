@@ -4,8 +4,9 @@ The kiosk is not the system of record; ``kiosk export --format fhir`` hands each
 clinic's EHR as a Bundle holding Patient, Practitioner (the MA), Encounter, one Observation per
 vital sign, BMI, point-of-care tests, chief complaint, AllergyIntolerance, MedicationStatement
 and Condition resources, and the screenings (a QuestionnaireResponse per instrument, an
-Observation per total: kiosk.export.screenings). Dicts, not fhir.resources models: validation costs far more than the
-bundle, so the tests validate with fhir.resources and the hot path does not.
+Observation per total: kiosk.export.screenings). Dicts, not fhir.resources models: validation
+costs far more than the bundle, so the tests validate with fhir.resources and the hot path
+does not.
 
 How the EHR is asked to write (a choice, documented here):
 

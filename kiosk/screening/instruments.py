@@ -15,9 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from kiosk.data import packaged
 from kiosk.errors import ConfigError
+from kiosk.models import ScreeningId
 
 INSTRUMENTS_FILE = packaged("screenings.toml")
-INSTRUMENT_IDS = ("phq", "gad7", "auditc", "steadi")
+INSTRUMENT_IDS: tuple[ScreeningId, ...] = ("phq", "gad7", "auditc", "steadi")
 """The instruments in the order they are asked (the order of :data:`kiosk.models.ScreeningId`)."""
 
 
@@ -101,10 +102,16 @@ class Instrument(_Frozen):
         """The answer choices of ``item``, lowest score first."""
         return self.answer_sets[item.answers or self.answers]
 
+    @property
+    def asked(self) -> list[Item]:
+        """Every question, the unscored extra one last."""
+        extra: list[Item] = [self.extra] if self.extra is not None else []
+        return [*self.items, *extra]
+
     def item(self, code: str) -> Item:
-        for item in (*self.items, *((self.extra,) if self.extra else ())):
-            if item.code == code:
-                return item
+        for found in self.asked:
+            if found.code == code:
+                return found
         raise KeyError(code)
 
     @property

@@ -48,7 +48,8 @@ def test_sex_rule_and_disabled_rule() -> None:
     )
     male = {d.instrument for d in due_screenings(rules, 30, "male", {}, TODAY) if d.due}
     female = {d.instrument for d in due_screenings(rules, 30, "female", {}, TODAY) if d.due}
-    assert male == {"phq"} and female == {"phq", "auditc"}
+    assert male == {"phq"}
+    assert female == {"phq", "auditc"}
 
 
 def _visit(day: date, *results: ScreeningResult) -> Encounter:

@@ -73,7 +73,8 @@ def test_one_response_per_instrument_with_loinc_codes(bundle: dict[str, Any]) ->
         "display": "More than half the days",
     }
     assert phq["item"][9]["answer"][0]["valueCoding"]["code"] == "LA6574-3"  # difficulty
-    assert phq["language"] == "es" and phq["author"] == phq["source"]  # the patient answered
+    assert phq["language"] == "es"
+    assert phq["author"] == phq["source"]
     audit = next(r for r in responses if r.get("questionnaire", "").endswith("72109-2"))
     assert [i["answer"][0]["valueCoding"]["code"] for i in audit["item"]] == [
         "LA18926-8",

@@ -80,8 +80,10 @@ def test_phq2_gate_at_three(first: int, second: int, band: str) -> None:
         assert (found.form, found.total, found.band) == ("PHQ-2", first + second, "negative")
         assert [i.code for i in asked] == ["44250-9", "44255-8"]
     else:
-        assert found.form == "PHQ-9" and not found.complete  # the rest is asked
-        assert len(asked) == 10 and asked[-1].code == "69722-7"  # the difficulty question
+        assert found.form == "PHQ-9"
+        assert not found.complete
+        assert len(asked) == 10
+        assert asked[-1].code == "69722-7"
 
 
 def test_phq9_always_asks_everything_after_a_negative_phq2() -> None:
@@ -161,7 +163,8 @@ def test_every_answer_code_is_a_loinc_answer_and_items_are_loinc_codes() -> None
             if instrument.id == "steadi":
                 assert item.code.startswith("steadi-")
             else:
-                assert item.code[0].isdigit() and item.code[-2] == "-"
+                assert item.code[0].isdigit()
+                assert item.code[-2] == "-"
             for answer in instrument.choices(item):
                 assert answer.code.startswith("LA")
         assert instrument.source  # every instrument cites where it comes from
@@ -170,7 +173,8 @@ def test_every_answer_code_is_a_loinc_answer_and_items_are_loinc_codes() -> None
 def test_result_keeps_only_the_questions_asked() -> None:
     answers = {**phq9(0), "69722-7": 0}  # a PHQ-2 of 0 plus stale answers further on
     result = result_for("phq", answers, "male", by="patient", language="es", at=datetime.now(UTC))
-    assert result.form == "PHQ-2" and set(result.answers) == {"44250-9", "44255-8"}
+    assert result.form == "PHQ-2"
+    assert set(result.answers) == {"44250-9", "44255-8"}
     assert (result.answered_by, result.language, result.done) == ("patient", "es", True)
 
 
