@@ -183,7 +183,9 @@ class QuestionsScreen(Screen[Asked]):
             yield Static("", id="questions-position", markup=False)
             yield Static("", id="questions-preamble", markup=False)
             yield Static("", id="questions-text", markup=False)
-            yield Vertical(id="questions-answers")
+            with Vertical(id="questions-answers"):
+                for n in range(1, len(_KEYS) + 1):
+                    yield Button("", id=f"questions-answer-{n}", classes="questions-answer")
         with Vertical(id="questions-done", classes="questions-phase"):
             yield Static("", id="questions-thanks", markup=False)
             yield Static("", id="questions-hand-back", markup=False)
@@ -247,20 +249,16 @@ class QuestionsScreen(Screen[Asked]):
         )
         self.query_one("#questions-text", Static).update(tr.gettext(item.text))
         chosen = self.answers[instrument.id].get(item.code)  # type: ignore[index]
-        box = self.query_one("#questions-answers", Vertical)
-        box.remove_children()
-        buttons = [
-            Button(
-                inert(f"{n}  {tr.gettext(answer.text)}"),
-                id=f"questions-answer-{n}",
-                classes="questions-answer",
-                variant="primary" if answer.value == chosen else "default",
-            )
-            for n, answer in enumerate(instrument.choices(item), start=1)
-        ]
-        box.mount_all(buttons)
-        focus = next((b for b in buttons if b.variant == "primary"), buttons[0])
-        self.call_after_refresh(focus.focus)
+        choices = instrument.choices(item)
+        buttons = list(self.query("#questions-answers Button").results(Button))
+        for n, button in enumerate(buttons):
+            button.display = n < len(choices)
+            if n < len(choices):
+                button.label = inert(f"{n + 1}  {tr.gettext(choices[n].text)}")
+                button.variant = "primary" if choices[n].value == chosen else "default"
+        shown = buttons[: len(choices)]
+        focus = next((b for b in shown if b.variant == "primary"), shown[0])
+        focus.focus(scroll_visible=False)
 
     # ------------------------------------------------------------------ answering
 

@@ -241,7 +241,9 @@ def screening_lines(encounter: Encounter) -> list[str]:
         if result.skipped:
             lines.append(f"{NAMES[result.instrument]}: skipped ({SKIPPED[result.skipped]})")
         elif result.total is None:
-            lines.append(f"{NAMES[result.instrument]}: not finished ({len(result.answers)} answered)")
+            lines.append(
+                f"{NAMES[result.instrument]}: not finished ({len(result.answers)} answered)"
+            )
         else:
             by = "patient" if result.answered_by == "patient" else "staff"
             flag = "".join(f" · CRITICAL: {text}" for text in result.critical)

@@ -136,6 +136,15 @@ class ScreeningsScreen(StepScreen):
             f"Tobacco: {tobacco} (from the History step; not asked again)",
             id="screenings-tobacco",
         )
+        yield Button(
+            "Hand the screen to the patient  Ctrl+P", id="screenings-patient", compact=True
+        )
+        yield Tick(
+            "The patient's answers reviewed with them  (Ctrl+K)",
+            value=self.draft.screenings.reviewed,
+            id="screenings-reviewed",
+        )
+        yield Static("", id="screenings-message", markup=False)
         defs = instruments()
         shown = [d for d in self.dues if d.due or d.instrument in self.results]
         for due in shown:
@@ -159,15 +168,6 @@ class ScreeningsScreen(StepScreen):
             yield Static(f"Not due: {words}", id="screenings-not-due", markup=False)
         if not shown:
             yield Static("No screening is due at this visit.", id="screenings-none")
-        yield Button(
-            "Hand the screen to the patient  Ctrl+P", id="screenings-patient", compact=True
-        )
-        yield Tick(
-            "The patient's answers reviewed with them  (Ctrl+K)",
-            value=self.draft.screenings.reviewed,
-            id="screenings-reviewed",
-        )
-        yield Static("", id="screenings-message", markup=False)
 
     def restore(self) -> None:
         for name, result in self.results.items():
@@ -189,7 +189,7 @@ class ScreeningsScreen(StepScreen):
             if found:
                 result = self.results.get(name)  # type: ignore[call-overload]
                 lines = [result_line(result), *answer_lines(result)]
-                found.first(Static).update(inert("\n".join(lines)))
+                found.first(Static).update(inert("\n".join(lines), lines=True))
         by_patient = any(r.answered_by == "patient" for r in self.results.values())
         self.query_one("#screenings-reviewed").display = by_patient
         pending = self._pending()
