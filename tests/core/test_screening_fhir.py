@@ -111,3 +111,37 @@ def test_a_negative_phq2_is_a_phq2_response_and_a_skip_a_data_absent_reason() ->
     ]
     declined = _total(built, "70274-6")
     assert declined["dataAbsentReason"]["coding"][0]["code"] == "asked-declined"
+
+
+def test_demo_data_has_every_band_and_its_bundles_validate() -> None:
+    from kiosk.demo.patients import sample_encounter
+    from kiosk.screening import score
+
+    bands: set[tuple[str, str]] = set()
+    validated = 0
+    for seed in range(300):
+        encounter = sample_encounter(seed)
+        for result in encounter.screenings.results:
+            if result.skipped:
+                continue
+            bands.add((result.form, result.band))
+            again = score(instruments()[result.instrument], result.answers, encounter.patient.sex)
+            assert (again.total, again.band, again.critical) == (
+                result.total,
+                result.band,
+                result.critical,
+            )  # the stored score is the scoring's
+        if encounter.screenings.critical():
+            assert encounter.provider_notified
+        if encounter.screenings.results and validated < 15:
+            Bundle.model_validate(bundle_for(encounter))
+            validated += 1
+    expected = {
+        *(("PHQ-2", b) for b in ("negative",)),
+        *(("PHQ-9", b) for b in ("minimal", "mild", "moderate", "moderately severe", "severe")),
+        *(("GAD-7", b) for b in ("minimal", "mild", "moderate", "severe")),
+        *(("AUDIT-C", b) for b in ("negative", "positive")),
+        *(("STEADI", b) for b in ("not at risk", "at risk")),
+    }
+    assert expected <= bands
+    assert validated == 15
