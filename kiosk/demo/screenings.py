@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from kiosk.models import SKIP_REASONS, ScreeningResult, Screenings, Sex
+from kiosk.models import SKIP_REASONS, Language, ScreeningResult, Screenings, Sex
 from kiosk.screening import due_screenings, instruments, result_for
 from kiosk.screening.due import ScreeningRules
 
@@ -44,18 +44,17 @@ def demo_screenings(seed: int, patient_id: str, age: int, sex: Sex, at: datetime
             continue
         instrument = instruments()[name]
         if name == "phq" and rng.random() < 0.5:  # PHQ-2 below 3: the rest not asked
-            first, second = rng.randrange(3), 0
-            answers = {instrument.items[0].code: first, instrument.items[1].code: second}
+            answers = {instrument.items[0].code: rng.randrange(3), instrument.items[1].code: 0}
         else:
             low = instrument.gate.at_least if instrument.gate is not None else 0
             answers = _answers(rng, name, rng.randrange(low, instrument.max_total + 1))
-            first = [item.code for item in instrument.items[:2]]
+            short = [item.code for item in instrument.items[:2]]
             rest = [item.code for item in instrument.items[2:]]
-            while name == "phq" and sum(answers[c] for c in first) < low:
+            while name == "phq" and sum(answers[c] for c in short) < low:
                 # PHQ-9 was asked, so PHQ-2 was positive: move points up, the total kept
                 answers[next(c for c in rest if answers[c] > 0)] -= 1
-                answers[next(c for c in first if answers[c] < 3)] += 1
+                answers[next(c for c in short if answers[c] < 3)] += 1
         by = "patient" if rng.random() < 0.5 else "staff"
-        language = "es" if rng.random() < 0.2 else "en"
+        language: Language = "es" if rng.random() < 0.2 else "en"
         results.append(result_for(name, answers, sex, by=by, language=language, at=when))
     return Screenings(results=results, due=due, reviewed=True)
