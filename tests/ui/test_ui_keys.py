@@ -506,6 +506,8 @@ async def test_ticks_and_dipstick_choices_are_three_rows_on_a_tall_terminal(
         await pilot.press("ctrl+b")
         await wait_screen(pilot, "VitalsScreen")
         await pilot.press("ctrl+b")
+        await wait_screen(pilot, "ScreeningsScreen")
+        await pilot.press("ctrl+b")
         await wait_screen(pilot, "ComplaintScreen")
         await pilot.press("ctrl+b")
         history = await wait_screen(pilot, "HistoryScreen")
