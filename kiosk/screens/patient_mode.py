@@ -100,20 +100,8 @@ class QuestionsScreen(Screen[Asked]):
             id="questions.stop",
             tooltip="The MA asking: back to the step, the answers so far kept",
         ),
-        Binding(
-            "up",
-            "app.focus_previous",
-            show=False,
-            id="questions.up",
-            tooltip="The answer above",
-        ),
-        Binding(
-            "down",
-            "app.focus_next",
-            show=False,
-            id="questions.down",
-            tooltip="The answer below",
-        ),
+        Binding("up", "app.focus_previous", show=False, id="questions.up", tooltip="Answer above"),
+        Binding("down", "app.focus_next", show=False, id="questions.down", tooltip="Answer below"),
     ]
 
     def __init__(
@@ -323,13 +311,8 @@ class QuestionsScreen(Screen[Asked]):
             return not self.patient
         return True
 
-    @on(Button.Pressed, "#questions-previous")
+    @on(Button.Pressed, "#questions-previous, #questions-resume")
     def _previous_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_previous()
-
-    @on(Button.Pressed, "#questions-resume")
-    def _resume_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_previous()
 
