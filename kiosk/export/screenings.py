@@ -11,6 +11,7 @@ response carries the kiosk's local item codes. A skipped instrument is an Observ
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from kiosk.export.codes import ABSENT, LOINC, category, concept
@@ -36,20 +37,26 @@ TOTAL_DISPLAY: dict[str, str] = {
 }
 
 
-def _items(instrument: Instrument, answers: dict[str, int]) -> list[Json]:
-    items: list[Json] = []
-    for code, value in answers.items():
-        item = instrument.item(code)
-        [answer] = [a for a in instrument.choices(item) if a.value == value]
-        coding = {"system": LOINC, "code": answer.code, "display": answer.text}
-        items.append(
-            {
-                "linkId": code,
+@cache
+def _answered_items(instrument_id: str) -> dict[tuple[str, int], Json]:
+    """Every (item code, answer score) of an instrument as its response item, built once and
+    shared by every bundle (serialised, never modified)."""
+    instrument = instruments()[instrument_id]
+    out: dict[tuple[str, int], Json] = {}
+    for item in instrument.asked:
+        for answer in instrument.choices(item):
+            coding = {"system": LOINC, "code": answer.code, "display": answer.text}
+            out[item.code, answer.value] = {
+                "linkId": item.code,
                 "text": item.text,
                 "answer": [{"valueCoding": coding}],
             }
-        )
-    return items
+    return out
+
+
+def _items(instrument: Instrument, answers: dict[str, int]) -> list[Json]:
+    table = _answered_items(instrument.id)
+    return [table[code, value] for code, value in answers.items()]
 
 
 def _total(
