@@ -38,6 +38,7 @@ from pydantic_settings import (
 from kiosk import units
 from kiosk.data import packaged
 from kiosk.errors import ConfigError
+from kiosk.screening.due import ScreeningRules
 from kiosk.validators.change import ChangeLimits
 from kiosk.validators.required import REQUIRED_FIELD_NAMES as REQUIRED_FIELD_NAMES
 from kiosk.validators.required import missing_required as missing_required
@@ -188,6 +189,11 @@ class Settings(BaseSettings):
     change_limits: ChangeLimitSettings = Field(default_factory=ChangeLimitSettings)
     """Changes from the last visit the MA must confirm (``[change_limits]`` in the file; in the
     environment ``KIOSK_CHANGE_LIMITS`` as JSON)."""
+
+    screenings: ScreeningRules = Field(default_factory=ScreeningRules)
+    """Which screenings are due, by age, sex and days since the last one (``[screenings]``
+    and ``[screenings.<phq|gad7|auditc|steadi>]`` in the file; in the environment
+    ``KIOSK_SCREENINGS`` as JSON)."""
 
     @field_validator("*", mode="before")
     @classmethod
