@@ -4,7 +4,8 @@ Every model here round-trips losslessly through ``model_dump(mode="json")`` and
 ``model_validate``; that JSON is what the store writes, one document per encounter. The face
 of the package (import from ``kiosk.models``): ``base`` (bounded text, statuses, the model
 base), ``patient`` (demographics, insurance), ``history`` (history, chief complaint),
-``readings`` (measurements, vital signs, point-of-care tests), ``encounter`` (the visit).
+``readings`` (measurements, vital signs, point-of-care tests), ``poc`` (catalog test results,
+QC runs, vision and hearing), ``stock`` (lots on hand), ``encounter`` (the visit).
 """
 
 from kiosk.models.base import (
@@ -36,6 +37,15 @@ from kiosk.models.history import (
     Surgery,
 )
 from kiosk.models.patient import Address, Coverage, EmergencyContact, Insurance, Patient
+from kiosk.models.poc import (
+    EyeAcuity,
+    HearingScreen,
+    HearingTone,
+    PocResult,
+    QcRun,
+    VisionScreen,
+)
+from kiosk.models.stock import StockLot
 from kiosk.models.readings import (
     BloodPressure,
     GlucoseTest,
@@ -48,6 +58,13 @@ from kiosk.models.readings import (
 )
 
 __all__ = [
+    "StockLot",
+    "VisionScreen",
+    "QcRun",
+    "PocResult",
+    "HearingTone",
+    "HearingScreen",
+    "EyeAcuity",
     "CRITICAL_STATUSES",
     "RECORDABLE_STATUSES",
     "Address",

@@ -17,6 +17,7 @@ from kiosk.models.base import (
 )
 from kiosk.models.history import ChiefComplaint, History
 from kiosk.models.patient import Insurance, Patient
+from kiosk.models.poc import PocResult
 from kiosk.models.readings import Measurement, PocTests, Vitals
 
 # --------------------------------------------------------------------------- the encounter
@@ -63,7 +64,7 @@ class Encounter(KioskModel):
             raise ValueError("an encounter cannot be signed before two identifiers are confirmed")
         if self.status == "amended" and self.amends is None:
             raise ValueError("an amended encounter names the version it amends")
-        if self.critical_readings() and not self.provider_notified:
+        if (self.critical_readings() or self.critical_results()) and not self.provider_notified:
             raise ValueError("critical values need 'provider notified' before signing")
         return self
 
@@ -72,6 +73,10 @@ class Encounter(KioskModel):
         if self.poc.glucose is not None:
             readings.append(self.poc.glucose)
         return [m for m in readings if m.is_critical]
+
+    def critical_results(self) -> list[PocResult]:
+        """Catalog test results in a critical range (e.g. an INR of 5): the provider is told."""
+        return [r for r in self.poc.results if r.is_critical]
 
     @property
     def day(self) -> date:

@@ -9,7 +9,8 @@ it reads through ``inspect_files``, ``inspect_data`` and ``inspect_audit`` into 
 ``repair`` acts on them), ``checksums`` (each stored document's), ``index``, ``partitions``
 (segment files), ``layout`` (every name in the data folder), ``files`` (atomic writes, fsync,
 the cross-process lock), ``audit`` (the hash-chained trail) and ``staff`` (accounts and PINs)
-with ``throttle`` (how fast a terminal may try PINs).
+with ``throttle`` (how fast a terminal may try PINs), ``stock`` (lots on hand: kits, vaccines,
+medications) and ``qc`` (the point-of-care QC log).
 """
 
 from __future__ import annotations
@@ -36,12 +37,15 @@ if TYPE_CHECKING:  # the names as mypy and editors see them
     from kiosk.store.files import (
         write_atomic as write_atomic,
     )
+    from kiosk.store.qc import QcLog as QcLog
     from kiosk.store.queries import Visit as Visit
     from kiosk.store.recovery import RebootRecovery as RebootRecovery
     from kiosk.store.recovery import current_boot as current_boot
     from kiosk.store.staff import (
         AuthError as AuthError,
     )
+    from kiosk.store.stock import StockError as StockError
+    from kiosk.store.stock import StockRoom as StockRoom
     from kiosk.store.staff import (
         StaffDirectory as StaffDirectory,
     )
@@ -65,6 +69,9 @@ _WHERE = {
     "StaffDirectory": "staff",
     "AuthError": "staff",
     "StaffError": "staff",
+    "QcLog": "qc",
+    "StockRoom": "stock",
+    "StockError": "stock",
     "DamagedFileError": "files",
     "ProcessLock": "files",
     "write_atomic": "files",
