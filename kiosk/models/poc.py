@@ -19,7 +19,9 @@ from kiosk.models.base import KioskModel, Text, new_id, utcnow
 
 ResultType = Literal["qualitative", "ordinal", "numeric"]
 QcFrequency = Literal["none", "daily", "per-lot", "per-shipment"]
-ResultStatus = Literal["normal", "abnormal", "low", "high", "critical-low", "critical-high", "invalid"]
+ResultStatus = Literal[
+    "normal", "abnormal", "low", "high", "critical-low", "critical-high", "invalid"
+]
 """``invalid``: the kit showed no control line (or the device an error); the test is repeated."""
 
 Code = Annotated[str, Field(min_length=1, max_length=40)]
@@ -32,6 +34,8 @@ class PocResult(KioskModel):
     test: Code
     """The catalog id (``strep-a``, ``hgb``...)."""
     name: Text
+    kit: Text = ""
+    """The stock item the kit lot belongs to (influenza A and B share one cassette)."""
     loinc: Code
     loinc_display: Text = ""
     cpt: Text = ""

@@ -14,8 +14,12 @@ from pydantic import AwareDatetime, Field
 
 from kiosk.models.base import KioskModel, Text, utcnow
 
-ItemName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._ -]*$")]
-LotNumber = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
+ItemName = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._ -]*$")
+]
+LotNumber = Annotated[
+    str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+]
 
 
 class StockLot(KioskModel):

@@ -44,14 +44,14 @@ if TYPE_CHECKING:  # the names as mypy and editors see them
     from kiosk.store.staff import (
         AuthError as AuthError,
     )
-    from kiosk.store.stock import StockError as StockError
-    from kiosk.store.stock import StockRoom as StockRoom
     from kiosk.store.staff import (
         StaffDirectory as StaffDirectory,
     )
     from kiosk.store.staff import (
         StaffError as StaffError,
     )
+    from kiosk.store.stock import StockError as StockError
+    from kiosk.store.stock import StockRoom as StockRoom
 
 
 _WHERE = {

@@ -83,7 +83,9 @@ class StockRoom:
             found = [s for s in found if s.item.lower() == item.lower()]
         if audit:
             self.audit.append(
-                "stock-view", staff=self.actor, detail=f"item={item or '*'} lots={len(found)}",
+                "stock-view",
+                staff=self.actor,
+                detail=f"item={item or '*'} lots={len(found)}",
                 sync=False,
             )
         return found
@@ -144,7 +146,9 @@ class StockRoom:
         self.audit.append("stock-retire", staff=self.actor, detail=f"item={item} lot={new.lot}")
         return new
 
-    def use(self, item: str, lot: str, count: int = 1, *, patient_id: str | None = None) -> StockLot:
+    def use(
+        self, item: str, lot: str, count: int = 1, *, patient_id: str | None = None
+    ) -> StockLot:
         """Count ``count`` down from a lot (never below zero: what is left is what is left)."""
         with self._changing() as lots:
             old = self._one(lots, item, lot)

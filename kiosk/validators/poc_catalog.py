@@ -145,7 +145,7 @@ def _choice(file: str, where: str, raw: Any, allowed: tuple[str, ...]) -> str:
     return str(raw)
 
 
-def _entry(file: str, index: int, raw: Any) -> PocTestSpec:  # noqa: C901, PLR0912
+def _entry(file: str, index: int, raw: Any) -> PocTestSpec:
     where = f"test[{index}]"
     if not isinstance(raw, dict):
         raise ConfigError(file, where, "each [[test]] must be a table")
@@ -183,7 +183,8 @@ def _entry(file: str, index: int, raw: Any) -> PocTestSpec:  # noqa: C901, PLR09
                 raise ConfigError(
                     file, f"{where}.{key}", f"{stray[0]!r} is not an answer ({', '.join(known)})"
                 )
-    unit, units, bounds = "", (), Bounds()
+    unit, bounds = "", Bounds()
+    units: tuple[str, ...] = ()
     builtin = _text(file, f"{where}.builtin", raw.get("builtin"), required=False)
     if builtin and builtin not in BUILTINS:
         raise ConfigError(file, f"{where}.builtin", f"must be one of {', '.join(BUILTINS)}")
@@ -193,7 +194,9 @@ def _entry(file: str, index: int, raw: Any) -> PocTestSpec:  # noqa: C901, PLR09
         for u in (unit, *units):
             if u not in NUMERIC_UNITS:
                 raise ConfigError(
-                    file, f"{where}.units", f"unknown unit {u!r} (known: {', '.join(NUMERIC_UNITS)})"
+                    file,
+                    f"{where}.units",
+                    f"unknown unit {u!r} (known: {', '.join(NUMERIC_UNITS)})",
                 )
         if units[0] != unit:
             raise ConfigError(file, f"{where}.units", f"the first unit must be {unit!r}")
@@ -211,7 +214,9 @@ def _entry(file: str, index: int, raw: Any) -> PocTestSpec:  # noqa: C901, PLR09
         id=test_id,
         name=_text(file, f"{where}.name", raw.get("name")),
         loinc=loinc,
-        loinc_display=_text(file, f"{where}.loinc_display", raw.get("loinc_display"), required=False),
+        loinc_display=_text(
+            file, f"{where}.loinc_display", raw.get("loinc_display"), required=False
+        ),
         cpt=cpt,
         result=result,  # type: ignore[arg-type]  # checked against ResultType above
         specimen=_text(file, f"{where}.specimen", raw.get("specimen"), required=False),

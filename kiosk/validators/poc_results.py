@@ -184,6 +184,7 @@ def build_result(
     return PocResult(
         test=spec.id,
         name=spec.name,
+        kit=spec.kit,
         loinc=spec.loinc,
         loinc_display=spec.loinc_display,
         cpt=spec.cpt,
@@ -194,7 +195,7 @@ def build_result(
         unit=spec.unit,
         entered_value=number.entered_value if number else None,
         entered_unit=number.entered_unit if number else None,
-        status=status,  # type: ignore[arg-type]  # Bounds.classify minus impossible
+        status=status,
         message=message,
         specimen=spec.specimen,
         kit_lot=lot.lot,

@@ -60,7 +60,8 @@ def parse_snellen(text: str, *, eye: str, corrected: bool) -> EyeAcuity | Snelle
     if match is None:
         if re.match(r"^\d+(\.\d+)?$", typed):
             return SnellenError(f"{typed} alone is not a line: {how}")
-        if re.match(r"^\d+\s*/", typed):
+        distance = re.match(r"^(\d+)\s*/", typed)
+        if distance is not None and distance.group(1) not in ("20", "6"):
             return SnellenError(f"{typed}: the chart distance is 20 (feet) or 6 (metres). {how}")
         return SnellenError(f"{typed!r} is not a Snellen line. {how}")
     numerator = int(match.group(1))
@@ -80,7 +81,7 @@ def parse_snellen(text: str, *, eye: str, corrected: bool) -> EyeAcuity | Snelle
             f"{'line above' if letters < 0 else 'next line'}: type that line instead."
         )
     return EyeAcuity(
-        eye=eye,  # type: ignore[arg-type]  # the caller passes right / left / both
+        eye=eye,
         corrected=corrected,
         entered=typed,
         numerator=numerator,
