@@ -209,4 +209,21 @@ def poc_lines(encounter: Encounter) -> list[str]:
     else:
         fasting = {None: "", True: ", fasting", False: ", not fasting"}[glucose.fasting]
         lines.append(f"{label}: {_reading_text(glucose)}{fasting}")
+    for result in encounter.poc.results:
+        flag = {
+            "abnormal": " (abnormal)",
+            "critical-high": " CRITICAL",
+            "critical-low": " CRITICAL",
+        }
+        lines.append(
+            f"{result.name}: {result.shown()}{flag.get(result.status, '')}, lot {result.kit_lot}"
+        )
+    vision = encounter.poc.vision
+    if vision is not None:
+        eyes = ", ".join(f"{r.eye} {r.entered}" for r in vision.readings)
+        worn = " with correction" if any(r.corrected for r in vision.readings) else ""
+        lines.append(f"Vision{worn}: {eyes}" + (f" — {vision.reason}" if vision.refer else ""))
+    hearing = encounter.poc.hearing
+    if hearing is not None:
+        lines.append("Hearing: " + (hearing.reason if hearing.refer else "pass"))
     return lines
