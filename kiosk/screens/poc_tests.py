@@ -112,7 +112,9 @@ class CatalogTests(Vertical):
             with lot_input.prevent(Input.Changed):
                 lot_input.value = usable[0].lot
         shown = ", ".join(f"{s.lot} (exp {s.expiry}, {s.quantity} left)" for s in usable[:3])
-        answers = "12.1" if spec.result == "numeric" else "/".join(spec.choices)
+        answers = {"numeric": "12.1", "qualitative": "pos/neg/inv"}.get(
+            spec.result, "/".join(spec.choices)
+        )
         unit = "" if spec.unit == "{INR}" else spec.unit
         self.query_one("#poc-test-result", Input).placeholder = f"{answers} {unit}".strip()[:20]
         self.query_one("#poc-test-device", Input).disabled = not spec.device
@@ -120,6 +122,16 @@ class CatalogTests(Vertical):
         if spec.id in self.repeat_of:
             hint = f"Repeat of the invalid {spec.name}. " + hint
         self.query_one("#poc-test-hint", Label).update(inert(hint))
+        self._show_below()
+
+    def _show_below(self) -> None:
+        """The hint, the message and the results under the row in view (at 80x24 they are
+        below the fold when the row is reached by Tab)."""
+        from kiosk.widgets.scroll import ScrollBody
+
+        body = next((a for a in self.ancestors if isinstance(a, ScrollBody)), None)
+        if body is not None:
+            self.call_after_refresh(body.clear_of_hint, self.query_one("#poc-test-done", Label))
 
     # ------------------------------------------------------------------ recording
 
@@ -161,6 +173,7 @@ class CatalogTests(Vertical):
         if isinstance(made, Problem):
             field = {"qc": "lot", "test": "name"}.get(made.field, made.field)
             self.say(made.message, field)
+            self._show_below()
             return None
         self.results.append(made)
         self.repeat_of.pop(spec.id, None)
@@ -175,6 +188,7 @@ class CatalogTests(Vertical):
         with result.prevent(Input.Changed):
             result.value = ""
         self.query_one("#poc-test-done", Label).update(self._listing())
+        self._show_below()
         return made
 
     def _listing(self) -> Content:

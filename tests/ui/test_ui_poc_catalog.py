@@ -77,7 +77,8 @@ async def test_a_strep_result_is_recorded_by_keys_with_its_lot_and_qc(
         screen = await step_screen(pilot, PocScreen)
         await choose_strep(pilot, screen)
         hint = str(screen.query_one("#poc-test-hint", Label).content)
-        assert "STR-1 (exp" in hint and "10 left" in hint
+        assert "STR-1 (exp" in hint
+        assert "10 left" in hint
         result = screen.query_one("#poc-test-result", Input)
         result.focus()
         await pilot.press("p", "o", "s", "ctrl+d")
@@ -154,7 +155,8 @@ async def test_an_invalid_result_prompts_a_repeat_recorded_as_such(
         screen.action_record_test()
         await pilot.pause()
         first, repeat = screen.query_one(CatalogTests).results
-        assert first.is_invalid and repeat.repeat_of == first.id
+        assert first.is_invalid
+        assert repeat.repeat_of == first.id
         # Back keeps what was recorded (the snapshot carries the results)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.outcomes, "the back outcome")
@@ -189,17 +191,20 @@ async def test_vision_and_hearing_for_a_child_flag_the_referral(
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: app.outcomes, "the outcome")
     poc = app.outcomes[0].encounter.poc
-    assert poc.vision is not None and poc.vision.refer
+    assert poc.vision is not None
+    assert poc.vision.refer
     assert "left eye 20/60 worse than 20/40" in poc.vision.reason
     assert [r.entered for r in poc.vision.readings] == ["20/40-2", "20/60"]
-    assert poc.hearing is not None and poc.hearing.refer and len(poc.hearing.tones) == 6
+    assert poc.hearing is not None
+    assert poc.hearing.refer
+    assert len(poc.hearing.tones) == 6
 
 
 async def test_an_expired_urine_strip_is_refused(context: Callable[..., StepContext]) -> None:
     app = harness(context())
     async with app.run_test(size=SIZE) as pilot:
         screen = await step_screen(pilot, PocScreen)
-        screen.query_one("#poc-urine-glucose").value = "negative"  # type: ignore[attr-defined]
+        screen.query_one("#poc-urine-glucose").value = "negative"
         screen.query_one("#poc-urine-expiry", Input).value = "2020-01-31"
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -217,3 +222,16 @@ async def test_the_record_button_and_key_are_there_at_80x24(
         button = screen.query_one("#poc-test-record", Button)
         assert "^D" in str(button.label)
         assert any(b.key == "ctrl+d" for b in screen.BINDINGS if hasattr(b, "key"))
+
+
+async def test_the_test_row_reached_by_tab_is_not_under_the_more_below_line(
+    context: Callable[..., StepContext],
+) -> None:
+    app = harness(context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, PocScreen)
+        await pilot.press("ctrl+a", *["tab"] * 8)  # pH, the strip, the glucose row, the test
+        pick = screen.query_one("#poc-test-name", Select)
+        await wait_for(pilot, lambda: screen.focused is pick, "the test drop-down focused")
+        hint = screen.query_one("#step-body").hint  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: pick.region.bottom <= hint.region.y, "the row in view")
