@@ -84,7 +84,7 @@ class ReviewScreen(StepScreen):
                 inert(flag.text),
                 classes="review-line review-flag " + ("error" if flag.critical else "warning"),
             )
-        if draft.critical_readings():
+        if draft.critical_readings() or draft.critical_results():
             yield Tick(
                 "Provider notified of the critical values  (Ctrl+K)",
                 value=draft.provider_notified,
@@ -161,7 +161,8 @@ class ReviewScreen(StepScreen):
         """Why Sign must refuse now ("" when it may sign)."""
         if blockers(self.draft, tuple(self.ctx.settings.required_fields)):
             return "Cannot sign: see the list at the top."
-        if self.draft.critical_readings() and not self._notified():
+        critical = self.draft.critical_readings() or self.draft.critical_results()
+        if critical and not self._notified():
             return "Critical values: tick 'Provider notified' (Ctrl+K) before signing."
         return ""
 

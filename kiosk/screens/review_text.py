@@ -81,6 +81,14 @@ def flags(encounter: Encounter) -> list[Flag]:
             if urine.is_abnormal(pad):
                 name = {"ph": "pH", "specific_gravity": "specific gravity"}.get(pad, pad)
                 abnormal.append(Flag(False, f"abnormal  Urine {name} {getattr(urine, pad)}"))
+    for result in encounter.poc.results:
+        if result.is_critical:
+            critical.append(Flag(True, f"CRITICAL  {result.name} {result.shown()}"))
+        elif result.status in ("abnormal", "low", "high"):
+            abnormal.append(Flag(False, f"{result.status}  {result.name} {result.shown()}"))
+    for screen in (encounter.poc.vision, encounter.poc.hearing):
+        if screen is not None and screen.refer:
+            abnormal.append(Flag(False, screen.reason))
     return critical + abnormal
 
 

@@ -111,6 +111,7 @@ def test_a_strep_test_is_recorded_by_keys_at_80x24(tmux: Tmux, tmp_path: Path) -
         "demo",
     )
     assert len(result.qc_runs) == 2
-    assert encounter.poc.urine is not None and encounter.poc.urine.glucose == "negative"
+    assert encounter.poc.urine is not None
+    assert encounter.poc.urine.glucose == "negative"
     (lot,) = StockRoom(demo, actor="e2e-check").lots("strep-a", audit=False)
     assert lot.quantity == 9

@@ -15,6 +15,7 @@ from kiosk.screens.poc import PocScreen
 from kiosk.screens.poc_tests import CatalogTests
 from kiosk.store.qc import QcLog
 from kiosk.store.stock import StockRoom
+from kiosk.widgets.scroll import ScrollBody
 
 SIZE = (80, 24)
 NEXT_YEAR = datetime.now(UTC).date() + timedelta(days=365)
@@ -233,5 +234,5 @@ async def test_the_test_row_reached_by_tab_is_not_under_the_more_below_line(
         await pilot.press("ctrl+a", *["tab"] * 8)  # pH, the strip, the glucose row, the test
         pick = screen.query_one("#poc-test-name", Select)
         await wait_for(pilot, lambda: screen.focused is pick, "the test drop-down focused")
-        hint = screen.query_one("#step-body").hint  # type: ignore[attr-defined]
+        hint = screen.query_one("#step-body", ScrollBody).hint
         await wait_for(pilot, lambda: pick.region.bottom <= hint.region.y, "the row in view")
