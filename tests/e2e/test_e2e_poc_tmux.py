@@ -1,6 +1,7 @@
 """End to end at 80x24 in tmux: a rapid strep A recorded at the POC step of the real
-``kiosk --demo`` by keys alone, with the kit lot received and its QC run logged by the CLI
-first; signed, the result is stored with its lot and QC runs and the kit is counted down."""
+``kiosk --demo`` by keys alone. A second lot is received and its controls logged with the CLI
+while the kiosk runs; the step lists both lots and offers the demo's (sooner to expire); signed,
+the result is stored with its lot and QC runs and that lot alone is counted down."""
 
 from __future__ import annotations
 
@@ -83,17 +84,19 @@ def test_a_strep_test_is_recorded_by_keys_at_80x24(tmux: Tmux, tmp_path: Path) -
     # the focused drop-down in view, above the "more below" line (it was under it)
     tmux.wait_for("test                  ▼   kit lot       result")
     tmux.keys("Rapid")  # the drop-down's option by its first letters
-    screen = tmux.wait_for("Lots on hand: STR-1")
-    assert "10 left" in screen, screen
+    # the demo's lot first (sooner expiry), then the one received above
+    screen = tmux.wait_for("Lots on hand: STREPA-D1")
+    assert "STR-1 (exp" in screen, screen
+    # the lot offered (the soonest to expire) is the one in hand: on to the result
     tmux.keys("Tab", "Tab", "neg")
-    tmux.wait_for("STR-1         neg")
+    tmux.wait_for("STREPA-D1     neg")
     tmux.keys("C-d")
-    screen = tmux.wait_for("Rapid strep A: negative  lot STR-1")
+    screen = tmux.wait_for("Rapid strep A: negative  lot STREPA-D1")
     assert "No QC yet" not in screen
     tmux.keys("C-n")
     tmux.wait_for("Review and sign")
     tmux.keys("End")  # the point-of-care lines are at the end of the review
-    tmux.wait_for("Rapid strep A: negative, lot STR-1")
+    tmux.wait_for("Rapid strep A: negative, lot STREPA-D1")
     tmux.keys("C-g")
     tmux.wait_for("Signed and saved")
     tmux.wait_for("Today's patients")
@@ -107,11 +110,14 @@ def test_a_strep_test_is_recorded_by_keys_at_80x24(tmux: Tmux, tmp_path: Path) -
     assert (result.test, result.answer, result.kit_lot, result.operator) == (
         "strep-a",
         "negative",
-        "STR-1",
+        "STREPA-D1",
         "demo",
     )
     assert len(result.qc_runs) == 2
     assert encounter.poc.urine is not None
     assert encounter.poc.urine.glucose == "negative"
-    (lot,) = StockRoom(demo, actor="e2e-check").lots("strep-a", audit=False)
-    assert lot.quantity == 9
+    room = StockRoom(demo, actor="e2e-check")
+    used, received = room.find("strep-a", "STREPA-D1"), room.find("strep-a", "STR-1")
+    assert used is not None
+    assert received is not None
+    assert (used.quantity, received.quantity) == (24, 10)
