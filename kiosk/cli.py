@@ -25,7 +25,18 @@ from typing import Any, TextIO
 from kiosk.errors import KioskError
 from kiosk.validators.text import visible
 
-COMMANDS = ("run", "demo_data", "check", "export", "staff", "audit", "import_data", "sync")
+COMMANDS = (
+    "run",
+    "demo_data",
+    "check",
+    "export",
+    "staff",
+    "audit",
+    "import_data",
+    "sync",
+    "stock",
+    "qc",
+)
 """Modules under ``kiosk.commands``; each defines ``register(subparsers)``."""
 
 

@@ -48,7 +48,7 @@ DEFAULT_CONFIG = packaged("kiosk.toml")
 """The shipped default settings (``config/kiosk.toml`` is an editable copy of it)."""
 RANGES_ENV = ("KIOSK_RANGES", "KIOSK_RANGES_FILE")
 """Environment names of ``ranges_file``; KIOSK_RANGES is the one kiosk.validators.ranges reads."""
-PATH_KEYS = ("data_dir", "demo_data_dir", "ranges_file")
+PATH_KEYS = ("data_dir", "demo_data_dir", "ranges_file", "poc_catalog_file")
 """Keys holding paths; in a TOML file a relative path is relative to that file's folder."""
 
 _toml_data: ContextVar[dict[str, Any]] = ContextVar("kiosk_toml_data", default={})  # noqa: B039
@@ -172,6 +172,10 @@ class Settings(BaseSettings):
     """Clinic range table replacing the packaged ``config/ranges.toml`` (unset: packaged).
     In the environment ``KIOSK_RANGES``, the variable the range loader itself reads."""
 
+    poc_catalog_file: Path | None = None
+    """Clinic point-of-care test catalog replacing the packaged ``config/poc_catalog.toml``
+    (unset: packaged; environment ``KIOSK_POC_CATALOG_FILE``)."""
+
     glucose_meter_lo_mg_dl: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] = 20.0
     """The lowest glucose the clinic's meters show as a number; below it they show "LO"."""
     glucose_meter_hi_mg_dl: Annotated[float, Field(ge=200, le=1500, allow_inf_nan=False)] = 600.0
@@ -247,7 +251,7 @@ class Settings(BaseSettings):
             raise ValueError("should be a PostgreSQL URL starting with postgresql://")
         return value
 
-    @field_validator("ranges_file")
+    @field_validator("ranges_file", "poc_catalog_file")
     @classmethod
     def _exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.expanduser().is_file():

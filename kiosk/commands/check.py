@@ -45,10 +45,22 @@ def run(args: argparse.Namespace) -> int:
         ranges_problem = None
     except ConfigError as error:
         ranges_problem = str(error)
+    from kiosk.validators.poc_catalog import default_catalog_path, load_catalog
+
+    try:  # the test catalog too: a broken one stops the kiosk at start-up
+        catalog = load_catalog(settings.poc_catalog_file)
+        catalog_problem = None
+    except ConfigError as error:
+        catalog, catalog_problem = None, str(error)
     report = check_store(data_dir, repair=args.repair, staff=f"admin:{getpass.getuser()}")
     print(f"Range table: {settings.ranges_file or f'shipped ({default_path()})'}")
     if ranges_problem is not None:
         print(f"Problem: {ranges_problem}")
+    where = settings.poc_catalog_file or f"shipped ({default_catalog_path()})"
+    tests = f", {len(catalog.tests)} tests" if catalog is not None else ""
+    print(f"Test catalog: {where}{tests}")
+    if catalog_problem is not None:
+        print(f"Problem: {catalog_problem}")
     print(f"Data folder: {data_dir}")
     print(f"Encounters: {report.encounters} in {report.files} files")
     print(f"Audit trail: {report.audit_entries} entries")
@@ -58,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"Note: {line}")
     for line in report.problems:
         print(f"Problem: {line}")
-    if report.ok and ranges_problem is None:
+    if report.ok and ranges_problem is None and catalog_problem is None:
         print("No problems found." if not report.repaired else "All problems repaired.")
         return 0
     if not args.repair and not report.ok:

@@ -103,6 +103,10 @@ def ensure_demo_data(data_dir: Path | str, count: int = 300, *, seed: int = 0) -
     today = datetime.now(UTC).date()
     if not (data_dir / MARKER).exists():
         fill_demo_data(data_dir, count, seed=seed, today=today, patients=150)
+    from kiosk.demo.poc import seed_poc
+    from kiosk.validators.poc_catalog import cached_catalog
+
+    seed_poc(data_dir, cached_catalog())  # kit lots and today's QC: every test can be run
     with EncounterStore(data_dir, staff_id="demo", purpose="demo set-up") as store:
         if store.appointments(today):
             return

@@ -4,8 +4,9 @@ Every model here round-trips losslessly through ``model_dump(mode="json")`` and
 ``model_validate``; that JSON is what the store writes, one document per encounter. The face
 of the package (import from ``kiosk.models``): ``base`` (bounded text, statuses, the model
 base), ``patient`` (demographics, insurance), ``history`` (history, chief complaint),
-``readings`` (measurements, vital signs, point-of-care tests), ``screening`` (PHQ, GAD-7,
-AUDIT-C, STEADI answers and scores), ``encounter`` (the visit).
+``readings`` (measurements, vital signs, point-of-care tests), ``poc`` (catalog test results,
+QC runs, vision and hearing), ``stock`` (lots on hand), ``screening`` (PHQ, GAD-7, AUDIT-C,
+STEADI answers and scores), ``encounter`` (the visit).
 """
 
 from kiosk.models.base import (
@@ -37,6 +38,14 @@ from kiosk.models.history import (
     Surgery,
 )
 from kiosk.models.patient import Address, Coverage, EmergencyContact, Insurance, Patient
+from kiosk.models.poc import (
+    EyeAcuity,
+    HearingScreen,
+    HearingTone,
+    PocResult,
+    QcRun,
+    VisionScreen,
+)
 from kiosk.models.readings import (
     BloodPressure,
     GlucoseTest,
@@ -55,6 +64,7 @@ from kiosk.models.screening import (
     Screenings,
     SkipReason,
 )
+from kiosk.models.stock import StockLot
 
 __all__ = [
     "CRITICAL_STATUSES",
@@ -69,8 +79,11 @@ __all__ = [
     "EmergencyContact",
     "Encounter",
     "EncounterStatus",
+    "EyeAcuity",
     "FamilyHistoryItem",
     "GlucoseTest",
+    "HearingScreen",
+    "HearingTone",
     "History",
     "Insurance",
     "KioskModel",
@@ -80,8 +93,10 @@ __all__ = [
     "Medication",
     "NotTakenReason",
     "Patient",
+    "PocResult",
     "PocTests",
     "Problem",
+    "QcRun",
     "Relationship",
     "ScreeningId",
     "ScreeningResult",
@@ -92,10 +107,12 @@ __all__ = [
     "SocialHistory",
     "SpO2",
     "Status",
+    "StockLot",
     "Surgery",
     "Temperature",
     "Text",
     "UrineDipstick",
+    "VisionScreen",
     "VitalKind",
     "Vitals",
     "new_id",

@@ -17,6 +17,7 @@ from kiosk.models.base import (
 )
 from kiosk.models.history import ChiefComplaint, History
 from kiosk.models.patient import Insurance, Patient
+from kiosk.models.poc import PocResult
 from kiosk.models.readings import Measurement, PocTests, Vitals
 from kiosk.models.screening import Screenings
 
@@ -77,8 +78,15 @@ class Encounter(KioskModel):
         return [m for m in readings if m.is_critical]
 
     def needs_provider_notified(self) -> bool:
-        """A critical reading or a critical screening answer: signing waits for the tick."""
-        return bool(self.critical_readings() or self.screenings.critical())
+        """A critical reading, a critical catalog test result or a critical screening answer:
+        signing waits for the tick."""
+        return bool(
+            self.critical_readings() or self.critical_results() or self.screenings.critical()
+        )
+
+    def critical_results(self) -> list[PocResult]:
+        """Catalog test results in a critical range (e.g. an INR of 5): the provider is told."""
+        return [r for r in self.poc.results if r.is_critical]
 
     @property
     def day(self) -> date:

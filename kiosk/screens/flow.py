@@ -276,6 +276,22 @@ class Intake:
         if self.core.history.note:
             self.app.notify(self.core.history.note, severity="warning", timeout=8)
 
+    async def _count_down_kits(self, final: Encounter) -> None:
+        """One kit per catalog result is used (kiosk.store.stock); the encounter is signed
+        whatever this says, and a problem is shown, not raised."""
+        from kiosk.store.stock import count_down_kits
+        from kiosk.validators.poc_catalog import cached_catalog
+
+        catalog = cached_catalog(self.core.settings.poc_catalog_file)
+        try:
+            problems = await asyncio.to_thread(
+                count_down_kits, self.store.folder.data_dir, final, catalog
+            )
+        except Exception as error:
+            problems = [f"the stock could not be counted down ({not_saved_reason(error)})"]
+        for problem in problems:
+            self.app.notify(f"Stock: {problem}", severity="warning", timeout=10)
+
     async def _sign(self, draft: Encounter) -> bool:
         """Save the signed encounter; discard the draft. False (stay on review) on failure."""
         try:
@@ -286,5 +302,7 @@ class Intake:
             return False
         self.core.signed()  # the background sync pushes it now; the MA does not wait for it
         await asyncio.to_thread(self.app.drafts.discard, draft)
+        if final.poc.results:
+            await self._count_down_kits(final)
         self.app.notify("Signed and saved. The screen is cleared for the next patient.")
         return True

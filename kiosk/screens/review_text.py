@@ -78,15 +78,25 @@ def flags(encounter: Encounter) -> list[Flag]:
         (critical if reading.is_critical else abnormal).append(Flag(reading.is_critical, text))
     for text in encounter.screenings.critical():
         critical.append(Flag(True, f"CRITICAL  {text}"))
-    for result in encounter.screenings.results:
-        if result.positive and not result.critical:
-            abnormal.append(Flag(False, f"positive  {result.form} {result.total} {result.band}"))
+    for answered in encounter.screenings.results:
+        if answered.positive and not answered.critical:
+            abnormal.append(
+                Flag(False, f"positive  {answered.form} {answered.total} {answered.band}")
+            )
     urine = encounter.poc.urine
     if urine is not None:
         for pad in (*UrineDipstick.ANALYTES, "nitrite", "ph", "specific_gravity"):
             if urine.is_abnormal(pad):
                 name = {"ph": "pH", "specific_gravity": "specific gravity"}.get(pad, pad)
                 abnormal.append(Flag(False, f"abnormal  Urine {name} {getattr(urine, pad)}"))
+    for result in encounter.poc.results:
+        if result.is_critical:
+            critical.append(Flag(True, f"CRITICAL  {result.name} {result.shown()}"))
+        elif result.status in ("abnormal", "low", "high"):
+            abnormal.append(Flag(False, f"{result.status}  {result.name} {result.shown()}"))
+    for screen in (encounter.poc.vision, encounter.poc.hearing):
+        if screen is not None and screen.refer:
+            abnormal.append(Flag(False, screen.reason))
     return critical + abnormal
 
 
@@ -215,6 +225,23 @@ def poc_lines(encounter: Encounter) -> list[str]:
     else:
         fasting = {None: "", True: ", fasting", False: ", not fasting"}[glucose.fasting]
         lines.append(f"{label}: {_reading_text(glucose)}{fasting}")
+    for result in encounter.poc.results:
+        flag = {
+            "abnormal": " (abnormal)",
+            "critical-high": " CRITICAL",
+            "critical-low": " CRITICAL",
+        }
+        lines.append(
+            f"{result.name}: {result.shown()}{flag.get(result.status, '')}, lot {result.kit_lot}"
+        )
+    vision = encounter.poc.vision
+    if vision is not None:
+        eyes = ", ".join(f"{r.eye} {r.entered}" for r in vision.readings)
+        worn = " with correction" if any(r.corrected for r in vision.readings) else ""
+        lines.append(f"Vision{worn}: {eyes}" + (f" — {vision.reason}" if vision.refer else ""))
+    hearing = encounter.poc.hearing
+    if hearing is not None:
+        lines.append("Hearing: " + (hearing.reason if hearing.refer else "pass"))
     return lines
 
 

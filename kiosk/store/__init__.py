@@ -10,7 +10,8 @@ appointments, imported), ``outbox`` (what the central database is still owed), `
 into ``findings``; ``repair`` acts on them), ``checksums`` (each stored document's),
 ``index``, ``partitions`` (segment files), ``layout`` (every name in the data folder),
 ``files`` (atomic writes, fsync, the cross-process lock), ``audit`` (the hash-chained trail)
-and ``staff`` (accounts and PINs) with ``throttle`` (how fast a terminal may try PINs).
+``staff`` (accounts and PINs) with ``throttle`` (how fast a terminal may try PINs), ``stock``
+(lots on hand: kits, vaccines, medications) and ``qc`` (the point-of-care QC log).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them
     from kiosk.store.files import (
         write_atomic as write_atomic,
     )
+    from kiosk.store.qc import QcLog as QcLog
     from kiosk.store.queries import Visit as Visit
     from kiosk.store.recovery import RebootRecovery as RebootRecovery
     from kiosk.store.recovery import current_boot as current_boot
@@ -49,6 +51,8 @@ if TYPE_CHECKING:  # the names as mypy and editors see them
     from kiosk.store.staff import (
         StaffError as StaffError,
     )
+    from kiosk.store.stock import StockError as StockError
+    from kiosk.store.stock import StockRoom as StockRoom
 
 
 _WHERE = {
@@ -66,6 +70,9 @@ _WHERE = {
     "StaffDirectory": "staff",
     "AuthError": "staff",
     "StaffError": "staff",
+    "QcLog": "qc",
+    "StockRoom": "stock",
+    "StockError": "stock",
     "DamagedFileError": "files",
     "ProcessLock": "files",
     "write_atomic": "files",

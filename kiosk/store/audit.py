@@ -77,6 +77,12 @@ ACTIONS = frozenset(
         "staff-reset-pin",
         "check",
         "repair",
+        "qc-record",
+        "qc-view",
+        "stock-add",
+        "stock-retire",
+        "stock-use",
+        "stock-view",
     }
 )
 _TAIL_BLOCK = 4096

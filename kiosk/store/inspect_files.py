@@ -125,6 +125,8 @@ def check_small_files(layout: Layout, by_kind: dict[str, list[Path]], found: Fin
             )
     _check_outbox(by_kind, found)
     _check_staff(layout.staff, found)
+    _check_stock(layout.stock, found)
+    _check_qc_log(layout.qc_log, found)
     _check_checkpoint(layout, by_kind, found)
     _check_pending(layout.pending, found)
 
@@ -228,6 +230,39 @@ def _check_staff(path: Path, found: Findings) -> None:
     problem = staff_file_problem(path)
     if problem is not None:
         found.problem(problem)
+
+
+def _check_stock(path: Path, found: Findings) -> None:
+    from kiosk.store.files import DamagedFileError
+    from kiosk.store.stock import read_lots
+
+    raw = _read(path)
+    if raw is None:
+        return
+    try:
+        read_lots(raw)
+    except DamagedFileError:
+        found.problem(
+            "The stock file stock.json is damaged: lots cannot be checked, so no catalog test "
+            "can be recorded. Restore it from a backup, or move it aside and receive the lots "
+            "on hand again with `kiosk stock add`."
+        )
+
+
+def _check_qc_log(path: Path, found: Findings) -> None:
+    from kiosk.store.qc import parse_runs
+
+    raw = _read(path)
+    if raw is None:
+        return
+    _, bad = parse_runs(raw)
+    if bad:
+        lines = ", ".join(map(str, bad[:_SHOWN])) + (" ..." if len(bad) > _SHOWN else "")
+        found.problem(
+            f"The QC log qc.jsonl has {len(bad)} line(s) that do not read as a control run "
+            f"(line {lines}): those runs are not counted, so tests they covered need QC again. "
+            "Restore the file from a backup if the runs matter for an inspection."
+        )
 
 
 def _check_checkpoint(layout: Layout, by_kind: dict[str, list[Path]], found: Findings) -> None:

@@ -24,6 +24,10 @@ here::
     audit-<YYYY-MM>[-<n>].jsonl    earlier periods' entries (one chain with audit.jsonl)
     audit.head                     the chain head (count and hash) after the last fsynced entry
     staff.json, staff.json.lock    staff accounts (kiosk.store.staff)
+    stock.json, stock.json.lock    lots on hand: test kits, vaccines, medications
+                                   (kiosk.store.stock)
+    qc.jsonl, qc.lock              the point-of-care QC log, one control run a line
+                                   (kiosk.store.qc)
     pending.json                   the save in flight, for recovery after a kill
     store.lock                     the folder lock every writer holds
     kiosk-errors.log               the private log (kiosk.privacy): tracebacks without values
@@ -166,6 +170,10 @@ _TOP_FILES = {
     "audit.head": "audit-head",
     "staff.json": "staff",
     "staff.json.lock": "staff-lock",
+    "stock.json": "stock",
+    "stock.json.lock": "stock-lock",
+    "qc.jsonl": "qc-log",
+    "qc.lock": "qc-lock",
     "pending.json": "pending",
     "store.lock": "store-lock",
     ERRORS_LOG: "errors-log",
@@ -268,6 +276,10 @@ class Layout:
         self.audit_head = root / "audit.head"
         self.staff = root / "staff.json"
         self.staff_lock = root / "staff.json.lock"
+        self.stock = root / "stock.json"
+        self.stock_lock = root / "stock.json.lock"
+        self.qc_log = root / "qc.jsonl"
+        self.qc_lock = root / "qc.lock"
         self.pending = root / "pending.json"
         self.store_lock = root / "store.lock"
         self.errors_log = root / ERRORS_LOG

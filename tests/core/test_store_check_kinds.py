@@ -16,6 +16,7 @@ from pathlib import Path
 import argon2
 import orjson
 import pytest
+from poc_samples import lot, sample_runs
 from store_child import make_encounter, make_patient
 
 from kiosk.cli import main
@@ -24,6 +25,8 @@ from kiosk.store import EncounterStore, StaffDirectory
 from kiosk.store.index import shard_of
 from kiosk.store.layout import KINDS, Layout
 from kiosk.store.outbox import Outbox
+from kiosk.store.qc import QcLog
+from kiosk.store.stock import StockRoom
 
 DAY = date(2026, 3, 4)
 CHEAP = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -57,6 +60,9 @@ def full(folder: Path) -> Folder:
     with outbox.pushing():
         pass
     StaffDirectory(folder, hasher=CHEAP).add("ma1", "Medical Assistant", "2468", by="test")
+    StockRoom(folder, actor="ma1").add(lot("strep-a", "STR-1"))
+    for run in sample_runs():
+        QcLog(folder, actor="ma1").record(run)
     Layout(folder).boot.write_bytes(b"{}")
     (folder / "kiosk-errors.log").write_bytes(b"")
     (folder / "DEMO-DATA").write_bytes(b"x")
@@ -171,6 +177,10 @@ CASES = [
     Case("staff", lambda f: _truncate(Layout(f.root).staff), "staff.json is damaged", 1),
     Case("staff", _delete(lambda f: Layout(f.root).staff), "staff.json is missing", 1),
     Case("staff-lock", _garbage(lambda f: Layout(f.root).staff_lock), None, 0),
+    Case("stock", _garbage(lambda f: Layout(f.root).stock), "stock.json is damaged", 1),
+    Case("stock-lock", _garbage(lambda f: Layout(f.root).stock_lock), None, 0),
+    Case("qc-log", lambda f: _truncate(Layout(f.root).qc_log), "QC log qc.jsonl has 1 line", 1),
+    Case("qc-lock", _garbage(lambda f: Layout(f.root).qc_lock), None, 0),
     Case("pending", _garbage(lambda f: Layout(f.root).pending), "pending.json is damaged", 0),
     Case("store-lock", _garbage(lambda f: Layout(f.root).store_lock), None, 0),
     Case("errors-log", _garbage(lambda f: Layout(f.root).errors_log), None, 0),
