@@ -32,7 +32,15 @@ from kiosk.store.inspect_audit import (
 )
 from kiosk.store.inspect_data import damage_problems, inspect_logs, inspect_segments
 from kiosk.store.inspect_files import check_small_files, walk
-from kiosk.store.inspect_index import Scope, Side, collect, compare, index_pass, second_pass
+from kiosk.store.inspect_index import (
+    Scope,
+    Side,
+    collect,
+    compare,
+    index_pass,
+    is_stored,
+    second_pass,
+)
 from kiosk.store.layout import Layout
 from kiosk.store.partitions import Partitions
 from kiosk.store.shards import shard_of
@@ -148,7 +156,12 @@ def _recent(
     first = since.isoformat()
     trail = read_trail(layout, lambda eid, at: eid in side.stored or at[:10] >= first, sums=False)
     trail.bulk_total = bulk.bulk_total
-    recorded = {e: w for e, w in trail.recorded.items() if e in side.stored or w[-10:] >= first}
+    damaged = {d.partition for d in found.damaged}
+    recorded = {  # saved since, not among the files read: stored in an older day's file?
+        e: w
+        for e, w in trail.recorded.items()
+        if e in side.stored or (w[-10:] >= first and not is_stored(layout, e, damaged))
+    }
     compare_audit(found, trail, side.stored, recorded)
     staff_file_gone(layout, found, bulk)
 

@@ -266,7 +266,8 @@ class Index:
         """One line to ``key``'s log (not fsynced); roll the log once it is past the limit."""
         path = leaf(folder, key)
         append_durable(path, data, sync=False)
-        if os.stat(path).st_size > shards.ROLL_BYTES:
+        size, limit = os.stat(path).st_size, shards.ROLL_BYTES
+        if size > limit and (size - len(data)) // limit != size // limit:  # crossed a limit
             self.roll([path])
 
     def roll(self, paths: Iterable[Path]) -> None:

@@ -231,7 +231,7 @@ def compare(found: Findings, side: Side, within: set[str] | None, layout: Layout
     extra = [
         k
         for k in listed_pairs.keys() - side.pairs.keys()
-        if k[1] not in invalid and k[1] not in entries and not _stored(layout, k[1], damaged)
+        if k[1] not in invalid and k[1] not in entries and not is_stored(layout, k[1], damaged)
     ]
     if wrong:
         stale(
@@ -259,7 +259,7 @@ def compare(found: Findings, side: Side, within: set[str] | None, layout: Layout
         )
 
 
-def _stored(layout: Layout, eid: str, damaged: set[str]) -> bool:
+def is_stored(layout: Layout, eid: str, damaged: set[str]) -> bool:
     """Where the id index places ``eid``: in a damaged segment (reported on its own), or in
     a segment that holds it."""
     indexed = _live_ids([leaf(layout.ids, eid)], None, layout.ids).get(eid)
@@ -270,4 +270,4 @@ def _stored(layout: Layout, eid: str, damaged: set[str]) -> bool:
     return Partitions(layout).read_one(indexed[0], eid) is not None
 
 
-__all__ = ["Pair", "Scope", "Side", "collect", "compare", "index_pass", "second_pass"]
+__all__ = ["Pair", "Scope", "Side", "collect", "compare", "index_pass", "is_stored", "second_pass"]

@@ -6,7 +6,10 @@ shards, a shard holds ~4,000 lines at a million encounters and ~40,000 at ten mi
 save's cost would grow with the history. Here ``index/ids/<xx>.log`` that passes
 ``ROLL_BYTES`` becomes the folder ``index/ids/<xx>/`` holding ``<h>.log`` for each hex digit
 ``h`` of a second hash of the key, and so on down (``<xx>/<h>/<h>.log``): every lookup,
-append and roll reads at most about ``ROLL_BYTES`` whatever the store holds.
+append and roll reads at most about ``ROLL_BYTES`` whatever the store holds. The exception
+is a log of a single key (one patient with hundreds of visits): no roll can split it and none
+is needed, since that patient's lookup reads all those lines anyway; it is tried again only
+each time it grows by another ``ROLL_BYTES``.
 
 A roll, under the folder lock (no writer appends meanwhile; readers take no lock):
 
@@ -45,6 +48,8 @@ ROLL_BYTES = 64 * 1024
 """A log past this size is rolled (64 KB: ~750 id lines, ~450 patient lines)."""
 FANOUT = 16
 _DIGITS = "0123456789abcdef"
+_MAX_DEPTH = 15
+"""Levels below the top shard (one hex digit of ``_digits`` each)."""
 _LOG = ".log"
 
 
@@ -142,10 +147,12 @@ def roll(folder: Path, path: Path) -> list[Path]:
     if scan.bad or scan.torn_tail or not scan.payloads:
         return []
     depth = len(path.relative_to(folder).parts) - 1
+    keys = [str(orjson.loads(payload)[1]) for payload in scan.payloads]
+    if len(set(keys)) < 2 or depth >= _MAX_DEPTH:
+        return []  # one patient's history: no roll can split it (it is all one lookup)
     children: dict[str, list[bytes]] = {d: [] for d in _DIGITS}
-    for payload in scan.payloads:
-        line = orjson.loads(payload)
-        children[_digits(str(line[1]))[depth]].append(frame(payload))
+    for key, payload in zip(keys, scan.payloads, strict=True):
+        children[_digits(key)[depth]].append(frame(payload))
     temp = temp_path(target)
     os.mkdir(temp, 0o700)
     try:
