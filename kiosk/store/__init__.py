@@ -5,8 +5,10 @@ import the rest. ``encounters`` (``EncounterStore``, composed of the parts below
 (what those parts share: the data folder, its lock, a document reader), ``drafts``, ``queries``,
 ``loading`` (a document that does not load is skipped and said), ``search`` (the directory
 search), ``writes``, ``recovery`` (power cuts), ``bulk`` (imports), ``check`` (``kiosk check``:
-it reads through ``inspect_files``, ``inspect_data`` and ``inspect_audit`` into ``findings``;
-``repair`` acts on them), ``checksums`` (each stored document's), ``index``, ``partitions``
+it streams through ``inspect_files``, ``inspect_data``, ``inspect_index`` and
+``inspect_audit`` into ``findings``, telling ``progress``; ``repair`` acts on them, with
+``rebuild``), ``checksums`` (each stored document's), ``index`` (its logs roll in
+``shards``), ``day_rows`` (today's list, per segment), ``partitions``
 (segment files), ``layout`` (every name in the data folder), ``files`` (atomic writes, fsync,
 the cross-process lock), ``audit`` (the hash-chained trail) and ``staff`` (accounts and PINs)
 with ``throttle`` (how fast a terminal may try PINs).
