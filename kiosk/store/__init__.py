@@ -6,12 +6,14 @@ import the rest. ``encounters`` (``EncounterStore``, composed of the parts below
 ``loading`` (a document that does not load is skipped and said), ``search`` (the directory
 search), ``writes``, ``recovery`` (power cuts), ``bulk`` (bulk loads), ``schedule`` (a day's
 appointments, imported), ``outbox`` (what the central database is still owed), ``check``
-(``kiosk check``: it reads through ``inspect_files``, ``inspect_data`` and ``inspect_audit``
-into ``findings``; ``repair`` acts on them), ``checksums`` (each stored document's),
-``index``, ``partitions`` (segment files), ``layout`` (every name in the data folder),
-``files`` (atomic writes, fsync, the cross-process lock), ``audit`` (the hash-chained trail)
-``staff`` (accounts and PINs) with ``throttle`` (how fast a terminal may try PINs), ``stock``
-(lots on hand: kits, vaccines, medications) and ``qc`` (the point-of-care QC log).
+(``kiosk check``: it streams through ``inspect_files``, ``inspect_data``, ``inspect_index`` and
+``inspect_audit`` into ``findings``, telling ``progress``; ``repair`` acts on them, with
+``rebuild``), ``checksums`` (each stored document's), ``index`` (its logs roll in ``shards``),
+``day_rows`` (today's list, per segment), ``partitions`` (segment files), ``layout`` (every name
+in the data folder), ``files`` (atomic writes, fsync, the cross-process lock), ``audit`` (the
+hash-chained trail), ``staff`` (accounts and PINs) with ``throttle`` (how fast a terminal may
+try PINs), ``stock`` (lots on hand: kits, vaccines, medications) and ``qc`` (the point-of-care
+QC log).
 """
 
 from __future__ import annotations

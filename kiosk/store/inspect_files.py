@@ -11,6 +11,7 @@ import json
 import os
 import stat
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 import orjson
@@ -24,8 +25,15 @@ LEFTOVER_AGE_S = 60.0
 """A temp file younger than this may be a write in progress, not a killed one's leftover."""
 
 
-def walk(layout: Layout, found: Findings) -> dict[str, list[Path]]:
-    """Check every path's type, mode and owner; return the paths of each kind."""
+_MANY = frozenset({"segment", "day", "ids-shard", "patients-shard", "ids", "patients"})
+"""Kinds a big store holds by the thousand: only their first path is kept (memory)."""
+
+
+def walk(
+    layout: Layout, found: Findings, days: Collection[str] | None = None
+) -> dict[str, list[Path]]:
+    """Check every path's type, mode and owner; return the paths of each kind (of the kinds
+    in ``_MANY``, only the first). ``days``: only these day folders (``--since``)."""
     by_kind: dict[str, list[Path]] = {}
     root = layout.root
     uid = root.stat().st_uid  # every path must be the folder owner's, or the kiosk cannot write
@@ -38,6 +46,8 @@ def walk(layout: Layout, found: Findings) -> dict[str, list[Path]]:
     for folder, dirs, files in os.walk(root, onerror=_raise):
         here = Path(folder)
         base = here.relative_to(root).parts
+        if days is not None and base == ("encounters",):
+            dirs[:] = [d for d in dirs if d in days or not is_day_name(d)]
         for name in sorted(dirs) + sorted(files):
             _one(here / name, (*base, name), found, by_kind, uid)
     if found.loose:
@@ -92,7 +102,9 @@ def _one(
         found.problem(f"{shown} is not a regular file (a device, socket or pipe): remove it.")
         return
     kind = kind_of(parts, is_dir=is_dir)
-    by_kind.setdefault(kind, []).append(path)
+    paths = by_kind.setdefault(kind, [])
+    if not paths or kind not in _MANY:
+        paths.append(path)
     mode = stat.S_IMODE(info.st_mode)
     want = DIR_MODE if is_dir else FILE_MODE
     if mode & 0o077:

@@ -218,6 +218,10 @@ def kind_of(parts: tuple[str, ...], *, is_dir: bool) -> str:
     if is_dir:
         if parts in _FOLDERS:
             return _FOLDERS[parts]
+        if parts and is_temp_name(parts[-1]):
+            return "temp"  # a killed index roll's temp folder
+        if _rolled(parts):
+            return parts[1]  # a rolled shard's folder is part of its index
         return (
             "day"
             if len(parts) == 2 and parts[0] == "encounters" and is_day_name(parts[1])
@@ -233,7 +237,9 @@ def kind_of(parts: tuple[str, ...], *, is_dir: bool) -> str:
         return _TOP_FILES.get(name) or ("audit-archive" if audit_archive_key(name) else "unknown")
     if where == ("index",):
         return _INDEX_FILES.get(name, "unknown")
-    if where in (("index", "ids"), ("index", "patients")) and is_shard_name(name):
+    if (where in (("index", "ids"), ("index", "patients")) or _rolled(where)) and is_shard_name(
+        name
+    ):
         return f"{where[1]}-shard"
     if len(where) == 2 and where[0] == "encounters" and is_day_name(where[1]):
         return "segment" if live_segment_number(name) is not None else "unknown"
@@ -248,6 +254,20 @@ def kind_of(parts: tuple[str, ...], *, is_dir: bool) -> str:
     if where == ("schedule",) and is_day_name(name.removesuffix(".json")):
         return "schedule-day" if name.endswith(".json") else "unknown"
     return "unknown"
+
+
+def _rolled(parts: tuple[str, ...]) -> bool:
+    """A rolled shard's folder under ``index/ids`` or ``index/patients`` (kiosk.store.shards):
+    ``<xx>``, then one hex digit per level."""
+    if len(parts) < 3 or parts[0] != "index" or parts[1] not in ("ids", "patients"):
+        return False
+    top, *rest = parts[2:]
+    hexdigits = set("0123456789abcdef")
+    return (
+        len(top) == 2
+        and set(top) <= hexdigits
+        and all(len(p) == 1 and p in hexdigits for p in rest)
+    )
 
 
 class Layout:

@@ -26,6 +26,7 @@ import orjson
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter, Patient
+from kiosk.store.day_rows import DayRow, DayRows
 from kiosk.store.drafts import Drafts
 from kiosk.store.files import make_private_dir, write_atomic
 from kiosk.store.folder import EXPORTABLE, Folder
@@ -57,6 +58,7 @@ class Queries:
         self.index = folder.index
         self.partitions = folder.partitions
         self.loader = Loader(folder)
+        self.day_rows = DayRows(folder, self.loader)
 
     # ------------------------------------------------------------------ records
 
@@ -259,20 +261,17 @@ class Queries:
         """
         who = self.folder.who(staff or staff_id)
         day_text = (day or datetime.now(UTC).date()).isoformat()
-        rows: dict[str, tuple[tuple[int, str, str], Visit]] = {}
+        rows: dict[str, tuple[tuple[int, str, str], Visit | DayRow]] = {}
         for position, patient in enumerate(self._scheduled(day_text)):
             rows.setdefault(
                 patient.id, ((0, f"{position:06d}", patient.id), Visit(patient, "waiting"))
             )
-        for encounter in reversed(self._day(day_text)):  # oldest first
-            if encounter.status == "draft":
+        for row in reversed(self.day_rows.rows(day_text)):  # oldest first
+            if row.status == "draft":
                 continue
-            key = rows[encounter.patient.id][0] if encounter.patient.id in rows else None
-            order = key or (1, encounter.started_at.isoformat(), encounter.patient.id)
-            rows[encounter.patient.id] = (
-                order,
-                Visit(encounter.patient, "signed", at=encounter.signed_at),
-            )
+            key = rows[row.patient_id][0] if row.patient_id in rows else None
+            order = key or (1, row.started_at.isoformat(), row.patient_id)
+            rows[row.patient_id] = (order, row)
         for info in self.drafts.unaudited_infos(staff_id):
             draft = info.draft
             known = rows.get(draft.patient.id)
@@ -282,7 +281,8 @@ class Queries:
                 order,
                 Visit(draft.patient, state, step=draft.draft_step, at=info.saved_at),
             )
-        visits = [visit for _, visit in sorted(rows.values(), key=lambda row: row[0])]
+        ordered = sorted(rows.values(), key=lambda row: row[0])
+        visits = [v if isinstance(v, Visit) else _signed(v) for _, v in ordered]
         shown = _ids(v.patient.id for v in visits)
         detail = f"patient list {day_text}"
         self.folder.record("view", who, None, detail, reason=reason, patients=shown)
@@ -372,6 +372,11 @@ class Queries:
         paths = self.folder.layout
         make_private_dir(paths.schedule)
         write_atomic(paths.schedule_day(day.isoformat()), orjson.dumps(patient_ids))
+
+
+def _signed(row: DayRow) -> Visit:
+    """A signed visit's row, with a fresh Patient (the cached demographics stay as stored)."""
+    return Visit(Patient.model_validate(row.patient), "signed", at=row.signed_at)
 
 
 def _ids(patients: Iterable[Patient | str]) -> builtins.list[str]:
