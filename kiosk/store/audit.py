@@ -75,6 +75,11 @@ ACTIONS = frozenset(
         "staff-reset-pin",
         "check",
         "repair",
+        "visit-status",
+        "room-turnover",
+        "provider-notified",
+        "procedure-assist",
+        "sterilizer",
     }
 )
 _TAIL_BLOCK = 4096

@@ -50,6 +50,8 @@ from kiosk.store.index import Index
 from kiosk.store.partitions import Partitions
 from kiosk.store.queries import Queries, Visit
 from kiosk.store.recovery import RebootRecovery
+from kiosk.store.rooming import Rooming
+from kiosk.store.sterilizer import SterilizerStore
 from kiosk.store.writes import Writer
 
 
@@ -65,6 +67,9 @@ class EncounterStore:
         self.writer = Writer(self.folder, self.recovery)
         self.drafts = Drafts(self.folder)
         self.queries = Queries(self.folder, self.drafts)
+        self.sterilizer = SterilizerStore(self.folder)
+        self.rooming = Rooming(self.folder, self.sterilizer)
+        """Visit status, rooms and turnover (kiosk.store.rooming); the sterilizer log."""
         if self.folder.writable():
             # The index is checked against the segments as the interruption left them first;
             # only then is the save in flight finished and what killed writers left removed

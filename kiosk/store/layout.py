@@ -16,6 +16,9 @@ here::
                                    (kiosk.store.recovery)
     drafts/<key>.json, <key>.lock  one draft per (staff, patient) and its claim
     schedule/<day>.json            the day's appointment list (patient ids)
+    rooming/<day>.json             that day's visit statuses and turnovers (kiosk.store.rooming)
+    rooming/rooms.json             each exam room's state now
+    sterilizer.json                the sterilizer log (kiosk.store.sterilizer)
     audit.jsonl, audit.lock        the hash-chained audit trail (kiosk.store.audit): the
                                    current period's entries
     audit-<YYYY-MM>[-<n>].jsonl    earlier periods' entries (one chain with audit.jsonl)
@@ -143,6 +146,7 @@ _TOP_FILES = {
     "audit.lock": "audit-lock",
     "audit.head": "audit-head",
     "staff.json": "staff",
+    "sterilizer.json": "sterilizer",
     "staff.json.lock": "staff-lock",
     "pending.json": "pending",
     "store.lock": "store-lock",
@@ -163,6 +167,7 @@ _FOLDERS = {
     ("index", "patients"): "patients",
     ("drafts",): "drafts",
     ("schedule",): "schedule",
+    ("rooming",): "rooming",
 }
 KINDS = (
     *sorted(set(_FOLDERS.values()) | {"day"}),
@@ -174,6 +179,8 @@ KINDS = (
     "draft",
     "draft-lock",
     "schedule-day",
+    "rooming-day",
+    "rooms",
     "quarantined",
     "temp",
 )
@@ -211,6 +218,11 @@ def kind_of(parts: tuple[str, ...], *, is_dir: bool) -> str:
         return "draft-lock" if name.endswith(".lock") else "unknown"
     if where == ("schedule",) and is_day_name(name.removesuffix(".json")):
         return "schedule-day" if name.endswith(".json") else "unknown"
+    if where == ("rooming",):
+        if name == "rooms.json":
+            return "rooms"
+        day = name.endswith(".json") and is_day_name(name.removesuffix(".json"))
+        return "rooming-day" if day else "unknown"
     return "unknown"
 
 
@@ -235,6 +247,9 @@ class Layout:
         self.audit_lock = root / "audit.lock"
         self.audit_head = root / "audit.head"
         self.staff = root / "staff.json"
+        self.rooming = root / "rooming"
+        self.rooms = self.rooming / "rooms.json"
+        self.sterilizer = root / "sterilizer.json"
         self.staff_lock = root / "staff.json.lock"
         self.pending = root / "pending.json"
         self.store_lock = root / "store.lock"
@@ -264,6 +279,9 @@ class Layout:
 
     def schedule_day(self, day: str) -> Path:
         return self.schedule / f"{day}.json"
+
+    def rooming_day(self, day: str) -> Path:
+        return self.rooming / f"{day}.json"
 
 
 __all__ = [

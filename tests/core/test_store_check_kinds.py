@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import argon2
 import orjson
 import pytest
 from store_child import make_encounter, make_patient
+from sterilizer_samples import sample_load
 
 from kiosk.cli import main
 from kiosk.models import Encounter
@@ -50,6 +51,9 @@ def full(folder: Path) -> Folder:
         store.register_patient(make_patient(500))
         store.save_draft(make_encounter(30, day=DAY).model_copy(update={"status": "draft"}))
         store.set_appointments(DAY, [saved[1].patient.id, saved[2].patient.id])
+        at = datetime.combine(DAY, time(9), UTC)
+        store.rooming.set_status(saved[1].patient.id, "roomed", room="Room 1", at=at)
+        store.sterilizer.add_load(sample_load(), staff="ma1")
     StaffDirectory(folder, hasher=CHEAP).add("ma1", "Medical Assistant", "2468", by="test")
     Layout(folder).boot.write_bytes(b"{}")
     (folder / "kiosk-errors.log").write_bytes(b"")
@@ -185,6 +189,15 @@ CASES = [
     Case("patients", lambda f: os.chmod(f.root / "index" / "patients", 0o705), "Permissions", 0),
     Case("drafts", lambda f: os.chmod(f.root / "drafts", 0o755), "Permissions: ", 0),
     Case("schedule", lambda f: os.chmod(f.root / "schedule", 0o755), "Permissions: ", 0),
+    Case("rooming", lambda f: os.chmod(f.root / "rooming", 0o755), "Permissions: ", 0),
+    Case(
+        "rooming-day",
+        _garbage(lambda f: Layout(f.root).rooming_day(DAY.isoformat())),
+        "Damaged rooming file rooming/",
+        0,
+    ),
+    Case("rooms", _garbage(lambda f: Layout(f.root).rooms), "rooming/rooms.json", 0),
+    Case("sterilizer", lambda f: _truncate(Layout(f.root).sterilizer), "sterilizer log", 0),
 ]
 
 
