@@ -43,6 +43,7 @@ from typing import Any
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter, Patient
+from kiosk.models.rooming import VisitRecord
 from kiosk.store.audit import AuditTrail
 from kiosk.store.drafts import DraftInfo, Drafts
 from kiosk.store.folder import Folder
@@ -225,9 +226,11 @@ class EncounterStore:
         *,
         staff: str | None = None,
         reason: str | None = None,
+        board: dict[str, VisitRecord] | None = None,
     ) -> builtins.list[Visit]:
-        """Today's list, in an order that does not change under the MA's fingers."""
-        return self.queries.today_visits(staff_id, day, staff=staff, reason=reason)
+        """Today's list, in an order that does not change under the MA's fingers (with
+        ``board``, the patients on today's rooming board too, each with its place on it)."""
+        return self.queries.today_visits(staff_id, day, staff=staff, reason=reason, board=board)
 
     def recent_patients(
         self,

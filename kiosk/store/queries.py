@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -26,6 +26,7 @@ import orjson
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter, Patient
+from kiosk.models.rooming import VisitRecord
 from kiosk.store.drafts import Drafts
 from kiosk.store.files import make_private_dir, write_atomic
 from kiosk.store.folder import EXPORTABLE, Folder
@@ -46,6 +47,8 @@ class Visit:
     """Drafts: the step the intake was left at."""
     at: datetime | None = None
     """Drafts: last autosave; signed: when it was signed (aware, UTC)."""
+    rooming: VisitRecord | None = None
+    """Where the visit is on the rooming board (kiosk.store.rooming), if it is on it."""
 
 
 class Queries:
@@ -248,6 +251,7 @@ class Queries:
         *,
         staff: str | None = None,
         reason: str | None = None,
+        board: dict[str, VisitRecord] | None = None,
     ) -> builtins.list[Visit]:
         """Today's list, in an order that does not change under the MA's fingers.
 
@@ -255,7 +259,8 @@ class Queries:
         (signed today, or an unfinished intake of ``staff_id``) in the order their visit
         started: a row never moves because a draft was saved or a visit signed, so the
         same keys open the same patient a minute later. Each row carries its visit's state.
-        One audit entry for the whole list.
+        One audit entry for the whole list. ``board`` (today's rooming board) adds each
+        patient on it, in the order they arrived, and each row's place on it.
         """
         who = self.folder.who(staff or staff_id)
         day_text = (day or datetime.now(UTC).date()).isoformat()
@@ -282,6 +287,12 @@ class Queries:
                 order,
                 Visit(draft.patient, state, step=draft.draft_step, at=info.saved_at),
             )
+        for pid, record in (board or {}).items():
+            if pid in rows:
+                rows[pid] = (rows[pid][0], replace(rows[pid][1], rooming=record))
+            elif (found := self.index.patient(pid)) and (person := self.loader.patient(found)):
+                order = (1, record.history[0].at.isoformat(), pid)
+                rows[pid] = (order, Visit(person, "waiting", rooming=record))
         visits = [visit for _, visit in sorted(rows.values(), key=lambda row: row[0])]
         shown = _ids(v.patient.id for v in visits)
         detail = f"patient list {day_text}"
