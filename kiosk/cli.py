@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from kiosk.errors import KioskError
 from kiosk.validators.text import visible
 
-COMMANDS = ("run", "demo_data", "check", "export", "staff", "audit")
+COMMANDS = ("run", "demo_data", "check", "export", "staff", "audit", "sterilizer")
 """Modules under ``kiosk.commands``; each defines ``register(subparsers)``."""
 
 

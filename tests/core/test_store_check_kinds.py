@@ -16,8 +16,8 @@ from pathlib import Path
 import argon2
 import orjson
 import pytest
-from store_child import make_encounter, make_patient
 from sterilizer_samples import sample_load
+from store_child import make_encounter, make_patient
 
 from kiosk.cli import main
 from kiosk.models import Encounter

@@ -96,7 +96,7 @@ async def test_the_list_refreshes_when_another_kiosk_process_changes_a_visit(
         assert rows(screen)[RIVERA][6] == "Room 2"
         assert not rows(screen)[RIVERA][7].endswith("LATE")  # 0 min in the room
         assert order(screen) == [OKAFOR, RIVERA]  # no longer late: back in booking order
-        assert screen._rows[table.cursor_row].id == OKAFOR  # noqa: SLF001 the cursor followed
+        assert screen._rows[table.cursor_row].id == OKAFOR
 
 
 async def test_rooming_by_keys_and_a_room_that_is_not_ready_needs_a_reason(
