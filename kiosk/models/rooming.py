@@ -22,7 +22,7 @@ STATUS_WORDS: dict[VisitStatus, str] = {
     "arrived": "arrived",
     "roomed": "roomed",
     "ready": "ready",
-    "with-provider": "w/ provider",
+    "with-provider": "w/ prov",
     "done": "done",
 }
 """How the patient list says each status (words, so 16 colours and no colour still read)."""

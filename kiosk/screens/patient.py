@@ -145,9 +145,11 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
                 placeholder="e.g. rivera  ·  1984-03-07  ·  MRN", id="patient-search"
             )
             yield Static("Today's patients", id="patient-heading", classes="section-title")
-            table: DataTable[str | Text] = DataTable(id="patient-table", cursor_type="row")
+            table: DataTable[str | Text] = DataTable(
+                id="patient-table", cursor_type="row", cell_padding=0
+            )
             for key, label in COLUMNS:
-                table.add_column(label, key=key, width=1 if key == "mark" else None)
+                table.add_column(label, key=key, width=2 if key == "mark" else None)
             yield table
             yield Static("", id="patient-empty", classes="hint")
         with Horizontal(id="patient-buttons", classes="buttons"):
@@ -253,7 +255,8 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         for column, texts in zip(table.ordered_columns, zip(*shown, strict=True), strict=False):
             if column.auto_width:
                 widths = (cell_len(t) if isinstance(t, str) else t.cell_len for t in texts)
-                column.content_width = max(column.content_width, *widths)
+                # one blank after each column: no cell padding, so 80 columns hold the row
+                column.content_width = max(cell_len(str(column.label)), *widths) + 1
         ids = [p.id for p in rows]
         if keep in ids and table.has_focus:  # the MA's row stays under the cursor
             table.move_cursor(row=ids.index(keep), animate=False)

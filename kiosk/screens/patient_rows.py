@@ -8,24 +8,21 @@ first, and done visits go last: what needs someone now is at the top. A late wai
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from rich.text import Text
 
 from kiosk.models import Patient
 from kiosk.models.rooming import STATUS_WORDS, Thresholds, VisitRecord, waiting
 from kiosk.store.queries import Visit
-from kiosk.validators.age import whole_years
 from kiosk.validators.text import visible
 
 SHORT_STEP = {"demographics": "demogr.", "poc": "POC"}
 """Step names as the list's Visit column shows them (it must fit 80 columns)."""
-SHORT_SEX = {"female": "F", "male": "M", "other": "X", "unknown": "?"}
 COLUMNS = (
     ("mark", " "),
     ("name", "Name"),
     ("born", "Born"),
-    ("age", "Age"),
     ("mrn", "MRN"),
     ("status", "Status"),
     ("room", "Room"),
@@ -36,15 +33,17 @@ LATE_STYLE = "bold reverse"
 
 
 def visit_text(visit: Visit | None) -> str:
-    """A visit's intake state for the list, in the kiosk's local time: "draft: vitals 10:42"."""
+    """A visit's intake state for the list's Intake column, in the kiosk's local time: the
+    step an unfinished intake was left at ("vitals 10:42"), "elsewhere" (open on another
+    terminal), "signed 11:05" or "waiting" (short: the row must fit 80 columns)."""
     if visit is None:
         return ""
     at = f"{visit.at.astimezone():%H:%M}" if visit.at is not None else ""
     if visit.state == "draft":
         step = SHORT_STEP.get(visit.step, visit.step) or "start"
-        return f"draft: {step} {at}".rstrip()
+        return f"{step} {at}".rstrip()
     if visit.state == "open-elsewhere":
-        return "open elsewhere"
+        return "elsewhere"
     if visit.state == "signed":
         return f"signed {at}".rstrip()
     return "waiting"
@@ -67,12 +66,11 @@ def cells(
         " ",
         visible(f"{patient.family_name.upper()}, {patient.given_name}"),
         f"{patient.birth_date:%Y-%m-%d}",
-        f"{whole_years(patient.birth_date, date.today())}{SHORT_SEX.get(patient.sex, '?')}",
         visible(patient.id),
         STATUS_WORDS[record.status] if record else "",
         visible(record.room) if record else "",
         wait_cell(record, now, limits),
-        visit_text(visit),
+        "" if record and visit and visit.state == "waiting" else visit_text(visit),
     )
 
 
@@ -96,4 +94,4 @@ def urgency_order(
     return [patient for _, patient in sorted(enumerate(rows), key=key)]
 
 
-__all__ = ["COLUMNS", "SHORT_SEX", "SHORT_STEP", "cells", "urgency_order", "visit_text"]
+__all__ = ["COLUMNS", "SHORT_STEP", "cells", "urgency_order", "visit_text"]

@@ -215,6 +215,12 @@ class RoomsModal(ModalScreen[TurnoverRecord | None]):
         waiting = next((n for n, r in enumerate(rooms) if r.state == "needs-turnover"), 0)
         table.move_cursor(row=waiting, animate=False)
 
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """A ticked item says "done" in words (the box's X differs only by colour)."""
+        n = int((event.checkbox.id or "-0").rsplit("-", 1)[1])
+        item = self.board.settings.turnover_checklist[n]
+        event.checkbox.label = inert(f"{item}  — done" if event.value else item)
+
     def action_done(self) -> None:
         if not self.rooms:
             return

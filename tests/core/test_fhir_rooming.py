@@ -17,7 +17,7 @@ T0 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 
 def walked(upto: str) -> VisitRecord:
     record = None
-    for n, status in enumerate(STATUSES[: STATUSES.index(upto) + 1]):  # type: ignore[arg-type]
+    for n, status in enumerate(STATUSES[: STATUSES.index(upto) + 1]):
         record = move(
             record, "MRN-1", status, by="ma1", at=T0 + timedelta(minutes=10 * n), room="Room 2"
         )

@@ -28,7 +28,7 @@ def rows(screen: Any) -> dict[str, list[str]]:
     """MRN -> the row's cells as shown (in the list's order)."""
     table = screen.query_one("#patient-table", DataTable)
     found = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-    return {row[4]: row for row in found}
+    return {row[3]: row for row in found}
 
 
 def order(screen: Any) -> list[str]:
@@ -69,8 +69,8 @@ async def test_status_room_and_wait_with_late_visits_first_in_words(board: Path)
         screen = await listed(pilot)
         assert order(screen) == [RIVERA, OKAFOR]  # late first, though booked second
         late, fresh = rows(screen)[RIVERA], rows(screen)[OKAFOR]
-        assert late[5:8] == ["arrived", "", "25m LATE"]
-        assert fresh[5:8] == ["arrived", "", "2m"]
+        assert late[4:7] == ["arrived", "", "25m LATE"]
+        assert fresh[4:7] == ["arrived", "", "2m"]
         svg = app.export_screenshot()
         text = html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
         assert "LATE" in text  # on screen at 80 columns, not only in the table's data
@@ -92,9 +92,9 @@ async def test_the_list_refreshes_when_another_kiosk_process_changes_a_visit(
         table.move_cursor(row=1)  # the MA is on Okafor
         await pilot.pause()
         other_kiosk(board, f"store.rooming.set_status({RIVERA!r}, 'roomed', room='Room 2')")
-        await wait_for(pilot, lambda: rows(screen)[RIVERA][5] == "roomed", "the refresh")
-        assert rows(screen)[RIVERA][6] == "Room 2"
-        assert not rows(screen)[RIVERA][7].endswith("LATE")  # 0 min in the room
+        await wait_for(pilot, lambda: rows(screen)[RIVERA][4] == "roomed", "the refresh")
+        assert rows(screen)[RIVERA][5] == "Room 2"
+        assert not rows(screen)[RIVERA][6].endswith("LATE")  # 0 min in the room
         assert order(screen) == [OKAFOR, RIVERA]  # no longer late: back in booking order
         assert screen._rows[table.cursor_row].id == OKAFOR
 
@@ -125,8 +125,8 @@ async def test_rooming_by_keys_and_a_room_that_is_not_ready_needs_a_reason(
         fill(modal, status_reason="only room with the scale")
         await pilot.click(modal.query_one("#status-roomed", Button))
         await wait_screen(pilot, PatientScreen)
-        await wait_for(pilot, lambda: rows(screen)[RIVERA][5] == "roomed", "the list")
-        assert rows(screen)[RIVERA][6] == "Room 1"
+        await wait_for(pilot, lambda: rows(screen)[RIVERA][4] == "roomed", "the list")
+        assert rows(screen)[RIVERA][5] == "Room 1"
     with EncounterStore(board, staff_id="check") as store:
         record = store.rooming.visit(RIVERA)
         assert record is not None
@@ -155,7 +155,7 @@ async def test_illegal_moves_are_not_offered_and_done_sends_the_room_to_turnover
             if step == "with-provider":
                 await pilot.press("ctrl+t")
                 modal = await wait_screen(pilot, StatusModal)
-        await wait_for(pilot, lambda: rows(screen)[OKAFOR][5] == "done", "done")
+        await wait_for(pilot, lambda: rows(screen)[OKAFOR][4] == "done", "done")
         assert order(screen)[-1] == OKAFOR  # done visits go last
         await pilot.press("ctrl+u")
         rooms = await wait_screen(pilot, RoomsModal)
