@@ -17,6 +17,7 @@ from kiosk.models.base import (
 )
 from kiosk.models.history import ChiefComplaint, History
 from kiosk.models.patient import Insurance, Patient
+from kiosk.models.procedure import ProviderNotice
 from kiosk.models.readings import Measurement, PocTests, Vitals
 
 # --------------------------------------------------------------------------- the encounter
@@ -44,6 +45,8 @@ class Encounter(KioskModel):
     poc: PocTests = Field(default_factory=PocTests)
     provider_notified: bool = False
     """Acknowledgement that a provider was told of every critical value."""
+    provider_notice: ProviderNotice | None = None
+    """Which provider was told, when, and by whom (given with the acknowledgement)."""
     notes: LongText = ""
     draft_step: Text = ""
     """Drafts only: the step the MA was on when the draft was autosaved (for resume)."""

@@ -9,6 +9,7 @@ after signing nothing of the patient stays on screen.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk.errors import KioskError, plain_error
@@ -307,5 +308,14 @@ class Intake:
             return False
         await asyncio.to_thread(self.app.drafts.discard, draft)
         await self._move(draft.patient.id, "ready")
+        notice = final.provider_notice
+        if notice is not None:  # on the visit too, if it is on today's board
+            with contextlib.suppress(ValueError, KioskError):
+                await asyncio.to_thread(
+                    self.store.rooming.notify_provider,
+                    final.patient.id,
+                    notice.provider,
+                    at=notice.at,
+                )
         self.app.notify("Signed and saved. The screen is cleared for the next patient.")
         return True

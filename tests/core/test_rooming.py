@@ -258,3 +258,28 @@ def test_check_reports_a_damaged_board_file_and_repair_moves_it_aside(
     check_store(folder, repair=True)
     assert check_store(folder).ok
     assert list((folder / "rooming").glob(f"{day.name}.corrupt-*"))
+
+
+def test_the_demo_day_has_every_status_a_turnover_a_procedure_and_a_recall(
+    tmp_path: Path,
+) -> None:
+    from store_child import make_patient
+
+    from kiosk.demo.rooming import seed_rooming
+
+    patients = [make_patient(n) for n in range(8)]
+    with EncounterStore(tmp_path / "demo", staff_id="demo") as store:
+        seed_rooming(store, patients)
+        board = store.rooming.board()
+        assert {r.status for r in board.values()} == set(STATUSES)
+        assert patients[7].id not in board  # one booked patient has not arrived
+        _, turnovers = load_day(
+            store.folder.layout.rooming_day(datetime.now(UTC).date().isoformat())
+        )
+        assert len(turnovers) == 1
+        with_packs = [r for r in board.values() if any(p.packs for p in r.procedures)]
+        assert len(with_packs) == 1
+        assert "S1" in store.sterilizer.read().out_of_service
+        recall = store.sterilizer.recall("S1")
+        assert [u.patient_id for u in recall.uses] == [with_packs[0].patient_id]
+        assert store.audit.verify().ok
