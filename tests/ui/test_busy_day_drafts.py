@@ -45,7 +45,7 @@ def visit_column(screen: Screen[Any]) -> dict[str, str]:
     """MRN -> the Visit column, as the list shows it."""
     table: DataTable[str] = screen.query_one(DataTable)
     rows = [table.get_row_at(i) for i in range(table.row_count)]
-    return {str(row[3]): str(row[6]) for row in rows}
+    return {str(row[3]): str(row[7]) for row in rows}
 
 
 def question(screen: Screen[Any]) -> str:
