@@ -4,7 +4,9 @@ Every model here round-trips losslessly through ``model_dump(mode="json")`` and
 ``model_validate``; that JSON is what the store writes, one document per encounter. The face
 of the package (import from ``kiosk.models``): ``base`` (bounded text, statuses, the model
 base), ``patient`` (demographics, insurance), ``history`` (history, chief complaint),
-``readings`` (measurements, vital signs, point-of-care tests), ``encounter`` (the visit).
+``readings`` (measurements, vital signs, point-of-care tests), ``encounter`` (the visit);
+beside them, imported by their module: ``rooming`` (visit status, rooms, turnover,
+thresholds), ``procedure`` (procedure assist, provider notified), ``sterilizer`` (the log).
 """
 
 from kiosk.models.base import (

@@ -26,6 +26,7 @@ from kiosk.screens.identity import IdentityScreen
 from kiosk.screens.keys import APP_BINDINGS, ENTER
 from kiosk.screens.patient import PatientScreen
 from kiosk.screens.poc import PocScreen
+from kiosk.screens.procedure import ProcedureModal
 from kiosk.screens.register import RegisterScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.rooming import RoomsModal, StatusModal
@@ -71,7 +72,7 @@ SECTIONS: list[tuple[str, list[KeyOwner], list[tuple[str, str]]]] = [
     ("Questions", [ConfirmModal], [("Enter", "Choose the highlighted answer")]),
     (
         "Rooming",
-        [StatusModal, RoomsModal],
+        [StatusModal, RoomsModal, ProcedureModal],
         [("Space", "Tick a turnover item; press the highlighted button")],
     ),
 ]
@@ -162,6 +163,7 @@ SECTION_OF_SCREEN: dict[str, str] = {
     "ConfirmModal": "Questions",
     "StatusModal": "Rooming",
     "RoomsModal": "Rooming",
+    "ProcedureModal": "Rooming",
 }
 """Where the help opens, by the screen it was asked from; other steps open at "Every step"."""
 

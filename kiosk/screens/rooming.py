@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, DataTable, Label, Select, Static
 
 from kiosk.errors import KioskError
 from kiosk.models import Patient
+from kiosk.models.procedure import ProcedureAssist
 from kiosk.models.rooming import (
     NEXT,
     STATUS_WORDS,
@@ -37,10 +38,11 @@ from kiosk.widgets.inert import inert, inert_cell
 BUTTON_WORDS: dict[VisitStatus, str] = {
     "arrived": "Arrived",
     "roomed": "Room the patient",
-    "ready": "Ready for provider",
+    "ready": "Intake done",
     "with-provider": "Provider in",
     "done": "Done",
 }
+IN_ROOM = ("roomed", "ready", "with-provider")
 ROOM_WORDS = {"ready": "ready", "occupied": "occupied", "needs-turnover": "needs turnover"}
 CANCEL = Binding(
     "escape",
@@ -68,6 +70,8 @@ class Board(Protocol):
     ) -> VisitRecord: ...
 
     def complete_turnover(self, room: str, checked: list[str]) -> TurnoverRecord: ...
+
+    def record_procedure(self, patient_id: str, assist: ProcedureAssist) -> VisitRecord: ...
 
 
 def room_label(room: Room) -> str:
@@ -120,7 +124,21 @@ class StatusModal(ModalScreen[VisitRecord | None]):
                         variant="primary" if status == nexts[0] else "default",
                         action=f"screen.move('{status}')",
                     )
+                if self.record is not None and self.record.status in IN_ROOM:
+                    yield Button("Procedure…", id="status-procedure", action="screen.procedure")
                 yield Button("Close  Esc", id="status-close", action="screen.close")
+
+    def action_procedure(self) -> None:
+        """The procedure-assist record of this visit (a dialog over this one)."""
+        from kiosk.screens.procedure import ProcedureModal
+
+        staff = str(getattr(self.app, "staff_id", "") or "")
+        self.app.push_screen(ProcedureModal(self.board, self.patient, staff), self._recorded)
+
+    def _recorded(self, record: VisitRecord | None) -> None:
+        if record is not None:
+            self.record = record
+            self.query_one("#status-error", Static).update("Procedure recorded.")
 
     def on_mount(self) -> None:
         if self.query("#status-room"):

@@ -8,8 +8,10 @@ search), ``writes``, ``recovery`` (power cuts), ``bulk`` (imports), ``check`` (`
 it reads through ``inspect_files``, ``inspect_data`` and ``inspect_audit`` into ``findings``;
 ``repair`` acts on them), ``checksums`` (each stored document's), ``index``, ``partitions``
 (segment files), ``layout`` (every name in the data folder), ``files`` (atomic writes, fsync,
-the cross-process lock), ``audit`` (the hash-chained trail) and ``staff`` (accounts and PINs)
-with ``throttle`` (how fast a terminal may try PINs).
+the cross-process lock), ``audit`` (the hash-chained trail), ``staff`` (accounts and PINs)
+with ``throttle`` (how fast a terminal may try PINs), ``rooming`` (today's visit statuses, rooms
+and turnover: ``store.rooming``), ``sterilizer`` (the sterilizer log and recall:
+``store.sterilizer``) and ``rooming_files`` (reading their files).
 """
 
 from __future__ import annotations

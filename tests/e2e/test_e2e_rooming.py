@@ -53,6 +53,31 @@ def test_the_board_by_keys_at_80x24(tmux: Tmux, tmp_path: Path) -> None:
         assert record is not None
         assert (record.status, record.history[-1].by) == ("with-provider", "demo")
 
+    tmux.keys("C-t")  # the same patient (the cursor followed them): a procedure assist
+    tmux.wait_for("Procedure…")
+    tmux.keys("Tab", "Enter")
+    tmux.wait_for("Procedure assist:")
+    tmux.keys("-l", "Shave biopsy")
+    tmux.keys("Tab")
+    tmux.keys("-l", "Dr. Osei")
+    tmux.keys("Tab", "Tab")  # past the MA's role (assisted the provider)
+    for _ in range(4):
+        tmux.keys("Space", "Tab")  # the time-out's three parts and the consent
+    tmux.keys("-l", "PK-55-1")
+    tmux.keys("Tab", "Tab", "Tab", "Tab", "Enter")  # no specimen; Record
+    tmux.wait_for("Procedure recorded.")
+    tmux.keys("Escape")
+    tmux.wait_gone("Procedure recorded.")
+    with EncounterStore(demo, staff_id="check") as store:
+        record = store.rooming.visit(first)
+        assert record is not None
+        (assist,) = record.procedures
+        assert (assist.procedure, assist.provider, assist.packs) == (
+            "Shave biopsy",
+            "Dr. Osei",
+            ["PK-55-1"],
+        )
+
     script = (
         "from kiosk.store import EncounterStore\n"
         f"with EncounterStore({str(demo)!r}, staff_id='desk') as s:\n"

@@ -5,6 +5,7 @@ dialog (Ctrl+T) with its room gating, the rooms dialog (Ctrl+U) and the intake's
 from __future__ import annotations
 
 import html
+import os
 import re
 import subprocess
 import sys
@@ -52,7 +53,9 @@ def other_kiosk(data_dir: Path, code: str) -> None:
         "from kiosk.store import EncounterStore\n"
         f"with EncounterStore({str(data_dir)!r}, staff_id='ma2') as store:\n    {code}\n"
     )
-    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    support = str(Path(__file__).parents[1] / "support")
+    env = {**os.environ, "PYTHONPATH": support}
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60, env=env)
 
 
 async def listed(pilot: Pilot[Any]) -> PatientScreen:
@@ -196,3 +199,56 @@ async def test_opening_the_intake_rooms_the_patient_in_this_kiosks_room(
         record = store.rooming.visit(OKAFOR)
         assert record is not None
         assert (record.status, record.room, record.history[-1].by) == ("roomed", "room-7", "ma1")
+
+
+async def test_a_procedure_assist_by_keys_refuses_an_unknown_pack_and_keeps_the_form(
+    board: Path,
+) -> None:
+    from kiosk.screens.procedure import ProcedureModal
+
+    other_kiosk(
+        board,
+        f"store.rooming.set_status({OKAFOR!r}, 'roomed', room='Room 3');"
+        " import sterilizer_samples;"
+        " store.sterilizer.add_load(sterilizer_samples.sample_load(packs=('PK-1',)))",
+    )
+    app = make_app(board)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await listed(pilot)
+        table = screen.query_one(DataTable)
+        table.focus()
+        await wait_for(pilot, lambda: order(screen)[1] == OKAFOR, "the list")
+        table.move_cursor(row=1)
+        await pilot.press("ctrl+t")
+        status = await wait_screen(pilot, StatusModal)
+        status.query_one("#status-procedure", Button).focus()
+        await pilot.press("enter")
+        modal = await wait_screen(pilot, ProcedureModal)
+        fill(
+            modal,
+            procedure_procedure="Shave biopsy",
+            procedure_provider="Dr. Osei",
+            procedure_packs="PK-404",
+            procedure_specimen="skin",
+            procedure_site="left forearm",
+        )
+        for key in ("patient", "site-ok", "what", "consent", "label"):
+            modal.query_one(f"#procedure-{key}", Checkbox).focus()
+            await pilot.press("space")
+        assert "— yes" in str(modal.query_one("#procedure-consent", Checkbox).label)
+        modal.query_one("#procedure-record", Button).focus()
+        await pilot.press("enter")
+        error = modal.query_one("#procedure-error", Static)
+        await wait_for(pilot, lambda: "not in the sterilizer log" in str(error.render()), "no")
+        assert app.screen is modal
+        fill(modal, procedure_packs="PK-1")
+        await pilot.press("enter")
+        await wait_screen(pilot, StatusModal)
+    with EncounterStore(board, staff_id="check") as store:
+        record = store.rooming.visit(OKAFOR)
+        assert record is not None
+        (assist,) = record.procedures
+        assert (assist.procedure, assist.provider, assist.by) == ("Shave biopsy", "Dr. Osei", "ma1")
+        assert assist.packs == ["PK-1"]
+        assert assist.specimens[0].site == "left forearm"
+        assert assist.time_out.done
