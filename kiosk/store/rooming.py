@@ -37,6 +37,7 @@ from kiosk.models.rooming import (
     VisitStatus,
     move,
 )
+from kiosk.models.sterilizer import pack_problem
 from kiosk.store.files import make_private_dir, os_error_message, write_atomic
 from kiosk.store.folder import Folder
 from kiosk.store.rooming_files import FORMAT, load_day, load_rooms
@@ -232,7 +233,7 @@ class Rooming:
         pack must be usable by the sterilizer log (known, indicators passed, not recalled)."""
         who = self.folder.who(staff)
         log = self.sterilizer.read()
-        problems = [p for p in map(lambda pack: _pack(log, pack), assist.packs) if p]
+        problems = [p for p in (pack_problem(log, pack) for pack in assist.packs) if p]
         if problems:
             raise TransitionError(" ".join(problems))
 
@@ -294,12 +295,6 @@ class _Guard:
         self.folder.lock.release()
         if isinstance(error, OSError):
             raise StoreError(os_error_message(error, self.what)) from error
-
-
-def _pack(log: Any, pack: str) -> str | None:
-    from kiosk.models.sterilizer import pack_problem
-
-    return pack_problem(log, pack)
 
 
 def _state_words(room: Room) -> str:
