@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Checkbox, DataTable, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 from ui_helpers import fill, make_app, pick_patient, sign_in, wait_for, wait_screen
 
 from kiosk.screens.patient import PatientScreen
@@ -151,7 +151,12 @@ async def test_illegal_moves_are_not_offered_and_done_sends_the_room_to_turnover
         await pilot.press("ctrl+t")
         modal = await wait_screen(pilot, StatusModal)
         offered = {b.id for b in modal.query(Button)}
-        assert offered == {"status-ready", "status-with-provider", "status-close"}
+        assert offered == {
+            "status-ready",
+            "status-with-provider",
+            "status-procedure",
+            "status-close",
+        }
         for step in ("with-provider", "done"):
             await pilot.click(modal.query_one(f"#status-{step}", Button))
             await wait_screen(pilot, PatientScreen)
@@ -241,9 +246,14 @@ async def test_a_procedure_assist_by_keys_refuses_an_unknown_pack_and_keeps_the_
         error = modal.query_one("#procedure-error", Static)
         await wait_for(pilot, lambda: "not in the sterilizer log" in str(error.render()), "no")
         assert app.screen is modal
+        modal.query_one("#procedure-packs", Input).focus()  # the MA goes back to the field
         fill(modal, procedure_packs="PK-1")
+        await pilot.pause()
+        modal.query_one("#procedure-record", Button).focus()
+        await pilot.pause()
         await pilot.press("enter")
-        await wait_screen(pilot, StatusModal)
+        await wait_for(pilot, lambda: app.screen is not modal, str(error.render()))
+        assert isinstance(app.screen, StatusModal)
     with EncounterStore(board, staff_id="check") as store:
         record = store.rooming.visit(OKAFOR)
         assert record is not None
