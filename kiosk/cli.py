@@ -25,7 +25,17 @@ from typing import Any, TextIO
 from kiosk.errors import KioskError
 from kiosk.validators.text import visible
 
-COMMANDS = ("run", "demo_data", "check", "export", "staff", "audit", "sterilizer")
+COMMANDS = (
+    "run",
+    "demo_data",
+    "check",
+    "export",
+    "staff",
+    "audit",
+    "import_data",
+    "sync",
+    "sterilizer",
+)
 """Modules under ``kiosk.commands``; each defines ``register(subparsers)``."""
 
 

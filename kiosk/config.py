@@ -39,6 +39,7 @@ from kiosk import units
 from kiosk.data import packaged
 from kiosk.errors import ConfigError
 from kiosk.models.rooming import RoomingSettings, Thresholds
+from kiosk.screening.due import ScreeningRules
 from kiosk.validators.change import ChangeLimits
 from kiosk.validators.required import REQUIRED_FIELD_NAMES as REQUIRED_FIELD_NAMES
 from kiosk.validators.required import missing_required as missing_required
@@ -177,12 +178,25 @@ class Settings(BaseSettings):
     glucose_meter_hi_mg_dl: Annotated[float, Field(ge=200, le=1500, allow_inf_nan=False)] = 600.0
     """The highest glucose the clinic's meters show as a number; above it they show "HI"."""
 
+    central_database: str | None = None
+    """The clinic's shared record: a PostgreSQL URL (``postgresql://kiosk@db.clinic/kiosk``;
+    a password is better in ``~/.pgpass`` than here). Unset: this host's store only, exactly
+    as without it. Set: every saved encounter and audit event is also pushed there (outbox,
+    ``kiosk sync``, the app's background sync) and history is read from it."""
+
+    sync_interval_seconds: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 5.0
+    """How often the app's background sync pushes to ``central_database`` (and retries)."""
+
     change_limits: ChangeLimitSettings = Field(default_factory=ChangeLimitSettings)
     """Changes from the last visit the MA must confirm (``[change_limits]`` in the file; in the
     environment ``KIOSK_CHANGE_LIMITS`` as JSON)."""
 
     rooming: RoomingSettings = Field(default_factory=RoomingSettings)
     """``[rooming]``: the exam rooms, the turnover checklist and ``[rooming.thresholds]``."""
+    screenings: ScreeningRules = Field(default_factory=ScreeningRules)
+    """Which screenings are due, by age, sex and days since the last one (``[screenings]``
+    and ``[screenings.<phq|gad7|auditc|steadi>]`` in the file; in the environment
+    ``KIOSK_SCREENINGS`` as JSON)."""
 
     @field_validator("*", mode="before")
     @classmethod
@@ -225,6 +239,15 @@ class Settings(BaseSettings):
             re.compile(value)
         except re.error as error:
             raise ValueError(f"not a valid regular expression ({error})") from None
+        return value
+
+    @field_validator("central_database")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("should be a PostgreSQL URL starting with postgresql://")
         return value
 
     @field_validator("ranges_file")
@@ -354,7 +377,8 @@ def _explain(error: ValidationError, path: Path | None, given: dict[str, Any]) -
         reason = f"unknown setting{_suggest(inner[-1] if inner else key or '', known)}"
     elif first["type"] == "model_type":
         reason = f"should be a table of settings, [{key}] (got {first.get('input')!r})"
-    elif "input" in first and first["type"] != "missing":
+    elif "input" in first and first["type"] != "missing" and key != "central_database":
+        # (a URL may hold a password: never echoed)
         reason += f" (got {first['input']!r})"
     if error.error_count() > 1:
         reason += f" (and {error.error_count() - 1} more problem(s))"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from kiosk.models import Encounter
     from kiosk.store import EncounterStore
     from kiosk.store.staff import StaffDirectory
+    from kiosk.sync import PatientHistory, SyncWorker
 
 
 INTAKE = "intake"
@@ -34,6 +35,15 @@ class Core:
     staff: StaffDirectory
     demo_credentials: tuple[str, str] | None
     """(staff id, PIN) of the demo account, shown on the sign-in screen in demo mode."""
+    history: PatientHistory
+    """A patient's visits: from the central database when configured and reachable."""
+    sync: SyncWorker | None = None
+    """The background push to ``central_database`` (None without one)."""
+
+    def signed(self) -> None:
+        """An encounter was saved: push it now rather than at the next interval."""
+        if self.sync is not None:
+            self.sync.wake()
 
 
 def load_core(args: argparse.Namespace) -> Core:
@@ -45,6 +55,7 @@ def load_core(args: argparse.Namespace) -> Core:
     from kiosk.store import EncounterStore
     from kiosk.store.anchors import apply_settings as apply_audit_anchors
     from kiosk.store.staff import StaffDirectory
+    from kiosk.sync import PatientHistory
 
     settings = settings_from_args(args)
     apply_ranges(settings)
@@ -56,7 +67,23 @@ def load_core(args: argparse.Namespace) -> Core:
     staff = StaffDirectory(data_dir)
     credentials = staff.ensure_demo_account() if settings.demo else None
     _warm_imports()
-    return Core(settings, store, staff, credentials)
+    url = settings.central_database
+    history = PatientHistory(store, url)
+    return Core(settings, store, staff, credentials, history, _sync(store, settings))
+
+
+def _sync(store: EncounterStore, settings: Settings) -> SyncWorker | None:
+    """With a central database: the outbox exists from now on (every save feeds it) and a
+    daemon thread pushes it (kiosk.sync.worker); it never holds up a save."""
+    url = settings.central_database
+    if not url:
+        return None
+    from kiosk.sync import SyncWorker
+
+    store.folder.outbox.enable()
+    worker = SyncWorker(store.data_dir, url, interval=settings.sync_interval_seconds)
+    worker.start()
+    return worker
 
 
 def apply_ranges(settings: Settings) -> None:

@@ -2,9 +2,12 @@
 
 The kiosk is not the system of record; ``kiosk export --format fhir`` hands each encounter to the
 clinic's EHR as a Bundle holding Patient, Practitioner (the MA), Encounter, one Observation per
-vital sign, BMI, point-of-care tests, chief complaint, AllergyIntolerance, MedicationStatement
-and Condition resources. Dicts, not fhir.resources models: validation costs far more than the
-bundle, so the tests validate with fhir.resources and the hot path does not.
+vital sign, BMI, point-of-care tests, chief complaint, AllergyIntolerance, MedicationStatement,
+Condition, Procedure (surgeries), FamilyMemberHistory, the smoking status and Coverage
+(kiosk.export.social, kiosk.export.coverage), and the screenings (a QuestionnaireResponse per
+instrument, an Observation per total: kiosk.export.screenings). Dicts, not fhir.resources
+models: validation costs far more than the bundle, so the tests validate with fhir.resources
+and the hot path does not.
 
 How the EHR is asked to write (a choice, documented here):
 
@@ -37,9 +40,12 @@ from kiosk.export.codes import (
     VERSION_SYSTEM,
     concept,
 )
+from kiosk.export.coverage import add_coverage
 from kiosk.export.history import add_history
 from kiosk.export.lab import add_poc
 from kiosk.export.observations import Context, add_complaint, add_vitals
+from kiosk.export.screenings import add_screenings
+from kiosk.export.social import add_social
 
 if TYPE_CHECKING:
     from kiosk.models import Encounter
@@ -94,6 +100,9 @@ def encounter_bundle(doc: Json, *, root: str | None = None) -> Json:
     add_vitals(ctx, doc)
     add_poc(ctx, doc)
     add_history(ctx, doc)
+    add_social(ctx, doc)
+    add_coverage(ctx, doc)
+    add_screenings(ctx, doc)
     return {
         "resourceType": "Bundle",
         "id": ctx.uid(f"bundle/{doc['id']}"),

@@ -4,9 +4,10 @@ Every model here round-trips losslessly through ``model_dump(mode="json")`` and
 ``model_validate``; that JSON is what the store writes, one document per encounter. The face
 of the package (import from ``kiosk.models``): ``base`` (bounded text, statuses, the model
 base), ``patient`` (demographics, insurance), ``history`` (history, chief complaint),
-``readings`` (measurements, vital signs, point-of-care tests), ``encounter`` (the visit);
-beside them, imported by their module: ``rooming`` (visit status, rooms, turnover,
-thresholds), ``procedure`` (procedure assist, provider notified), ``sterilizer`` (the log).
+``readings`` (measurements, vital signs, point-of-care tests), ``screening`` (PHQ, GAD-7,
+AUDIT-C, STEADI answers and scores), ``encounter`` (the visit); beside them, imported by
+their module: ``rooming`` (visit status, rooms, turnover, thresholds), ``procedure``
+(procedure assist, provider notified), ``sterilizer`` (the log).
 """
 
 from kiosk.models.base import (
@@ -48,10 +49,19 @@ from kiosk.models.readings import (
     UrineDipstick,
     Vitals,
 )
+from kiosk.models.screening import (
+    SKIP_REASONS,
+    Language,
+    ScreeningId,
+    ScreeningResult,
+    Screenings,
+    SkipReason,
+)
 
 __all__ = [
     "CRITICAL_STATUSES",
     "RECORDABLE_STATUSES",
+    "SKIP_REASONS",
     "Address",
     "Allergy",
     "BloodPressure",
@@ -66,6 +76,7 @@ __all__ = [
     "History",
     "Insurance",
     "KioskModel",
+    "Language",
     "LongText",
     "Measurement",
     "Medication",
@@ -74,8 +85,12 @@ __all__ = [
     "PocTests",
     "Problem",
     "Relationship",
+    "ScreeningId",
+    "ScreeningResult",
+    "Screenings",
     "Severity",
     "Sex",
+    "SkipReason",
     "SocialHistory",
     "SpO2",
     "Status",

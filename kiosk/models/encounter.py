@@ -19,6 +19,7 @@ from kiosk.models.history import ChiefComplaint, History
 from kiosk.models.patient import Insurance, Patient
 from kiosk.models.procedure import ProviderNotice
 from kiosk.models.readings import Measurement, PocTests, Vitals
+from kiosk.models.screening import Screenings
 
 # --------------------------------------------------------------------------- the encounter
 
@@ -43,8 +44,10 @@ class Encounter(KioskModel):
     complaint: ChiefComplaint | None = None
     vitals: Vitals = Field(default_factory=Vitals)
     poc: PocTests = Field(default_factory=PocTests)
+    screenings: Screenings = Field(default_factory=Screenings)
     provider_notified: bool = False
-    """Acknowledgement that a provider was told of every critical value."""
+    """Acknowledgement that a provider was told of every critical value (readings and
+    screening answers such as PHQ-9 item 9)."""
     provider_notice: ProviderNotice | None = None
     """Which provider was told, when, and by whom (given with the acknowledgement)."""
     notes: LongText = ""
@@ -66,7 +69,7 @@ class Encounter(KioskModel):
             raise ValueError("an encounter cannot be signed before two identifiers are confirmed")
         if self.status == "amended" and self.amends is None:
             raise ValueError("an amended encounter names the version it amends")
-        if self.critical_readings() and not self.provider_notified:
+        if self.needs_provider_notified() and not self.provider_notified:
             raise ValueError("critical values need 'provider notified' before signing")
         return self
 
@@ -75,6 +78,10 @@ class Encounter(KioskModel):
         if self.poc.glucose is not None:
             readings.append(self.poc.glucose)
         return [m for m in readings if m.is_critical]
+
+    def needs_provider_notified(self) -> bool:
+        """A critical reading or a critical screening answer: signing waits for the tick."""
+        return bool(self.critical_readings() or self.screenings.critical())
 
     @property
     def day(self) -> date:

@@ -47,7 +47,11 @@ class FamilyHistoryItem(KioskModel):
 
 
 class SocialHistory(KioskModel):
-    tobacco: Literal["never", "former", "current", "unknown"] = "unknown"
+    tobacco: Literal[
+        "never", "former", "current-every-day", "current-some-days", "current", "unknown"
+    ] = "unknown"
+    """Smoking status (US Core): "current" is a current smoker of unknown frequency (older
+    records, or the patient cannot say)."""
     packs_per_day: Annotated[float, Field(ge=0, le=10)] | None = None
     pack_years: Annotated[float, Field(ge=0, le=300)] | None = None
     alcohol: Text = ""

@@ -136,7 +136,8 @@ class Intake:
             if draft == "cancel":
                 continue
             if draft is None:
-                previous = await asyncio.to_thread(self.store.last_encounter, patient.id)
+                previous = await asyncio.to_thread(self.core.history.last_encounter, patient.id)
+                self._say_local_only()
                 draft = new_draft(patient, self.staff_id, self.core.settings.room, previous)
             if await self._claim(draft):
                 await self._move(patient.id, "roomed")
@@ -258,9 +259,10 @@ class Intake:
 
     async def _walk(self, draft: Encounter) -> None:
         """Run the steps from the draft's step; sign and save at the end."""
-        previous = await asyncio.to_thread(self.store.last_encounter, draft.patient.id)
-        earlier = await asyncio.to_thread(self.store.for_patient, draft.patient.id)
+        previous = await asyncio.to_thread(self.core.history.last_encounter, draft.patient.id)
+        earlier = await asyncio.to_thread(self.core.history.for_patient, draft.patient.id)
         earlier = [e for e in earlier if e.status != "draft"]
+        self._say_local_only()
         ctx = self.app.step_context(previous, earlier)
         try:
             await self._steps(draft, ctx)
@@ -298,6 +300,11 @@ class Intake:
                 draft.model_copy(update={"draft_step": self.steps[index].STEP})
             )
 
+    def _say_local_only(self) -> None:
+        """The central database did not answer: the history shown is this host's only."""
+        if self.core.history.note:
+            self.app.notify(self.core.history.note, severity="warning", timeout=8)
+
     async def _sign(self, draft: Encounter) -> bool:
         """Save the signed encounter; discard the draft. False (stay on review) on failure."""
         try:
@@ -306,6 +313,7 @@ class Intake:
         except Exception as error:
             self.app.notify(f"Not saved: {not_saved_reason(error)}", severity="error", timeout=10)
             return False
+        self.core.signed()  # the background sync pushes it now; the MA does not wait for it
         await asyncio.to_thread(self.app.drafts.discard, draft)
         await self._move(draft.patient.id, "ready")
         notice = final.provider_notice

@@ -25,11 +25,13 @@ from kiosk.screens.history import HistoryScreen
 from kiosk.screens.identity import IdentityScreen
 from kiosk.screens.keys import APP_BINDINGS, ENTER
 from kiosk.screens.patient import PatientScreen
+from kiosk.screens.patient_mode import QuestionsScreen
 from kiosk.screens.poc import PocScreen
 from kiosk.screens.procedure import ProcedureModal
 from kiosk.screens.register import RegisterScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.rooming import RoomsModal, StatusModal
+from kiosk.screens.screenings import ScreeningsScreen
 from kiosk.screens.signin import SignInScreen
 from kiosk.screens.vitals import VitalsScreen
 from kiosk.widgets.confirm import ConfirmModal
@@ -66,6 +68,12 @@ SECTIONS: list[tuple[str, list[KeyOwner], list[tuple[str, str]]]] = [
     ("Demographics", [DemographicsScreen], []),
     ("History", [HistoryScreen], []),
     ("Chief complaint", [ComplaintScreen], []),
+    ("Screenings", [ScreeningsScreen], []),
+    (
+        "Screening questions",
+        [QuestionsScreen],
+        [("Enter, Space", "Choose the highlighted answer")],
+    ),
     ("Vitals", [VitalsScreen], [("Enter", "Next measurement (stays on a field with an error)")]),
     ("Point-of-care", [PocScreen, ChoiceRow], []),
     ("Review", [ReviewScreen], []),
@@ -157,6 +165,8 @@ SECTION_OF_SCREEN: dict[str, str] = {
     "DemographicsScreen": "Demographics",
     "HistoryScreen": "History",
     "ComplaintScreen": "Chief complaint",
+    "ScreeningsScreen": "Screenings",
+    "QuestionsScreen": "Screening questions",
     "VitalsScreen": "Vitals",
     "PocScreen": "Point-of-care",
     "ReviewScreen": "Review",

@@ -88,7 +88,15 @@ MAIN_COLUMN = {
     "history-surgery": "procedure",
     "history-family": "condition",
 }
-TOBACCO = ("unknown", "never", "former", "current")
+TOBACCO = (
+    ("unknown", "unknown"),
+    ("never", "never"),
+    ("former", "former"),
+    ("current, every day", "current-every-day"),
+    ("current, some days", "current-some-days"),
+    ("current, how often unknown", "current"),
+)
+"""(label, stored value) of the smoking statuses (kiosk.export.social codes each)."""
 
 
 def rows_from_section(prefix: str, items: list[Any]) -> list[tuple[int, dict[str, str]]]:
@@ -176,7 +184,7 @@ class HistoryScreen(StepScreen):
         with Horizontal(classes="labelled-row"):
             yield Label("Tobacco", classes="labelled-label")
             yield Select(
-                [(t, t) for t in TOBACCO],
+                list(TOBACCO),
                 allow_blank=False,
                 value=h.social.tobacco,
                 id="history-tobacco",

@@ -21,7 +21,14 @@ from textual.widgets import Button, Checkbox, Label
 from kiosk.models import Encounter, utcnow
 from kiosk.models.procedure import ProviderNotice
 from kiosk.screens.base import StepScreen
-from kiosk.screens.review_text import blockers, flags, poc_lines, score_lines, vitals_lines
+from kiosk.screens.review_text import (
+    blockers,
+    flags,
+    poc_lines,
+    score_lines,
+    screening_lines,
+    vitals_lines,
+)
 from kiosk.validators.age import age_words
 from kiosk.widgets.field_input import VisibleInput
 from kiosk.widgets.inert import inert
@@ -68,6 +75,7 @@ class ReviewScreen(StepScreen):
                 yield from self._section("History", self._history_lines())
                 yield from self._section("Vital signs", vitals_lines(draft))
                 yield from self._section("Point-of-care tests", poc_lines(draft))
+                yield from self._section("Screenings", screening_lines(draft))
 
     def _findings(self, draft: Encounter) -> ComposeResult:
         """What blocks signing, the flags, the acknowledgement and the scores (read first:
@@ -80,13 +88,13 @@ class ReviewScreen(StepScreen):
                 yield Label(inert(f"• {problem}"), classes="review-line review-blocker")
         yield Label("Flags", classes="review-heading")
         if not found:
-            yield Label("No readings out of range.", classes="review-line")
+            yield Label("No readings out of range, no screening flags.", classes="review-line")
         for flag in found:
             yield Label(
                 inert(flag.text),
                 classes="review-line review-flag " + ("error" if flag.critical else "warning"),
             )
-        if draft.critical_readings():
+        if draft.needs_provider_notified():
             yield Tick(
                 "Provider notified of the critical values  (Ctrl+K)",
                 value=draft.provider_notified,
@@ -168,7 +176,7 @@ class ReviewScreen(StepScreen):
         """Why Sign must refuse now ("" when it may sign)."""
         if blockers(self.draft, tuple(self.ctx.settings.required_fields)):
             return "Cannot sign: see the list at the top."
-        if self.draft.critical_readings() and not self._notified():
+        if self.draft.needs_provider_notified() and not self._notified():
             return "Critical values: tick 'Provider notified' (Ctrl+K) before signing."
         return ""
 

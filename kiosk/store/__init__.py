@@ -4,14 +4,15 @@ The face of the package; names load on first use (PEP 562), so importing one par
 import the rest. ``encounters`` (``EncounterStore``, composed of the parts below it), ``folder``
 (what those parts share: the data folder, its lock, a document reader), ``drafts``, ``queries``,
 ``loading`` (a document that does not load is skipped and said), ``search`` (the directory
-search), ``writes``, ``recovery`` (power cuts), ``bulk`` (imports), ``check`` (``kiosk check``:
-it reads through ``inspect_files``, ``inspect_data`` and ``inspect_audit`` into ``findings``;
-``repair`` acts on them), ``checksums`` (each stored document's), ``index``, ``partitions``
-(segment files), ``layout`` (every name in the data folder), ``files`` (atomic writes, fsync,
-the cross-process lock), ``audit`` (the hash-chained trail), ``staff`` (accounts and PINs)
-with ``throttle`` (how fast a terminal may try PINs), ``rooming`` (today's visit statuses, rooms
-and turnover: ``store.rooming``), ``sterilizer`` (the sterilizer log and recall:
-``store.sterilizer``) and ``rooming_files`` (reading their files).
+search), ``writes``, ``recovery`` (power cuts), ``bulk`` (bulk loads), ``schedule`` (a day's
+appointments, imported), ``outbox`` (what the central database is still owed), ``check``
+(``kiosk check``: it reads through ``inspect_files``, ``inspect_data`` and ``inspect_audit``
+into ``findings``; ``repair`` acts on them), ``checksums`` (each stored document's),
+``index``, ``partitions`` (segment files), ``layout`` (every name in the data folder),
+``files`` (atomic writes, fsync, the cross-process lock), ``audit`` (the hash-chained trail)
+``staff`` (accounts and PINs) with ``throttle`` (how fast a terminal may try PINs),
+``rooming`` (today's visit statuses, rooms and turnover: ``store.rooming``), ``sterilizer``
+(the sterilizer log and recall: ``store.sterilizer``) and ``rooming_files`` (their files).
 """
 
 from __future__ import annotations

@@ -69,6 +69,8 @@ ACTIONS = frozenset(
         "sign",
         "amend",
         "export",
+        "import",
+        "sync",
         "draft-discard",
         "staff-add",
         "staff-disable",

@@ -154,6 +154,8 @@ def _write_batch(store: EncounterStore, batch: list[dict[str, Any]], head: Head 
             written.append(path)
         for folder in days:
             fsync_dir(folder)
+        if store.folder.outbox.enabled:  # for the central database, as ``save`` does
+            store.folder.outbox.add_many(batch)
         store.index.add_many(entries)
         store.index.note_patients(d["patient"] for d in batch)
     except BaseException:
@@ -167,6 +169,8 @@ def _sizes(store: EncounterStore, entries: list[Entry]) -> dict[Path, int | None
     files = {shard_file(index.ids, shard_of(e.id)) for e in entries}
     files |= {shard_file(index.patients, shard_of(e.patient_id)) for e in entries}
     files.add(index.directory_path)
+    if store.folder.outbox.enabled:  # undone with the index: no outbox line without its segment
+        files.add(store.folder.outbox.current_log())
     found: dict[Path, int | None] = {}
     for path in files:
         try:

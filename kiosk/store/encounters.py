@@ -145,8 +145,20 @@ class EncounterStore:
         """Add a newly registered patient to the directory now, durable and audited."""
         self.writer.register_patient(patient, staff=staff)
 
+    def register_patients(self, patients: builtins.list[Patient], *, staff: str) -> int:
+        """Add the patients new to the directory at once (an import); returns how many."""
+        return self.writer.register_patients(patients, staff=staff)
+
     def set_appointments(self, day: date, patient_ids: builtins.list[str]) -> None:
         self.queries.set_appointments(day, patient_ids)
+
+    def merge_appointments(
+        self, day: date, add: builtins.list[str], remove: frozenset[str] = frozenset()
+    ) -> tuple[int, int]:
+        """Add patients to the day's list, take cancelled ones off: (added, removed)."""
+        from kiosk.store.schedule import merge_appointments
+
+        return merge_appointments(self.folder, day, add, remove)
 
     # ------------------------------------------------------------------ reads
 

@@ -30,6 +30,7 @@ from kiosk.store.files import (
 from kiosk.store.files import tightened as tightened_mode
 from kiosk.store.index import Index
 from kiosk.store.layout import Layout
+from kiosk.store.outbox import Outbox
 from kiosk.store.partitions import Docs, Partitions, salvage
 
 log = logging.getLogger("kiosk.store")
@@ -102,6 +103,7 @@ class Folder:
         self.partitions = Partitions(self.layout)
         self.index = Index(self.layout)
         self.audit = AuditTrail(self.data_dir)
+        self.outbox = Outbox(self.layout)
         self.lock = ProcessLock(self.layout.store_lock)
         self._logged_elsewhere = False
         """A look was recorded in the system log (a read-only folder): said once."""

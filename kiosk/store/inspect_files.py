@@ -125,9 +125,51 @@ def check_small_files(layout: Layout, by_kind: dict[str, list[Path]], found: Fin
                 "enter that day's appointments again."
             )
     _check_rooming(layout, by_kind, found)
+    _check_outbox(by_kind, found)
     _check_staff(layout.staff, found)
     _check_checkpoint(layout, by_kind, found)
     _check_pending(layout.pending, found)
+
+
+def _check_outbox(by_kind: dict[str, list[Path]], found: Findings) -> None:
+    """The central database's outbox (kiosk.store.outbox): every line passes its check, the
+    push position and the origin can be read."""
+    from kiosk.store.framing import scan_bytes
+
+    for path in by_kind.get("outbox-log", []):
+        raw = _read(path)
+        if raw is None:
+            found.problem(f"The outbox log outbox/{path.name} cannot be read.")
+            continue
+        scan = scan_bytes(raw)
+        if scan.bad or scan.torn_tail:
+            bad = scan.bad + scan.torn_tail
+            found.problem(
+                f"The outbox log outbox/{path.name} has {bad} damaged line(s) (a crash "
+                "mid-append): `kiosk sync` skips them; the encounters are still in the store."
+            )
+    for path in by_kind.get("outbox-state", []):
+        raw = _read(path)
+        try:
+            state = orjson.loads(raw) if raw is not None else None
+            ok = isinstance(state, dict) and all(
+                isinstance(state.get(k), int) for k in ("log", "offset")
+            )
+        except orjson.JSONDecodeError:
+            ok = False
+        if not ok:
+            found.bad_files.append(path)
+            found.problem(
+                "The outbox position outbox/state.json is damaged: --repair moves it aside and "
+                "`kiosk sync` pushes the outbox again from its start (nothing is duplicated)."
+            )
+    for path in by_kind.get("outbox-origin", []):
+        text = (_read(path) or b"").strip()
+        if not (len(text) == 32 and all(c in b"0123456789abcdef" for c in text)):
+            found.problem(
+                "The outbox origin outbox/origin is damaged: it names this data folder in the "
+                "central database; restore it from a backup."
+            )
 
 
 def _read(path: Path) -> bytes | None:

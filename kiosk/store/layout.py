@@ -19,6 +19,9 @@ here::
     rooming/<day>.json             that day's visit statuses and turnovers (kiosk.store.rooming)
     rooming/rooms.json             each exam room's state now
     sterilizer.json                the sterilizer log (kiosk.store.sterilizer)
+    outbox/origin                  this folder's id in the central database (kiosk.store.outbox)
+    outbox/<NNNNNN>.log            encounter documents not yet pushed to it, one line each
+    outbox/state.json, sync.lock   how far the push has gone; held by the process pushing
     audit.jsonl, audit.lock        the hash-chained audit trail (kiosk.store.audit): the
                                    current period's entries
     audit-<YYYY-MM>[-<n>].jsonl    earlier periods' entries (one chain with audit.jsonl)
@@ -53,6 +56,7 @@ _SHARD_SUFFIX = ".log"
 _DRAFT_SUFFIX = ".json"
 _AUDIT_ARCHIVE = re.compile(r"^audit-(\d{4}-\d{2})(?:-(\d+))?\.jsonl$")
 _QUARANTINED = ".corrupt-"
+_OUTBOX_LOG = re.compile(r"^(\d{6})\.log$")
 ERRORS_LOG = "kiosk-errors.log"
 DEMO_MARKER = "DEMO-DATA"
 
@@ -141,6 +145,24 @@ def audit_archive_key(name: str) -> tuple[str, int] | None:
     return (match.group(1), int(match.group(2) or 1)) if match else None
 
 
+# ---------------------------------------------------------------------- outbox
+
+
+def outbox_log_name(number: int) -> str:
+    return f"{number:06d}.log"
+
+
+def outbox_log_number(name: str) -> int | None:
+    match = _OUTBOX_LOG.match(name)
+    return int(match.group(1)) if match else None
+
+
+_OUTBOX_FILES = {
+    "origin": "outbox-origin",
+    "state.json": "outbox-state",
+    "sync.lock": "outbox-lock",
+}
+
 _TOP_FILES = {
     "audit.jsonl": "audit",
     "audit.lock": "audit-lock",
@@ -168,10 +190,12 @@ _FOLDERS = {
     ("drafts",): "drafts",
     ("schedule",): "schedule",
     ("rooming",): "rooming",
+    ("outbox",): "outbox",
 }
 KINDS = (
     *sorted(set(_FOLDERS.values()) | {"day"}),
-    *sorted({*_TOP_FILES.values(), *_INDEX_FILES.values()}),
+    *sorted({*_TOP_FILES.values(), *_INDEX_FILES.values(), *_OUTBOX_FILES.values()}),
+    "outbox-log",
     "audit-archive",
     "segment",
     "ids-shard",
@@ -216,6 +240,10 @@ def kind_of(parts: tuple[str, ...], *, is_dir: bool) -> str:
         if is_draft_name(name):
             return "draft"
         return "draft-lock" if name.endswith(".lock") else "unknown"
+    if where == ("outbox",):
+        if outbox_log_number(name) is not None:
+            return "outbox-log"
+        return _OUTBOX_FILES.get(name, "unknown")
     if where == ("schedule",) and is_day_name(name.removesuffix(".json")):
         return "schedule-day" if name.endswith(".json") else "unknown"
     if where == ("rooming",):
@@ -243,6 +271,10 @@ class Layout:
         self.checkpoint = self.index / "checkpoint.json"
         self.drafts = root / "drafts"
         self.schedule = root / "schedule"
+        self.outbox = root / "outbox"
+        self.outbox_origin = self.outbox / "origin"
+        self.outbox_state = self.outbox / "state.json"
+        self.outbox_lock = self.outbox / "sync.lock"
         self.audit = root / "audit.jsonl"
         self.audit_lock = root / "audit.lock"
         self.audit_head = root / "audit.head"
@@ -259,7 +291,7 @@ class Layout:
 
     def private_folders(self) -> tuple[Path, ...]:
         """The folders whose mode the store checks on opening (they hold PHI)."""
-        return (self.root, self.encounters, self.index, self.drafts)
+        return (self.root, self.encounters, self.index, self.drafts, self.outbox)
 
     def day_folder(self, day: str) -> Path:
         return self.encounters / day
@@ -300,6 +332,8 @@ __all__ = [
     "is_temp_name",
     "kind_of",
     "live_segment_number",
+    "outbox_log_name",
+    "outbox_log_number",
     "partition_day",
     "partition_name",
     "quarantine_path",

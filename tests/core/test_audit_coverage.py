@@ -40,6 +40,8 @@ NOT_PHI = {
     "amend": "an id",
     "register_patient": "nothing",
     "set_appointments": "nothing",
+    "register_patients": "a number",
+    "merge_appointments": "how many were added and removed",
     "save_draft": "nothing",
     "discard_draft": "whether there was one",
     # claims and bookkeeping

@@ -24,6 +24,7 @@ from kiosk.models import Encounter
 from kiosk.store import EncounterStore, StaffDirectory
 from kiosk.store.index import shard_of
 from kiosk.store.layout import KINDS, Layout
+from kiosk.store.outbox import Outbox
 
 DAY = date(2026, 3, 4)
 CHEAP = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -43,6 +44,7 @@ def full(folder: Path) -> Folder:
     """A folder holding every kind of file: 20 encounters (two segments), an amendment, a
     registered patient, a draft, a day's appointments, a staff account, the audit trail."""
     saved = [make_encounter(n, day=DAY) for n in range(20)]
+    Outbox(Layout(folder)).enable()  # a clinic with a central database
     with EncounterStore(folder, staff_id="ma1") as store:
         for encounter in saved:
             store.save(encounter)
@@ -54,6 +56,10 @@ def full(folder: Path) -> Folder:
         at = datetime.combine(DAY, time(9), UTC)
         store.rooming.set_status(saved[1].patient.id, "roomed", room="Room 1", at=at)
         store.sterilizer.add_load(sample_load(), staff="ma1")
+    outbox = Outbox(Layout(folder))
+    outbox.mark_sent(1, outbox.pending(3)[0][-1].end)  # three pushed
+    with outbox.pushing():
+        pass
     StaffDirectory(folder, hasher=CHEAP).add("ma1", "Medical Assistant", "2468", by="test")
     Layout(folder).boot.write_bytes(b"{}")
     (folder / "kiosk-errors.log").write_bytes(b"")
@@ -198,6 +204,11 @@ CASES = [
     ),
     Case("rooms", _garbage(lambda f: Layout(f.root).rooms), "rooming/rooms.json", 0),
     Case("sterilizer", lambda f: _truncate(Layout(f.root).sterilizer), "sterilizer log", 0),
+    Case("outbox", lambda f: os.chmod(f.root / "outbox", 0o755), "Permissions: ", 0),
+    Case("outbox-log", _garbage(lambda f: f.root / "outbox" / "000001.log"), "outbox log", 1),
+    Case("outbox-state", _garbage(lambda f: Layout(f.root).outbox_state), "state.json", 0),
+    Case("outbox-origin", _garbage(lambda f: Layout(f.root).outbox_origin), "outbox origin", 1),
+    Case("outbox-lock", _garbage(lambda f: Layout(f.root).outbox_lock), None, 0),
 ]
 
 
