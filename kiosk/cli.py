@@ -36,6 +36,7 @@ COMMANDS = (
     "sync",
     "stock",
     "qc",
+    "sterilizer",
 )
 """Modules under ``kiosk.commands``; each defines ``register(subparsers)``."""
 

@@ -38,6 +38,7 @@ from pydantic_settings import (
 from kiosk import units
 from kiosk.data import packaged
 from kiosk.errors import ConfigError
+from kiosk.models.rooming import RoomingSettings, Thresholds
 from kiosk.screening.due import ScreeningRules
 from kiosk.validators.change import ChangeLimits
 from kiosk.validators.required import REQUIRED_FIELD_NAMES as REQUIRED_FIELD_NAMES
@@ -194,6 +195,8 @@ class Settings(BaseSettings):
     """Changes from the last visit the MA must confirm (``[change_limits]`` in the file; in the
     environment ``KIOSK_CHANGE_LIMITS`` as JSON)."""
 
+    rooming: RoomingSettings = Field(default_factory=RoomingSettings)
+    """``[rooming]``: the exam rooms, the turnover checklist and ``[rooming.thresholds]``."""
     screenings: ScreeningRules = Field(default_factory=ScreeningRules)
     """Which screenings are due, by age, sex and days since the last one (``[screenings]``
     and ``[screenings.<phq|gad7|auditc|steadi>]`` in the file; in the environment
@@ -369,7 +372,12 @@ def _explain(error: ValidationError, path: Path | None, given: dict[str, Any]) -
     inner = [str(part) for part in first["loc"][1:]]  # a key inside a [table]
     reason = first["msg"].removeprefix("Value error, ").replace("Input should", "should", 1)
     if first["type"] == "extra_forbidden":
-        known: Any = ChangeLimitSettings.model_fields if inner else Settings.model_fields
+        tables: dict[str | None, Any] = {
+            "change_limits": ChangeLimitSettings,
+            "rooming": RoomingSettings,
+        }
+        table = Thresholds if inner[:1] == ["thresholds"] else tables.get(key, ChangeLimitSettings)
+        known: Any = table.model_fields if inner else Settings.model_fields
         reason = f"unknown setting{_suggest(inner[-1] if inner else key or '', known)}"
     elif first["type"] == "model_type":
         reason = f"should be a table of settings, [{key}] (got {first.get('input')!r})"

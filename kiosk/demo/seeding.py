@@ -104,7 +104,8 @@ def _moved(raw: bytes, base: date, day: date, rng: random.Random) -> dict[str, A
 
 def ensure_demo_data(data_dir: Path | str, count: int = 300, *, seed: int = 0) -> None:
     """Seed a demo folder once (idempotent): ``count`` encounters over the past year for
-    150 patients, and today's appointment list of 8 patients last seen on earlier days."""
+    150 patients, today's appointment list of 8 patients last seen on earlier days, and their
+    visits on the rooming board (kiosk.demo.rooming)."""
     from kiosk.store.encounters import EncounterStore
 
     data_dir = Path(data_dir)
@@ -120,7 +121,11 @@ def ensure_demo_data(data_dir: Path | str, count: int = 300, *, seed: int = 0) -
             return
         directory = store.patients()
         chosen = random.Random(f"{seed}:{today}").sample(directory, min(8, len(directory)))
-        store.set_appointments(today, [p.id for p in _by_last_name(chosen)])
+        booked = _by_last_name(chosen)
+        store.set_appointments(today, [p.id for p in booked])
+        from kiosk.demo.rooming import seed_rooming
+
+        seed_rooming(store, booked)
 
 
 def _by_last_name(patients: list[Patient]) -> list[Patient]:

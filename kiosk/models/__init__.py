@@ -6,7 +6,9 @@ of the package (import from ``kiosk.models``): ``base`` (bounded text, statuses,
 base), ``patient`` (demographics, insurance), ``history`` (history, chief complaint),
 ``readings`` (measurements, vital signs, point-of-care tests), ``poc`` (catalog test results,
 QC runs, vision and hearing), ``stock`` (lots on hand), ``screening`` (PHQ, GAD-7, AUDIT-C,
-STEADI answers and scores), ``encounter`` (the visit).
+STEADI answers and scores), ``encounter`` (the visit); beside them, imported by their module:
+``rooming`` (visit status, rooms, turnover, thresholds), ``procedure`` (procedure assist,
+provider notified), ``sterilizer`` (the log).
 """
 
 from kiosk.models.base import (

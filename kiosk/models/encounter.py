@@ -18,6 +18,7 @@ from kiosk.models.base import (
 from kiosk.models.history import ChiefComplaint, History
 from kiosk.models.patient import Insurance, Patient
 from kiosk.models.poc import PocResult
+from kiosk.models.procedure import ProviderNotice
 from kiosk.models.readings import Measurement, PocTests, Vitals
 from kiosk.models.screening import Screenings
 
@@ -48,6 +49,8 @@ class Encounter(KioskModel):
     provider_notified: bool = False
     """Acknowledgement that a provider was told of every critical value (readings and
     screening answers such as PHQ-9 item 9)."""
+    provider_notice: ProviderNotice | None = None
+    """Which provider was told, when, and by whom (given with the acknowledgement)."""
     notes: LongText = ""
     draft_step: Text = ""
     """Drafts only: the step the MA was on when the draft was autosaved (for resume)."""

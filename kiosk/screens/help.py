@@ -27,8 +27,10 @@ from kiosk.screens.keys import APP_BINDINGS, ENTER
 from kiosk.screens.patient import PatientScreen
 from kiosk.screens.patient_mode import QuestionsScreen
 from kiosk.screens.poc import PocScreen
+from kiosk.screens.procedure import ProcedureModal
 from kiosk.screens.register import RegisterScreen
 from kiosk.screens.review import ReviewScreen
+from kiosk.screens.rooming import RoomsModal, StatusModal
 from kiosk.screens.screenings import ScreeningsScreen
 from kiosk.screens.signin import SignInScreen
 from kiosk.screens.vitals import VitalsScreen
@@ -76,6 +78,11 @@ SECTIONS: list[tuple[str, list[KeyOwner], list[tuple[str, str]]]] = [
     ("Point-of-care", [PocScreen, ChoiceRow], []),
     ("Review", [ReviewScreen], []),
     ("Questions", [ConfirmModal], [("Enter", "Choose the highlighted answer")]),
+    (
+        "Rooming",
+        [StatusModal, RoomsModal, ProcedureModal],
+        [("Space", "Tick a turnover item; press the highlighted button")],
+    ),
 ]
 """The help's sections, in order. Rows come from the bindings' ``tooltip`` (keys with the same
 text share a row), so the help lists exactly the keys that are bound."""
@@ -164,6 +171,9 @@ SECTION_OF_SCREEN: dict[str, str] = {
     "PocScreen": "Point-of-care",
     "ReviewScreen": "Review",
     "ConfirmModal": "Questions",
+    "StatusModal": "Rooming",
+    "RoomsModal": "Rooming",
+    "ProcedureModal": "Rooming",
 }
 """Where the help opens, by the screen it was asked from; other steps open at "Every step"."""
 

@@ -18,7 +18,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Label
 
-from kiosk.models import Encounter
+from kiosk.models import Encounter, utcnow
+from kiosk.models.procedure import ProviderNotice
 from kiosk.screens.base import StepScreen
 from kiosk.screens.review_text import (
     blockers,
@@ -29,6 +30,7 @@ from kiosk.screens.review_text import (
     vitals_lines,
 )
 from kiosk.validators.age import age_words
+from kiosk.widgets.field_input import VisibleInput
 from kiosk.widgets.inert import inert
 from kiosk.widgets.tick import Tick
 
@@ -97,6 +99,11 @@ class ReviewScreen(StepScreen):
                 "Provider notified of the critical values  (Ctrl+K)",
                 value=draft.provider_notified,
                 id="review-notified",
+            )
+            told = draft.provider_notice.provider if draft.provider_notice else ""
+            yield Label("Provider told (name; the time is recorded)", classes="field-label")
+            yield VisibleInput(
+                told, id="review-provider", placeholder="e.g. Dr. Osei", max_length=100
             )
         yield Label("Scores", classes="review-heading")
         for line, severity in score_lines(draft):
@@ -212,4 +219,11 @@ class ReviewScreen(StepScreen):
             return None
         notified = self._notified() or self.draft.provider_notified
         own = {k: v for k, v in self.draft.form_text.items() if not k.startswith("review-")}
-        return self.draft.model_copy(update={"provider_notified": notified, "form_text": own})
+        update = {"provider_notified": notified, "form_text": own}
+        told = self.query("#review-provider")
+        name = told.first(VisibleInput).value.strip() if told else ""
+        if notified and name:
+            update["provider_notice"] = ProviderNotice(
+                provider=name, at=utcnow(), by=self.draft.staff_id
+            )
+        return self.draft.model_copy(update=update)

@@ -12,8 +12,10 @@ appointments, imported), ``outbox`` (what the central database is still owed), `
 ``day_rows`` (today's list, per segment), ``partitions`` (segment files), ``layout`` (every name
 in the data folder), ``files`` (atomic writes, fsync, the cross-process lock), ``audit`` (the
 hash-chained trail), ``staff`` (accounts and PINs) with ``throttle`` (how fast a terminal may
-try PINs), ``stock`` (lots on hand: kits, vaccines, medications) and ``qc`` (the point-of-care
-QC log).
+try PINs), ``stock`` (lots on hand: kits, vaccines, medications), ``qc`` (the point-of-care
+QC log), ``rooming`` (today's visit statuses, rooms and turnover: ``store.rooming``),
+``sterilizer`` (the sterilizer log and recall: ``store.sterilizer``) and ``rooming_files``
+(their files).
 """
 
 from __future__ import annotations

@@ -83,6 +83,11 @@ ACTIONS = frozenset(
         "stock-retire",
         "stock-use",
         "stock-view",
+        "visit-status",
+        "room-turnover",
+        "provider-notified",
+        "procedure-assist",
+        "sterilizer",
     }
 )
 _TAIL_BLOCK = 4096

@@ -11,7 +11,7 @@ import json
 import os
 import stat
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import orjson
@@ -135,6 +135,7 @@ def check_small_files(layout: Layout, by_kind: dict[str, list[Path]], found: Fin
                 f"Damaged appointment list schedule/{path.name}: --repair moves it aside; "
                 "enter that day's appointments again."
             )
+    _check_rooming(layout, by_kind, found)
     _check_outbox(by_kind, found)
     _check_staff(layout.staff, found)
     _check_stock(layout.stock, found)
@@ -212,6 +213,29 @@ def _schedule_ok(path: Path) -> bool:
     except orjson.JSONDecodeError:
         return False
     return isinstance(ids, list) and all(isinstance(i, str) for i in ids)
+
+
+def _check_rooming(layout: Layout, by_kind: dict[str, list[Path]], found: Findings) -> None:
+    """The rooming board's day files, the rooms file and the sterilizer log: each must read
+    as its records (kiosk.store.rooming_files); a damaged one is moved aside by a repair."""
+    from kiosk.store.files import DamagedFileError
+    from kiosk.store.rooming_files import load_day, load_log, load_rooms
+
+    checks: list[tuple[Path, Callable[[Path], object], str]] = [
+        (p, load_day, "the visit statuses of that day") for p in by_kind.get("rooming-day", [])
+    ]
+    checks += [(p, load_rooms, "every room's state") for p in by_kind.get("rooms", [])]
+    checks += [(p, load_log, "the sterilizer log") for p in by_kind.get("sterilizer", [])]
+    for path, load, lost in checks:
+        try:
+            load(path)
+        except (DamagedFileError, OSError):
+            found.bad_files.append(path)
+            shown = path.relative_to(layout.root).as_posix()
+            found.problem(
+                f"Damaged rooming file {shown}: --repair moves it aside; {lost} must be "
+                "restored from a backup or entered again."
+            )
 
 
 def staff_file_problem(path: Path) -> str | None:

@@ -16,6 +16,9 @@ here::
                                    (kiosk.store.recovery)
     drafts/<key>.json, <key>.lock  one draft per (staff, patient) and its claim
     schedule/<day>.json            the day's appointment list (patient ids)
+    rooming/<day>.json             that day's visit statuses and turnovers (kiosk.store.rooming)
+    rooming/rooms.json             each exam room's state now
+    sterilizer.json                the sterilizer log (kiosk.store.sterilizer)
     outbox/origin                  this folder's id in the central database (kiosk.store.outbox)
     outbox/<NNNNNN>.log            encounter documents not yet pushed to it, one line each
     outbox/state.json, sync.lock   how far the push has gone; held by the process pushing
@@ -169,6 +172,7 @@ _TOP_FILES = {
     "audit.lock": "audit-lock",
     "audit.head": "audit-head",
     "staff.json": "staff",
+    "sterilizer.json": "sterilizer",
     "staff.json.lock": "staff-lock",
     "stock.json": "stock",
     "stock.json.lock": "stock-lock",
@@ -193,6 +197,7 @@ _FOLDERS = {
     ("index", "patients"): "patients",
     ("drafts",): "drafts",
     ("schedule",): "schedule",
+    ("rooming",): "rooming",
     ("outbox",): "outbox",
 }
 KINDS = (
@@ -206,6 +211,8 @@ KINDS = (
     "draft",
     "draft-lock",
     "schedule-day",
+    "rooming-day",
+    "rooms",
     "quarantined",
     "temp",
 )
@@ -253,6 +260,11 @@ def kind_of(parts: tuple[str, ...], *, is_dir: bool) -> str:
         return _OUTBOX_FILES.get(name, "unknown")
     if where == ("schedule",) and is_day_name(name.removesuffix(".json")):
         return "schedule-day" if name.endswith(".json") else "unknown"
+    if where == ("rooming",):
+        if name == "rooms.json":
+            return "rooms"
+        day = name.endswith(".json") and is_day_name(name.removesuffix(".json"))
+        return "rooming-day" if day else "unknown"
     return "unknown"
 
 
@@ -295,6 +307,9 @@ class Layout:
         self.audit_lock = root / "audit.lock"
         self.audit_head = root / "audit.head"
         self.staff = root / "staff.json"
+        self.rooming = root / "rooming"
+        self.rooms = self.rooming / "rooms.json"
+        self.sterilizer = root / "sterilizer.json"
         self.staff_lock = root / "staff.json.lock"
         self.stock = root / "stock.json"
         self.stock_lock = root / "stock.json.lock"
@@ -328,6 +343,9 @@ class Layout:
 
     def schedule_day(self, day: str) -> Path:
         return self.schedule / f"{day}.json"
+
+    def rooming_day(self, day: str) -> Path:
+        return self.rooming / f"{day}.json"
 
 
 __all__ = [

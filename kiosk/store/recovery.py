@@ -165,6 +165,7 @@ class RebootRecovery:
             }
             data = {"format": FORMAT, "at": now, "logs": sizes, "days": days}
             data["audit"] = audit_position(self.folder.audit)  # saves after it audit after it
+            self.path.parent.mkdir(mode=0o700, exist_ok=True)  # a repair where none was saved
             write_atomic(self.path, orjson.dumps(data))
             self._last = time.monotonic()
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import argon2
 import orjson
 import pytest
 from poc_samples import lot, sample_runs
+from sterilizer_samples import sample_load
 from store_child import make_encounter, make_patient
 
 from kiosk.cli import main
@@ -55,6 +56,9 @@ def full(folder: Path) -> Folder:
         store.register_patient(make_patient(500))
         store.save_draft(make_encounter(30, day=DAY).model_copy(update={"status": "draft"}))
         store.set_appointments(DAY, [saved[1].patient.id, saved[2].patient.id])
+        at = datetime.combine(DAY, time(9), UTC)
+        store.rooming.set_status(saved[1].patient.id, "roomed", room="Room 1", at=at)
+        store.sterilizer.add_load(sample_load(), staff="ma1")
     outbox = Outbox(Layout(folder))
     outbox.mark_sent(1, outbox.pending(3)[0][-1].end)  # three pushed
     with outbox.pushing():
@@ -201,6 +205,15 @@ CASES = [
     Case("patients", lambda f: os.chmod(f.root / "index" / "patients", 0o705), "Permissions", 0),
     Case("drafts", lambda f: os.chmod(f.root / "drafts", 0o755), "Permissions: ", 0),
     Case("schedule", lambda f: os.chmod(f.root / "schedule", 0o755), "Permissions: ", 0),
+    Case("rooming", lambda f: os.chmod(f.root / "rooming", 0o755), "Permissions: ", 0),
+    Case(
+        "rooming-day",
+        _garbage(lambda f: Layout(f.root).rooming_day(DAY.isoformat())),
+        "Damaged rooming file rooming/",
+        0,
+    ),
+    Case("rooms", _garbage(lambda f: Layout(f.root).rooms), "rooming/rooms.json", 0),
+    Case("sterilizer", lambda f: _truncate(Layout(f.root).sterilizer), "sterilizer log", 0),
     Case("outbox", lambda f: os.chmod(f.root / "outbox", 0o755), "Permissions: ", 0),
     Case("outbox-log", _garbage(lambda f: f.root / "outbox" / "000001.log"), "outbox log", 1),
     Case("outbox-state", _garbage(lambda f: Layout(f.root).outbox_state), "state.json", 0),
