@@ -18,7 +18,7 @@ from textual import events, work
 from textual.worker import Worker, WorkerState
 
 from kiosk.errors import plain_error
-from kiosk.screens.keys import APP_BINDINGS, KeyRules
+from kiosk.screens.keys import APP_BINDINGS, PATIENT_REFUSED, KeyRules
 from kiosk.screens.lock import IdleLock
 from kiosk.screens.session import Session
 from kiosk.screens.typeahead import TypeAhead
@@ -148,7 +148,14 @@ class KioskApp(PrivateApp):
         assert self.staff_id is not None
         from kiosk.screens.base import StepContext  # the step machinery: after sign-in only
 
-        return StepContext(self.core.settings, self.core.store, self.staff_id, previous, history)
+        staff_id = self.staff_id
+
+        async def check_pin(pin: str) -> None:
+            await self.authenticate(staff_id, pin)
+
+        return StepContext(
+            self.core.settings, self.core.store, staff_id, previous, history, check_pin
+        )
 
     # ------------------------------------------------------------------ drafts
 
@@ -207,6 +214,8 @@ class KioskApp(PrivateApp):
             return self.key_rules.space_acts(self)
         if action in {"sign_out", "lock"} and self.staff_id is None:
             return False  # nobody to sign out or lock: hidden from the footer
+        if getattr(self.screen, "PATIENT_FACING", False) and action in PATIENT_REFUSED:
+            return False  # the patient holds the screen: only finishing or a staff PIN
         return not (self.idle.locked and action in {"help", "sign_out", "lock"})
 
     def action_help(self) -> None:  # F1: at the current screen's section

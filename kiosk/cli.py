@@ -35,6 +35,9 @@ COMMANDS = (
     "import_data",
     "sync",
     "tasks",
+    "stock",
+    "qc",
+    "sterilizer",
 )
 """Modules under ``kiosk.commands``; each defines ``register(subparsers)``."""
 

@@ -38,6 +38,8 @@ from pydantic_settings import (
 from kiosk import units
 from kiosk.data import packaged
 from kiosk.errors import ConfigError
+from kiosk.models.rooming import RoomingSettings, Thresholds
+from kiosk.screening.due import ScreeningRules
 from kiosk.validators.change import ChangeLimits
 from kiosk.validators.required import REQUIRED_FIELD_NAMES as REQUIRED_FIELD_NAMES
 from kiosk.validators.required import missing_required as missing_required
@@ -47,7 +49,7 @@ DEFAULT_CONFIG = packaged("kiosk.toml")
 """The shipped default settings (``config/kiosk.toml`` is an editable copy of it)."""
 RANGES_ENV = ("KIOSK_RANGES", "KIOSK_RANGES_FILE")
 """Environment names of ``ranges_file``; KIOSK_RANGES is the one kiosk.validators.ranges reads."""
-PATH_KEYS = ("data_dir", "demo_data_dir", "ranges_file")
+PATH_KEYS = ("data_dir", "demo_data_dir", "ranges_file", "poc_catalog_file")
 """Keys holding paths; in a TOML file a relative path is relative to that file's folder."""
 
 _toml_data: ContextVar[dict[str, Any]] = ContextVar("kiosk_toml_data", default={})  # noqa: B039
@@ -171,6 +173,10 @@ class Settings(BaseSettings):
     """Clinic range table replacing the packaged ``config/ranges.toml`` (unset: packaged).
     In the environment ``KIOSK_RANGES``, the variable the range loader itself reads."""
 
+    poc_catalog_file: Path | None = None
+    """Clinic point-of-care test catalog replacing the packaged ``config/poc_catalog.toml``
+    (unset: packaged; environment ``KIOSK_POC_CATALOG_FILE``)."""
+
     glucose_meter_lo_mg_dl: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] = 20.0
     """The lowest glucose the clinic's meters show as a number; below it they show "LO"."""
     glucose_meter_hi_mg_dl: Annotated[float, Field(ge=200, le=1500, allow_inf_nan=False)] = 600.0
@@ -193,6 +199,13 @@ class Settings(BaseSettings):
     change_limits: ChangeLimitSettings = Field(default_factory=ChangeLimitSettings)
     """Changes from the last visit the MA must confirm (``[change_limits]`` in the file; in the
     environment ``KIOSK_CHANGE_LIMITS`` as JSON)."""
+
+    rooming: RoomingSettings = Field(default_factory=RoomingSettings)
+    """``[rooming]``: the exam rooms, the turnover checklist and ``[rooming.thresholds]``."""
+    screenings: ScreeningRules = Field(default_factory=ScreeningRules)
+    """Which screenings are due, by age, sex and days since the last one (``[screenings]``
+    and ``[screenings.<phq|gad7|auditc|steadi>]`` in the file; in the environment
+    ``KIOSK_SCREENINGS`` as JSON)."""
 
     @field_validator("*", mode="before")
     @classmethod
@@ -246,7 +259,7 @@ class Settings(BaseSettings):
             raise ValueError("should be a PostgreSQL URL starting with postgresql://")
         return value
 
-    @field_validator("ranges_file")
+    @field_validator("ranges_file", "poc_catalog_file")
     @classmethod
     def _exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.expanduser().is_file():
@@ -364,7 +377,12 @@ def _explain(error: ValidationError, path: Path | None, given: dict[str, Any]) -
     inner = [str(part) for part in first["loc"][1:]]  # a key inside a [table]
     reason = first["msg"].removeprefix("Value error, ").replace("Input should", "should", 1)
     if first["type"] == "extra_forbidden":
-        known: Any = ChangeLimitSettings.model_fields if inner else Settings.model_fields
+        tables: dict[str | None, Any] = {
+            "change_limits": ChangeLimitSettings,
+            "rooming": RoomingSettings,
+        }
+        table = Thresholds if inner[:1] == ["thresholds"] else tables.get(key, ChangeLimitSettings)
+        known: Any = table.model_fields if inner else Settings.model_fields
         reason = f"unknown setting{_suggest(inner[-1] if inner else key or '', known)}"
     elif first["type"] == "model_type":
         reason = f"should be a table of settings, [{key}] (got {first.get('input')!r})"

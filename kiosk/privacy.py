@@ -243,7 +243,8 @@ class SignalGuard:
 
     ``on_signal`` should save the draft synchronously, then ask the app to exit. If the process
     is still alive ``grace_seconds`` later (a hung-up terminal can block the driver), a
-    watchdog ends it: the draft is already on disk. ``remove()`` undoes everything.
+    watchdog ends it: the draft is already on disk. ``remove()`` stops catching the signals;
+    only ``disarm()`` cancels the watchdog.
     """
 
     def __init__(
@@ -265,13 +266,29 @@ class SignalGuard:
         if self.received is not None:
             return
         self.received = signal.Signals(signum).name
-        self._watchdog = threading.Timer(self.grace_seconds, os._exit, args=(128 + signum,))
-        self._watchdog.daemon = True
-        self._watchdog.start()
+        self.arm(128 + signum)
         self.on_signal(self.received)
 
+    def arm(self, exit_code: int = 128 + signal.SIGHUP) -> None:
+        """The process is ending (a signal, or the terminal is gone): end it ``grace_seconds``
+        from now if it has not ended by then. Only ``disarm()`` undoes it: the app's own
+        shutdown calls ``remove()`` and then closes the terminal driver, which is where a
+        vanished terminal hangs (Textual's output thread has died of EIO and the close waits for
+        ever to queue its stop on the full queue)."""
+        if self._watchdog is not None:
+            return
+        self._watchdog = threading.Timer(self.grace_seconds, os._exit, args=(exit_code,))
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
     def remove(self) -> None:
+        """Stop catching the signals. A watchdog already armed stays armed: the process is on
+        its way out and its exit may still hang."""
         for sig in SIGNALS:
             self.loop.remove_signal_handler(sig)
+
+    def disarm(self) -> None:
+        """Cancel an armed watchdog, for a process that lives on after its app (tests)."""
         if self._watchdog is not None:
             self._watchdog.cancel()
+            self._watchdog = None

@@ -59,6 +59,7 @@ def load_core(args: argparse.Namespace) -> Core:
 
     settings = settings_from_args(args)
     apply_ranges(settings)
+    apply_catalog(settings)
     apply_audit_anchors(settings)  # the system log anchor, when the clinic asks for it
     data_dir = settings.active_data_dir
     if settings.demo:
@@ -93,6 +94,14 @@ def apply_ranges(settings: Settings) -> None:
     from kiosk.validators.ranges import use_ranges
 
     use_ranges(settings.ranges_file)
+
+
+def apply_catalog(settings: Settings) -> None:
+    """Load the clinic's point-of-care catalog (unset: the packaged one) now, so a broken
+    one stops start-up with one line (ConfigError) instead of failing at the POC step."""
+    from kiosk.validators.poc_catalog import cached_catalog
+
+    cached_catalog(settings.poc_catalog_file)
 
 
 def _seed_demo(data_dir: Path) -> None:

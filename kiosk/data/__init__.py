@@ -1,6 +1,7 @@
 """Files the kiosk reads at run time, shipped inside the package (``pip install .`` has them).
 
-``kiosk.toml`` (default settings) and ``ranges.toml`` (default range table) are the defaults;
+``kiosk.toml`` (default settings), ``ranges.toml`` (default range table) and
+``poc_catalog.toml`` (the point-of-care test catalog) are the defaults;
 ``config/`` in the repository holds identical, editable copies a clinic starts from (a test
 keeps them equal).
 """

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from kiosk.demo import lists
+from kiosk.demo.screenings import demo_screenings
 from kiosk.demo.vitals import VitalsPlan, build_vitals, plan_vitals
 from kiosk.models import (
     Address,
@@ -149,6 +150,7 @@ def sample_encounter_for(
     taken = started + timedelta(minutes=rng.randrange(3, 9))
     vitals = build_vitals(plan, age, units, taken, rng)
     poc = _poc(rng, age, units, tag, problems, plan, taken + timedelta(minutes=6))
+    screenings = demo_screenings(seed, patient.id, int(age), patient.sex, started)
     return Encounter(
         id=f"{rng.getrandbits(128):032x}",
         room=f"Room {rng.randrange(1, 9)}",
@@ -163,7 +165,8 @@ def sample_encounter_for(
         complaint=complaint,
         vitals=vitals,
         poc=poc,
-        provider_notified=_has_critical(vitals, poc),
+        screenings=screenings,
+        provider_notified=_has_critical(vitals, poc) or bool(screenings.critical()),
         notes=rng.choice(lists.NOTES),
     )
 

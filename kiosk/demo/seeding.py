@@ -28,9 +28,16 @@ STAFF = ("ma1", "ma2", "ma3", "nurse1", "demo")
 
 
 def fill_demo_data(
-    data_dir: Path, count: int, *, seed: int = 0, today: date | None = None, patients: int = 3000
+    data_dir: Path,
+    count: int,
+    *,
+    seed: int = 0,
+    today: date | None = None,
+    patients: int = 3000,
+    days: int = 365,
 ) -> int:
-    """Add ``count`` synthetic encounters to ``data_dir`` (refuses a folder with real data)."""
+    """Add ``count`` synthetic encounters to ``data_dir`` (refuses a folder with real data),
+    spread over the ``days`` before ``today`` among ``patients`` demo patients."""
     from kiosk.errors import StoreError
     from kiosk.store.bulk import bulk_save
     from kiosk.store.encounters import EncounterStore
@@ -50,13 +57,14 @@ def fill_demo_data(
         raise StoreError(os_error_message(error, "the demo data")) from error
     today = today or datetime.now(UTC).date()
     with EncounterStore(data_dir, staff_id="demo", purpose="demo set-up") as store:
-        return bulk_save(store, demo_documents(count, seed=seed, today=today, patients=patients))
+        documents = demo_documents(count, seed=seed, today=today, patients=patients, days=days)
+        return bulk_save(store, documents)
 
 
 def demo_documents(
-    count: int, *, seed: int, today: date, patients: int = 3000
+    count: int, *, seed: int, today: date, patients: int = 3000, days: int = 365
 ) -> Iterator[dict[str, Any]]:
-    """``count`` encounter documents over the year before ``today`` (not today itself)."""
+    """``count`` encounter documents over the ``days`` before ``today`` (not today itself)."""
     import orjson
 
     from kiosk.demo.patients import demo_patients, sample_encounter_for
@@ -66,7 +74,7 @@ def demo_documents(
     visits: list[tuple[date, int]] = []
     for _ in range(count):
         n = rng.randrange(len(people))
-        day = today - timedelta(days=rng.randrange(1, 366))
+        day = today - timedelta(days=rng.randrange(1, days + 1))
         if day < people[n].birth_date:
             day = today - timedelta(days=1)
         visits.append((day, n))
@@ -96,19 +104,28 @@ def _moved(raw: bytes, base: date, day: date, rng: random.Random) -> dict[str, A
 
 def ensure_demo_data(data_dir: Path | str, count: int = 300, *, seed: int = 0) -> None:
     """Seed a demo folder once (idempotent): ``count`` encounters over the past year for
-    150 patients, and today's appointment list of 8 patients last seen on earlier days."""
+    150 patients, today's appointment list of 8 patients last seen on earlier days, and their
+    visits on the rooming board (kiosk.demo.rooming)."""
     from kiosk.store.encounters import EncounterStore
 
     data_dir = Path(data_dir)
     today = datetime.now(UTC).date()
     if not (data_dir / MARKER).exists():
         fill_demo_data(data_dir, count, seed=seed, today=today, patients=150)
+    from kiosk.demo.poc import seed_poc
+    from kiosk.validators.poc_catalog import cached_catalog
+
+    seed_poc(data_dir, cached_catalog())  # kit lots and today's QC: every test can be run
     with EncounterStore(data_dir, staff_id="demo", purpose="demo set-up") as store:
         if store.appointments(today):
             return
         directory = store.patients()
         chosen = random.Random(f"{seed}:{today}").sample(directory, min(8, len(directory)))
-        store.set_appointments(today, [p.id for p in _by_last_name(chosen)])
+        booked = _by_last_name(chosen)
+        store.set_appointments(today, [p.id for p in booked])
+        from kiosk.demo.rooming import seed_rooming
+
+        seed_rooming(store, booked)
 
 
 def _by_last_name(patients: list[Patient]) -> list[Patient]:

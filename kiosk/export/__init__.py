@@ -2,7 +2,8 @@
 
 The face of the package; names load on first use (PEP 562). ``writers`` (the formats, atomic
 output, day ranges), ``fhir`` (the bundle), ``observations`` (vital signs), ``lab`` (point-of-care
-tests), ``history`` (allergies, medications, problems) and ``codes`` (LOINC, SNOMED, UCUM).
+tests), ``history`` (allergies, medications, problems), ``rooming`` (visit status, procedure
+assists) and ``codes`` (LOINC, SNOMED, UCUM).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from kiosk import lazy_names
 if TYPE_CHECKING:  # the names as mypy and editors see them
     from kiosk.export.fhir import bundle_for as bundle_for
     from kiosk.export.fhir import encounter_bundle as encounter_bundle
+    from kiosk.export.rooming import visit_bundle as visit_bundle
     from kiosk.export.writers import (
         CSV_COLUMNS as CSV_COLUMNS,
     )
@@ -51,6 +53,7 @@ _WHERE = {
     "write_documents": "writers",
     "bundle_for": "fhir",
     "encounter_bundle": "fhir",
+    "visit_bundle": "rooming",
 }
 
 __all__ = sorted(_WHERE)

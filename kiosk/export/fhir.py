@@ -3,11 +3,11 @@
 The kiosk is not the system of record; ``kiosk export --format fhir`` hands each encounter to the
 clinic's EHR as a Bundle holding Patient, Practitioner (the MA), Encounter, one Observation per
 vital sign, BMI, point-of-care tests, chief complaint, AllergyIntolerance, MedicationStatement,
-Condition, Procedure (surgeries), FamilyMemberHistory, the smoking status, Coverage and the
-requests handed over as Task (kiosk.export.social, kiosk.export.coverage,
-kiosk.export.requests). Dicts, not fhir.resources models: validation
-costs far more than the bundle, so the tests validate with fhir.resources and the hot path
-does not.
+Condition, Procedure (surgeries), FamilyMemberHistory, the smoking status and Coverage
+(kiosk.export.social, kiosk.export.coverage), the screenings (a QuestionnaireResponse per
+instrument, an Observation per total: kiosk.export.screenings) and the requests handed over
+as Task (kiosk.export.requests). Dicts, not fhir.resources models: validation costs far more
+than the bundle, so the tests validate with fhir.resources and the hot path does not.
 
 How the EHR is asked to write (a choice, documented here):
 
@@ -48,6 +48,7 @@ from kiosk.export.history import add_history
 from kiosk.export.lab import add_poc
 from kiosk.export.observations import Context, add_complaint, add_vitals
 from kiosk.export.requests import add_requests
+from kiosk.export.screenings import add_screenings
 from kiosk.export.social import add_social
 
 if TYPE_CHECKING:
@@ -112,6 +113,7 @@ def encounter_bundle(doc: Json, *, root: str | None = None, patient_update: str 
     add_history(ctx, doc)
     add_social(ctx, doc)
     add_coverage(ctx, doc)
+    add_screenings(ctx, doc)
     add_requests(ctx, doc)
     if patient_update != "update":
         add_patient_task(ctx, doc, changes)

@@ -1,4 +1,5 @@
-"""Point-of-care tests as laboratory Observations: fingerstick glucose and the urine dipstick.
+"""Point-of-care tests as laboratory Observations: fingerstick glucose and the urine dipstick
+(catalog tests, vision and hearing: kiosk.export.poc_results).
 
 Glucose goes in the unit the meter showed (41653-7 mg/dL, or 14743-9 when read in mmol/L); the
 dipstick is a 24357-6 panel whose members are the analytes read, each an ordinal answer coded
@@ -20,6 +21,7 @@ from kiosk.export.codes import (
     quantity,
 )
 from kiosk.export.observations import Context, Json, observation, reading
+from kiosk.export.poc_results import add_results, add_screenings, meter_device
 from kiosk.models import UrineDipstick
 
 
@@ -43,10 +45,15 @@ def add_poc(ctx: Context, doc: Json) -> None:
         if glucose.get("fasting") is not None:
             fasting = {"text": "fasting" if glucose["fasting"] else "not fasting"}
             obs["note"] = [*obs.get("note", ()), fasting]
+        device = meter_device(ctx, glucose)
+        if device is not None:
+            obs["device"] = device  # the strip lot the meter read
         ctx.add("glucose", obs)
     urine = poc.get("urine")
     if urine is not None:
         _add_urine(ctx, urine)
+    add_results(ctx, doc)
+    add_screenings(ctx, doc)
 
 
 def _add_urine(ctx: Context, urine: Json) -> None:

@@ -111,6 +111,12 @@ def _safe_text(value: object) -> str:
     return text
 
 
+def safe_cell(value: object) -> str:
+    """A CSV cell as the export writes it: controls made visible, and a leading ``=``,
+    ``+``, ``-`` or ``@`` quoted so a spreadsheet never runs it as a formula."""
+    return _safe_text(value)
+
+
 _RAW_IN_JSON = re.compile(
     rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
 )

@@ -17,8 +17,11 @@ from kiosk.models.base import (
 )
 from kiosk.models.history import ChiefComplaint, History
 from kiosk.models.patient import Insurance, Patient
+from kiosk.models.poc import PocResult
+from kiosk.models.procedure import ProviderNotice
 from kiosk.models.readings import Measurement, PocTests, Vitals
 from kiosk.models.requests import Request
+from kiosk.models.screening import Screenings
 
 # --------------------------------------------------------------------------- the encounter
 
@@ -49,8 +52,12 @@ class Encounter(KioskModel):
     poc: PocTests = Field(default_factory=PocTests)
     requests: list[Request] = Field(default_factory=list, max_length=50)
     """Refill, referral, prior-authorization and follow-up requests handed over (tasks)."""
+    screenings: Screenings = Field(default_factory=Screenings)
     provider_notified: bool = False
-    """Acknowledgement that a provider was told of every critical value."""
+    """Acknowledgement that a provider was told of every critical value (readings and
+    screening answers such as PHQ-9 item 9)."""
+    provider_notice: ProviderNotice | None = None
+    """Which provider was told, when, and by whom (given with the acknowledgement)."""
     notes: LongText = ""
     draft_step: Text = ""
     """Drafts only: the step the MA was on when the draft was autosaved (for resume)."""
@@ -70,7 +77,7 @@ class Encounter(KioskModel):
             raise ValueError("an encounter cannot be signed before two identifiers are confirmed")
         if self.status == "amended" and self.amends is None:
             raise ValueError("an amended encounter names the version it amends")
-        if self.critical_readings() and not self.provider_notified:
+        if self.needs_provider_notified() and not self.provider_notified:
             raise ValueError("critical values need 'provider notified' before signing")
         return self
 
@@ -79,6 +86,17 @@ class Encounter(KioskModel):
         if self.poc.glucose is not None:
             readings.append(self.poc.glucose)
         return [m for m in readings if m.is_critical]
+
+    def needs_provider_notified(self) -> bool:
+        """A critical reading, a critical catalog test result or a critical screening answer:
+        signing waits for the tick."""
+        return bool(
+            self.critical_readings() or self.critical_results() or self.screenings.critical()
+        )
+
+    def critical_results(self) -> list[PocResult]:
+        """Catalog test results in a critical range (e.g. an INR of 5): the provider is told."""
+        return [r for r in self.poc.results if r.is_critical]
 
     @property
     def day(self) -> date:

@@ -19,6 +19,7 @@ from kiosk.models.base import (
     VitalKind,
     utcnow,
 )
+from kiosk.models.poc import HearingScreen, PocResult, VisionScreen
 
 # --------------------------------------------------------------------------- measurements
 
@@ -198,3 +199,8 @@ class GlucoseTest(Measurement):
 class PocTests(KioskModel):
     urine: UrineDipstick | None = None
     glucose: GlucoseTest | None = None
+    results: list[PocResult] = Field(default_factory=list)
+    """Catalog tests (kiosk/data/poc_catalog.toml), in the order read; an invalid result is
+    kept and followed by its repeat."""
+    vision: VisionScreen | None = None
+    hearing: HearingScreen | None = None

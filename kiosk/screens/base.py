@@ -10,7 +10,7 @@ A step restores its fields from the draft's sections, then overrides them with t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -54,6 +54,9 @@ class StepContext:
     """The patient's last signed encounter (carry-forward, previous values)."""
     history: list[Encounter] = field(default_factory=list)
     """The patient's earlier signed encounters, newest first (trends); may be empty."""
+    check_pin: Callable[[str], Awaitable[None]] | None = None
+    """Checks the signed-in MA's PIN (raises with the message when wrong): the hand-back from
+    the patient's screenings (kiosk.screens.patient_mode)."""
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ after signing nothing of the patient stays on screen.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING, Any, Literal
 
-from kiosk.errors import plain_error
+from kiosk.errors import KioskError, plain_error
 from kiosk.models import Encounter, Patient, utcnow
 from kiosk.screens.base import StepContext
 from kiosk.screens.steps import STEPS
@@ -20,6 +21,7 @@ from kiosk.validators.identity import Checked, check_mrn
 from kiosk.widgets.confirm import ConfirmModal
 
 if TYPE_CHECKING:
+    from kiosk.models.rooming import VisitStatus
     from kiosk.screens.host import IntakeHost
     from kiosk.services import Core
     from kiosk.store.queries import Visit
@@ -82,6 +84,7 @@ class Intake:
         self.store = core.store
         self.staff_id = staff_id
         self.steps = STEPS
+        self.store.rooming.settings = core.settings.rooming
 
     async def run(self) -> None:
         self.store.actor = self.staff_id
@@ -104,7 +107,8 @@ class Intake:
     def _today(self) -> list[Visit]:
         """Today's appointments, patients seen today and every unfinished intake of this MA,
         in a stable order, each with its visit's state (kiosk.store.queries.today_visits)."""
-        return self.store.today_visits(self.staff_id)
+        board = self.store.rooming.board()
+        return self.store.today_visits(self.staff_id, board=board)
 
     def _check_mrn(self, text: str) -> Checked[str]:
         return check_mrn(
@@ -129,6 +133,8 @@ class Intake:
                     self._today,
                     self.store.find_patients,
                     lambda: len(self.store.invalid_documents),
+                    board=self.store.rooming,
+                    own_room=self.core.settings.room,
                 )
             )
             if choice is None:
@@ -153,8 +159,31 @@ class Intake:
                 room = self.core.settings.room
                 draft = new_draft(patient, self.staff_id, room, previous, registered=registered)
             if await self._claim(draft):
+                await self._move(patient.id, "roomed")
                 return draft
         return None
+
+    async def _move(self, patient_id: str, status: VisitStatus) -> None:
+        """The intake's own steps move the visit: opening it rooms the patient in this
+        kiosk's room (when that is one of the clinic's rooms and ready, from arrived or not
+        arrived), signing it makes a roomed visit ready for the provider. Anything else is
+        left for the MA to set on the list (Ctrl+T); a refusal never stops the intake."""
+        rooming = self.store.rooming
+        room = self.core.settings.room
+        try:
+            record = await asyncio.to_thread(rooming.visit, patient_id)
+            current = record.status if record is not None else None
+            if status == "roomed" and (
+                current not in (None, "arrived") or room not in rooming.settings.rooms
+            ):
+                return
+            if status == "ready" and current != "roomed":
+                return
+            await asyncio.to_thread(
+                rooming.set_status, patient_id, status, room=room if status == "roomed" else ""
+            )
+        except (ValueError, KioskError) as error:
+            self.app.notify(f"Visit status not changed: {error}", severity="warning", timeout=8)
 
     async def _register(self, patient: Patient) -> bool:
         """Put the new patient in the store's directory at once, so a search finds them."""
@@ -295,6 +324,22 @@ class Intake:
         if self.core.history.note:
             self.app.notify(self.core.history.note, severity="warning", timeout=8)
 
+    async def _count_down_kits(self, final: Encounter) -> None:
+        """One kit per catalog result is used (kiosk.store.stock); the encounter is signed
+        whatever this says, and a problem is shown, not raised."""
+        from kiosk.store.stock import count_down_kits
+        from kiosk.validators.poc_catalog import cached_catalog
+
+        catalog = cached_catalog(self.core.settings.poc_catalog_file)
+        try:
+            problems = await asyncio.to_thread(
+                count_down_kits, self.store.folder.data_dir, final, catalog
+            )
+        except Exception as error:
+            problems = [f"the stock could not be counted down ({not_saved_reason(error)})"]
+        for problem in problems:
+            self.app.notify(f"Stock: {problem}", severity="warning", timeout=10)
+
     async def _sign(self, draft: Encounter) -> bool:
         """Save the signed encounter; discard the draft. False (stay on review) on failure."""
         try:
@@ -305,5 +350,17 @@ class Intake:
             return False
         self.core.signed()  # the background sync pushes it now; the MA does not wait for it
         await asyncio.to_thread(self.app.drafts.discard, draft)
+        if final.poc.results:
+            await self._count_down_kits(final)
+        await self._move(draft.patient.id, "ready")
+        notice = final.provider_notice
+        if notice is not None:  # on the visit too, if it is on today's board
+            with contextlib.suppress(ValueError, KioskError):
+                await asyncio.to_thread(
+                    self.store.rooming.notify_provider,
+                    final.patient.id,
+                    notice.provider,
+                    at=notice.at,
+                )
         self.app.notify("Signed and saved. The screen is cleared for the next patient.")
         return True

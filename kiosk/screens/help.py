@@ -25,9 +25,13 @@ from kiosk.screens.history import HistoryScreen
 from kiosk.screens.identity import IdentityScreen
 from kiosk.screens.keys import APP_BINDINGS, ENTER
 from kiosk.screens.patient import PatientScreen
+from kiosk.screens.patient_mode import QuestionsScreen
 from kiosk.screens.poc import PocScreen
+from kiosk.screens.procedure import ProcedureModal
 from kiosk.screens.register import RegisterScreen
 from kiosk.screens.review import ReviewScreen
+from kiosk.screens.rooming import RoomsModal, StatusModal
+from kiosk.screens.screenings import ScreeningsScreen
 from kiosk.screens.signin import SignInScreen
 from kiosk.screens.vitals import VitalsScreen
 from kiosk.widgets.confirm import ConfirmModal
@@ -64,10 +68,21 @@ SECTIONS: list[tuple[str, list[KeyOwner], list[tuple[str, str]]]] = [
     ("Demographics", [DemographicsScreen], []),
     ("History", [HistoryScreen], []),
     ("Chief complaint", [ComplaintScreen], []),
+    ("Screenings", [ScreeningsScreen], []),
+    (
+        "Screening questions",
+        [QuestionsScreen],
+        [("Enter, Space", "Choose the highlighted answer")],
+    ),
     ("Vitals", [VitalsScreen], [("Enter", "Next measurement (stays on a field with an error)")]),
     ("Point-of-care", [PocScreen, ChoiceRow], []),
     ("Review", [ReviewScreen], []),
     ("Questions", [ConfirmModal], [("Enter", "Choose the highlighted answer")]),
+    (
+        "Rooming",
+        [StatusModal, RoomsModal, ProcedureModal],
+        [("Space", "Tick a turnover item; press the highlighted button")],
+    ),
 ]
 """The help's sections, in order. Rows come from the bindings' ``tooltip`` (keys with the same
 text share a row), so the help lists exactly the keys that are bound."""
@@ -150,10 +165,15 @@ SECTION_OF_SCREEN: dict[str, str] = {
     "DemographicsScreen": "Demographics",
     "HistoryScreen": "History",
     "ComplaintScreen": "Chief complaint",
+    "ScreeningsScreen": "Screenings",
+    "QuestionsScreen": "Screening questions",
     "VitalsScreen": "Vitals",
     "PocScreen": "Point-of-care",
     "ReviewScreen": "Review",
     "ConfirmModal": "Questions",
+    "StatusModal": "Rooming",
+    "RoomsModal": "Rooming",
+    "ProcedureModal": "Rooming",
 }
 """Where the help opens, by the screen it was asked from; other steps open at "Every step"."""
 

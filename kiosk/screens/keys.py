@@ -75,6 +75,10 @@ APP_BINDINGS: list[BindingType] = [
 ]
 """The app-wide keys (kiosk.app.KioskApp.BINDINGS); the help lists them under "Everywhere"."""
 
+PATIENT_REFUSED = frozenset({"help", "sign_out", "lock", "quit_kiosk"})
+"""App actions refused while the patient holds the screen (kiosk.screens.patient_mode); the
+idle lock is not an action and still comes."""
+
 ENTER = Binding(
     "enter",
     "enter_field",
@@ -137,6 +141,8 @@ class KeyRules:
       note, and from then on that button ignores Enter and Space until the focus leaves it.
       Only an Enter or Space typed before any letter presses it.
     - Letters typed on a closed drop-down choose its option (:mod:`kiosk.widgets.choose`).
+    - A screen whose keys are its answers (``ANSWER_KEYS``, the screening questions' 1-5) gets
+      them on its buttons too: there a digit is a choice, not typing.
     """
 
     def __init__(self) -> None:
@@ -151,6 +157,8 @@ class KeyRules:
         printable = event.is_printable and event.key != "space"
         if focused is not self._typed_on:
             self._typed_on, self._letters = None, ""
+        if event.key in getattr(app.screen, "ANSWER_KEYS", ()):
+            return False
         if isinstance(focused, Button):
             if printable:
                 if self._typed_on is None:

@@ -8,7 +8,7 @@ The screen knows nothing about the store: the flow hands it two look-ups (``toda
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import datetime
 from typing import ClassVar, Literal
 
 from rich.cells import cell_len
@@ -22,11 +22,13 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
 from kiosk.models import Patient
+from kiosk.models.rooming import Thresholds
 from kiosk.screens.base import ENTER, advance, after_pending_keys
+from kiosk.screens.patient_rows import COLUMNS, cells, urgency_order
+from kiosk.screens.patient_rows import visit_text as visit_text
+from kiosk.screens.rooming import Board, RoomsModal, StatusModal
 from kiosk.screens.styled_once import StyledOnce, size_classes
 from kiosk.store.queries import Visit
-from kiosk.validators.age import whole_years
-from kiosk.validators.text import visible
 from kiosk.widgets.field_input import VisibleInput
 from kiosk.widgets.inert import inert, inert_cell
 from kiosk.widgets.navbar import KeyLine
@@ -36,24 +38,10 @@ Lookup = Callable[[str], Sequence[Patient]]
 Today = Callable[[], Sequence[Visit]]
 
 
-SHORT_STEP = {"demographics": "demogr.", "poc": "POC"}
-"""Step names as the list's Visit column shows them (it must fit 80 columns)."""
-SHORT_SEX = {"female": "F", "male": "M", "other": "X", "unknown": "?"}
-
-
-def visit_text(visit: Visit | None) -> str:
-    """A visit's state for the list, in the kiosk's local time: "draft: vitals 10:42"."""
-    if visit is None:
-        return ""
-    at = f"{visit.at.astimezone():%H:%M}" if visit.at is not None else ""
-    if visit.state == "draft":
-        step = SHORT_STEP.get(visit.step, visit.step) or "start"
-        return f"draft: {step} {at}".rstrip()
-    if visit.state == "open-elsewhere":
-        return "open elsewhere"
-    if visit.state == "signed":
-        return f"signed {at}".rstrip()
-    return "waiting"
+POLL_S = 1.0
+"""How often the list looks whether another kiosk changed the rooming board (two stats)."""
+REDRAW_S = 30.0
+"""How often waiting times are redrawn from what is already loaded (no read)."""
 
 
 class PatientScreen(StyledOnce, Screen[PatientChoice]):
@@ -97,10 +85,37 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
             id="patient.to_list",
             tooltip="From the search box to the list, on its first row (marked ▶)",
         ),
+        Binding(
+            "ctrl+t",
+            "status",
+            "Status",
+            show=False,  # the Status button names it: the key line is full at 80 columns
+            priority=True,
+            id="patient.status",
+            tooltip="Move the patient's visit on: arrived, roomed, ready, provider in, done",
+        ),
+        Binding(
+            "ctrl+u",
+            "rooms",
+            "Rooms",
+            show=False,
+            priority=True,
+            id="patient.rooms",
+            tooltip="Every room's state; record a room's turnover checklist",
+        ),
         ENTER,
     ]
 
-    def __init__(self, today: Today, find: Lookup, left_out: Callable[[], int] = lambda: 0) -> None:
+    def __init__(
+        self,
+        today: Today,
+        find: Lookup,
+        left_out: Callable[[], int] = lambda: 0,
+        *,
+        board: Board | None = None,
+        own_room: str = "",
+        now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+    ) -> None:
         super().__init__()
         self.add_class(*size_classes(self))  # styled once for the terminal's size
         self._today = today
@@ -112,6 +127,15 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         """The row showing the "▶" marker, if any."""
         self.shown_query: str | None = None
         """The query whose results are on screen ("" for today's list); None before the first."""
+        self.board = board
+        """Today's rooming board (None: no rooming, the list as before)."""
+        self.own_room = own_room
+        self.now = now
+        self._limits = board.settings.thresholds if board is not None else Thresholds()
+        self._visits: dict[str, Visit] = {}
+        self._stamp: object = None
+        self.refreshes = 0
+        """How many times the list was loaded (a test waits for a refresh)."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -121,19 +145,19 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
                 placeholder="e.g. rivera  ·  1984-03-07  ·  MRN", id="patient-search"
             )
             yield Static("Today's patients", id="patient-heading", classes="section-title")
-            table: DataTable[str | Text] = DataTable(id="patient-table", cursor_type="row")
-            table.add_column(" ", width=1, key="mark")
-            table.add_column("Name", key="name")
-            table.add_column("Born", key="born")
-            table.add_column("Age", key="age")
-            table.add_column("Sex", key="sex")
-            table.add_column("MRN", key="mrn")
-            table.add_column("Visit", key="visit")
+            table: DataTable[str | Text] = DataTable(
+                id="patient-table", cursor_type="row", cell_padding=0
+            )
+            for key, label in COLUMNS:
+                table.add_column(label, key=key, width=2 if key == "mark" else None)
             yield table
             yield Static("", id="patient-empty", classes="hint")
         with Horizontal(id="patient-buttons", classes="buttons"):
-            yield Button("New patient  Ctrl+R", id="patient-register", action="screen.register")
-            yield Button("Sign out  Ctrl+O", id="patient-signout", action="app.sign_out")
+            yield Button("New  ^R", id="patient-register", action="screen.register")
+            if self.board is not None:
+                yield Button("Status  ^T", id="patient-status", action="screen.status")
+                yield Button("Rooms  ^U", id="patient-rooms", action="screen.rooms")
+            yield Button("Sign out  ^O", id="patient-signout", action="app.sign_out")
             yield Button("Open  Enter", id="patient-open", variant="primary", action="screen.open")
         yield KeyLine(id="keyline")
 
@@ -141,6 +165,24 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         staff = getattr(self.app, "staff_id", None)
         self.sub_title = f"signed in: {staff}" if staff else ""
         self._lookup("")
+        if self.board is not None:
+            self._stamp = self.board.stamp()
+            self.set_interval(POLL_S, self._poll)
+            self.set_interval(REDRAW_S, self._redraw)
+
+    def _poll(self) -> None:
+        """Another kiosk (or this one) changed the board: load the list again."""
+        if self.board is None:
+            return
+        stamp = self.board.stamp()
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._lookup(self.shown_query or "")
+
+    def _redraw(self) -> None:
+        """Waiting times grow with the clock: redraw from the rows already loaded."""
+        if self.shown_query is not None:
+            self._show(self.shown_query, self._rows, self._visits)
 
     # ------------------------------------------------------------------ looking up
 
@@ -150,6 +192,8 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("enter_field", "to_list"):  # from the search box only
             return isinstance(self.focused, Input)
+        if action in ("status", "rooms"):
+            return self.board is not None
         return True
 
     def action_enter_field(self) -> None:
@@ -189,33 +233,33 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
         return rows, visits
 
     def _show(self, query: str, rows: list[Patient], visits: dict[str, Visit]) -> None:
+        table = self.query_one(DataTable)
+        keep = self._rows[table.cursor_row].id if 0 <= table.cursor_row < len(self._rows) else None
+        now = self.now()
+        if not query:
+            rows = urgency_order(rows, visits, now, self._limits)
         self._rows = rows
+        self._visits = visits
         self.shown_query = query
+        self.refreshes += 1
         heading = f"Matches for “{query}”" if query else "Today's patients"
         self.query_one("#patient-heading", Static).update(inert(heading))
-        table = self.query_one(DataTable)
         table.clear()
         self._marked = None
-        cells = [
-            (
-                " ",
-                visible(f"{patient.family_name.upper()}, {patient.given_name}"),
-                f"{patient.birth_date:%Y-%m-%d}",
-                str(whole_years(patient.birth_date, date.today())),
-                SHORT_SEX.get(patient.sex, "?"),
-                visible(patient.id),
-                visit_text(visits.get(patient.id)),
-            )
-            for patient in rows
-        ]
-        for row in cells:
-            table.add_row(*map(inert_cell, row))  # stored text: never markup, no escapes
+        shown = [cells(patient, visits.get(patient.id), now, self._limits) for patient in rows]
+        for row in shown:
+            table.add_row(*(c if isinstance(c, Text) else inert_cell(c) for c in row))
         # DataTable sizes auto-width columns on its next idle; a frame painted before that
         # (a loaded host) is cached at the header widths and stays so ("RIVE", "1984"). Size
         # the columns now, from the same text.
-        for column, texts in zip(table.ordered_columns, zip(*cells, strict=True), strict=False):
+        for column, texts in zip(table.ordered_columns, zip(*shown, strict=True), strict=False):
             if column.auto_width:
-                column.content_width = max(column.content_width, *map(cell_len, texts))
+                widths = (cell_len(t) if isinstance(t, str) else t.cell_len for t in texts)
+                # one blank after each column: no cell padding, so 80 columns hold the row
+                column.content_width = max(cell_len(str(column.label)), *widths) + 1
+        ids = [p.id for p in rows]
+        if keep in ids and table.has_focus:  # the MA's row stays under the cursor
+            table.move_cursor(row=ids.index(keep), animate=False)
         empty = (
             ""
             if rows
@@ -283,6 +327,29 @@ class PatientScreen(StyledOnce, Screen[PatientChoice]):
 
     def action_register(self) -> None:
         self.dismiss("register")
+
+    def _cursor_patient(self) -> Patient | None:
+        row = self.query_one(DataTable).cursor_row
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def action_status(self) -> None:
+        patient = self._cursor_patient()
+        if self.board is None:
+            return
+        if patient is None:
+            self.notify("Search for the patient first.")
+            return
+        visit = self._visits.get(patient.id)
+        record = visit.rooming if visit is not None else None
+        modal = StatusModal(self.board, patient, record, own_room=self.own_room)
+        self.app.push_screen(modal, self._changed)
+
+    def _changed(self, _record: object) -> None:
+        self._lookup(self.shown_query or "")
+
+    def action_rooms(self) -> None:
+        if self.board is not None:
+            self.app.push_screen(RoomsModal(self.board))
 
     def cancel(self) -> None:
         """Sign-out from the app: leave the list without a patient."""

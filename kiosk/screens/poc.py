@@ -1,4 +1,6 @@
-"""Step 7: point-of-care tests — urine dipstick and fingerstick glucose.
+"""Step 7: point-of-care tests — urine dipstick, fingerstick glucose, the clinic's catalog
+tests (kiosk.screens.poc_tests: kit lot, QC and result checked as each is recorded with
+Ctrl+D), vision and hearing screening (kiosk.screens.poc_screenings).
 
 "Not done" is the default for everything: nothing is required unless the clinic's
 ``required_fields`` name ``poc.urine`` or ``poc.glucose``. Each dipstick pad is a row of tap
@@ -24,10 +26,13 @@ from textual.widgets import Button, Input, Label, Select
 
 from kiosk.models import Encounter, GlucoseTest, PocTests, UrineDipstick
 from kiosk.screens.base import StepScreen
+from kiosk.screens.poc_screenings import Screenings
+from kiosk.screens.poc_tests import CatalogTests
 from kiosk.units import symbol
 from kiosk.validators import to_measurement
 from kiosk.validators.glucose import GlucoseCheck, MeterLimits
 from kiosk.validators.kinds import KIND_SPECS
+from kiosk.validators.poc_catalog import cached_catalog
 from kiosk.widgets.dipstick import (
     LEVELS,
     NITRITE,
@@ -45,13 +50,15 @@ FASTED = {True: "yes", False: "no"}
 ROW_PREFIX = "poc-urine-"
 
 
-def _expiry_error(text: str) -> str:
+def _expiry_error(text: str, today: date) -> str:
     if not text.strip():
         return ""
     try:
-        date.fromisoformat(text.strip())
+        expiry = date.fromisoformat(text.strip())
     except ValueError:
         return "Type the strip expiry as YYYY-MM-DD, e.g. 2027-03-31."
+    if expiry < today:
+        return f"The strip lot expired on {expiry}: read the urine with an unexpired strip."
     return ""
 
 
@@ -71,6 +78,14 @@ class PocScreen(StepScreen):
             id="poc.all_negative",
             tooltip="Every dipstick pad not yet read: negative (pads read stay); then pH",
         ),
+        Binding(
+            "ctrl+d",
+            "record_test",
+            "Record test",
+            priority=True,
+            id="poc.record_test",
+            tooltip="Record the catalog test in the row: kit lot, QC and result are checked",
+        ),
     ]
 
     def __init__(self, draft: Encounter, ctx: Any) -> None:
@@ -78,6 +93,8 @@ class PocScreen(StepScreen):
         age = draft.patient.age_on(draft.day)
         settings = ctx.settings
         meter = MeterLimits(settings.glucose_meter_lo_mg_dl, settings.glucose_meter_hi_mg_dl)
+        self.catalog = cached_catalog(settings.poc_catalog_file)
+        self.age = age
         self.glucose_unit = settings.bare_glucose_unit
         self.glucose_validator = GlucoseValidator(
             settings.unit_system, age, meter, default_unit=self.glucose_unit
@@ -172,6 +189,13 @@ class PocScreen(StepScreen):
             ],
             id="poc-glucose-field",
         )
+        yield CatalogTests(
+            self.catalog,
+            self.draft.poc.results,
+            data_dir=self.ctx.store.folder.data_dir,
+            operator=self.ctx.staff_id,
+        )
+        yield Screenings(self.draft.poc.vision, self.draft.poc.hearing, self.age)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -195,7 +219,18 @@ class PocScreen(StepScreen):
         self.set_focus(ph)
         ph.scroll_visible()
 
+    def action_record_test(self) -> None:
+        """Record the catalog test in the row (also the row's Record button)."""
+        self.query_one(CatalogTests).record()
+
     # ------------------------------------------------------------------ protocol
+
+    def snapshot(self) -> Encounter:
+        """The draft and the text typed, with the catalog results recorded so far (a result is
+        recorded when Ctrl+D accepts it, not at Next: Back or a crash must keep it)."""
+        base = super().snapshot()
+        results = self.query_one(CatalogTests).results
+        return base.model_copy(update={"poc": base.poc.model_copy(update={"results": results})})
 
     def form_text(self) -> dict[str, str]:
         texts = super().form_text()
@@ -254,7 +289,7 @@ class PocScreen(StepScreen):
         field = self.query_one(MeasurementField)
         ok = field.check(required="poc.glucose" in required)
         expiry = self.query_one("#poc-urine-expiry", Input)
-        problem = _expiry_error(expiry.value)
+        problem = _expiry_error(expiry.value, self.draft.day)
         expiry.set_class(bool(problem), "-invalid")
         if not problem and "poc.urine" in required and self.urine() is None:
             problem = "Required: read at least one pad, or ask the provider to waive the test."
@@ -264,8 +299,16 @@ class PocScreen(StepScreen):
         message = self.query_one("#poc-urine-message", Label)
         message.update(problem)
         message.set_class(bool(problem), "-shown")
-        if problem or not ok:
+        screenings = self.query_one(Screenings).collect()
+        if problem or not ok or screenings is None:
             return None
-        poc = PocTests(urine=self.urine(), glucose=self.glucose())
+        vision, hearing = screenings
+        poc = PocTests(
+            urine=self.urine(),
+            glucose=self.glucose(),
+            results=self.query_one(CatalogTests).results,
+            vision=vision,
+            hearing=hearing,
+        )
         own = {k: v for k, v in self.draft.form_text.items() if not k.startswith("poc-")}
         return self.draft.model_copy(update={"poc": poc, "form_text": own})

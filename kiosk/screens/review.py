@@ -19,11 +19,20 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Label
 
-from kiosk.models import Encounter, Request
+from kiosk.models import Encounter, Request, utcnow
+from kiosk.models.procedure import ProviderNotice
 from kiosk.screens.base import StepScreen
 from kiosk.screens.request import RequestDialog
-from kiosk.screens.review_text import blockers, flags, poc_lines, score_lines, vitals_lines
+from kiosk.screens.review_text import (
+    blockers,
+    flags,
+    poc_lines,
+    score_lines,
+    screening_lines,
+    vitals_lines,
+)
 from kiosk.validators.age import age_words
+from kiosk.widgets.field_input import VisibleInput
 from kiosk.widgets.inert import inert
 from kiosk.widgets.tick import Tick
 
@@ -76,6 +85,7 @@ class ReviewScreen(StepScreen):
                 yield from self._section("History", self._history_lines())
                 yield from self._section("Vital signs", vitals_lines(draft))
                 yield from self._section("Point-of-care tests", poc_lines(draft))
+                yield from self._section("Screenings", screening_lines(draft))
                 yield Label("Requests handed over", classes="review-heading")
                 with Vertical(id="review-requests"):
                     yield from self._request_lines()
@@ -97,17 +107,22 @@ class ReviewScreen(StepScreen):
                 yield Label(inert(f"• {problem}"), classes="review-line review-blocker")
         yield Label("Flags", classes="review-heading")
         if not found:
-            yield Label("No readings out of range.", classes="review-line")
+            yield Label("No readings out of range, no screening flags.", classes="review-line")
         for flag in found:
             yield Label(
                 inert(flag.text),
                 classes="review-line review-flag " + ("error" if flag.critical else "warning"),
             )
-        if draft.critical_readings():
+        if draft.needs_provider_notified():
             yield Tick(
                 "Provider notified of the critical values  (Ctrl+K)",
                 value=draft.provider_notified,
                 id="review-notified",
+            )
+            told = draft.provider_notice.provider if draft.provider_notice else ""
+            yield Label("Provider told (name; the time is recorded)", classes="field-label")
+            yield VisibleInput(
+                told, id="review-provider", placeholder="e.g. Dr. Osei", max_length=100
             )
         yield Label("Scores", classes="review-heading")
         for line, severity in score_lines(draft):
@@ -207,7 +222,7 @@ class ReviewScreen(StepScreen):
         """Why Sign must refuse now ("" when it may sign)."""
         if blockers(self.draft, tuple(self.ctx.settings.required_fields)):
             return "Cannot sign: see the list at the top."
-        if self.draft.critical_readings() and not self._notified():
+        if self.draft.needs_provider_notified() and not self._notified():
             return "Critical values: tick 'Provider notified' (Ctrl+K) before signing."
         return ""
 
@@ -250,4 +265,11 @@ class ReviewScreen(StepScreen):
             return None
         notified = self._notified() or self.draft.provider_notified
         own = {k: v for k, v in self.draft.form_text.items() if not k.startswith("review-")}
-        return self.draft.model_copy(update={"provider_notified": notified, "form_text": own})
+        update = {"provider_notified": notified, "form_text": own}
+        told = self.query("#review-provider")
+        name = told.first(VisibleInput).value.strip() if told else ""
+        if notified and name:
+            update["provider_notice"] = ProviderNotice(
+                provider=name, at=utcnow(), by=self.draft.staff_id
+            )
+        return self.draft.model_copy(update=update)

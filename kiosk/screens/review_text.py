@@ -39,6 +39,7 @@ STEP_NAMES: dict[str, str] = {
     "complaint": "Chief complaint",
     "vitals": "Vital signs",
     "poc": "Point-of-care tests",
+    "screenings": "Screenings",
 }
 NEWS2_PARTS: dict[str, str] = {
     "respiratory_rate": "RR",
@@ -75,12 +76,27 @@ def flags(encounter: Encounter) -> list[Flag]:
             continue
         text = f"{WORDS[reading.status]}  {KIND_SPECS[reading.kind].label} {shown(reading)}"
         (critical if reading.is_critical else abnormal).append(Flag(reading.is_critical, text))
+    for text in encounter.screenings.critical():
+        critical.append(Flag(True, f"CRITICAL  {text}"))
+    for answered in encounter.screenings.results:
+        if answered.positive and not answered.critical:
+            abnormal.append(
+                Flag(False, f"positive  {answered.form} {answered.total} {answered.band}")
+            )
     urine = encounter.poc.urine
     if urine is not None:
         for pad in (*UrineDipstick.ANALYTES, "nitrite", "ph", "specific_gravity"):
             if urine.is_abnormal(pad):
                 name = {"ph": "pH", "specific_gravity": "specific gravity"}.get(pad, pad)
                 abnormal.append(Flag(False, f"abnormal  Urine {name} {getattr(urine, pad)}"))
+    for result in encounter.poc.results:
+        if result.is_critical:
+            critical.append(Flag(True, f"CRITICAL  {result.name} {result.shown()}"))
+        elif result.status in ("abnormal", "low", "high"):
+            abnormal.append(Flag(False, f"{result.status}  {result.name} {result.shown()}"))
+    for screen in (encounter.poc.vision, encounter.poc.hearing):
+        if screen is not None and screen.refer:
+            abnormal.append(Flag(False, screen.reason))
     return critical + abnormal
 
 
@@ -209,4 +225,62 @@ def poc_lines(encounter: Encounter) -> list[str]:
     else:
         fasting = {None: "", True: ", fasting", False: ", not fasting"}[glucose.fasting]
         lines.append(f"{label}: {_reading_text(glucose)}{fasting}")
+    for result in encounter.poc.results:
+        flag = {
+            "abnormal": " (abnormal)",
+            "critical-high": " CRITICAL",
+            "critical-low": " CRITICAL",
+        }
+        lines.append(
+            f"{result.name}: {result.shown()}{flag.get(result.status, '')}, lot {result.kit_lot}"
+        )
+    vision = encounter.poc.vision
+    if vision is not None:
+        eyes = ", ".join(f"{r.eye} {r.entered}" for r in vision.readings)
+        worn = " with correction" if any(r.corrected for r in vision.readings) else ""
+        lines.append(f"Vision{worn}: {eyes}" + (f" — {vision.reason}" if vision.refer else ""))
+    hearing = encounter.poc.hearing
+    if hearing is not None:
+        lines.append("Hearing: " + (hearing.reason if hearing.refer else "pass"))
+    return lines
+
+
+SKIPPED: dict[str, str] = {
+    "declined": "declined",
+    "done-elsewhere": "done elsewhere",
+    "not-appropriate": "not appropriate",
+}
+NAMES: dict[str, str] = {"phq": "PHQ", "gad7": "GAD-7", "auditc": "AUDIT-C", "steadi": "STEADI"}
+TOBACCO: dict[str, str] = {
+    "never": "never smoked",
+    "former": "former smoker",
+    "current": "current smoker",
+    "unknown": "not recorded",
+}
+
+
+def screening_lines(encounter: Encounter) -> list[str]:
+    """Each screening's total, band and flags (or why it was skipped), what is still open,
+    and tobacco (asked on the History step)."""
+    section = encounter.screenings
+    lines = []
+    for result in section.results:
+        if result.skipped:
+            lines.append(f"{NAMES[result.instrument]}: skipped ({SKIPPED[result.skipped]})")
+        elif result.total is None:
+            lines.append(
+                f"{NAMES[result.instrument]}: not finished ({len(result.answers)} answered)"
+            )
+        else:
+            by = "patient" if result.answered_by == "patient" else "staff"
+            flag = "".join(f" · CRITICAL: {text}" for text in result.critical)
+            positive = " · positive" if result.positive and result.band != "positive" else ""
+            lines.append(f"{result.form} {result.total} {result.band}{positive}{flag} ({by})")
+    done = {r.instrument for r in section.results if r.done or r.skipped}
+    open_ = [NAMES[name] for name in section.due if name not in done]
+    if open_:
+        lines.append("Due, not done: " + ", ".join(open_))
+    if not lines:
+        lines.append("None due")
+    lines.append(f"Tobacco: {TOBACCO[encounter.history.social.tobacco]} (History)")
     return lines

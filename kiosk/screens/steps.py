@@ -13,12 +13,14 @@ from kiosk.screens.demographics import DemographicsScreen
 from kiosk.screens.history import HistoryScreen
 from kiosk.screens.poc import PocScreen
 from kiosk.screens.review import ReviewScreen
+from kiosk.screens.screenings import ScreeningsScreen
 from kiosk.screens.vitals import VitalsScreen
 
 STEPS: tuple[type[StepScreen], ...] = (
     DemographicsScreen,
     HistoryScreen,
     ComplaintScreen,
+    ScreeningsScreen,
     VitalsScreen,
     PocScreen,
     ReviewScreen,

@@ -6,11 +6,16 @@ import the rest. ``encounters`` (``EncounterStore``, composed of the parts below
 ``loading`` (a document that does not load is skipped and said), ``search`` (the directory
 search), ``writes``, ``recovery`` (power cuts), ``bulk`` (bulk loads), ``schedule`` (a day's
 appointments, imported), ``outbox`` (what the central database is still owed), ``check``
-(``kiosk check``: it reads through ``inspect_files``, ``inspect_data`` and ``inspect_audit``
-into ``findings``; ``repair`` acts on them), ``checksums`` (each stored document's),
-``index``, ``partitions`` (segment files), ``layout`` (every name in the data folder),
-``files`` (atomic writes, fsync, the cross-process lock), ``audit`` (the hash-chained trail)
-and ``staff`` (accounts and PINs) with ``throttle`` (how fast a terminal may try PINs).
+(``kiosk check``: it streams through ``inspect_files``, ``inspect_data``, ``inspect_index`` and
+``inspect_audit`` into ``findings``, telling ``progress``; ``repair`` acts on them, with
+``rebuild``), ``checksums`` (each stored document's), ``index`` (its logs roll in ``shards``),
+``day_rows`` (today's list, per segment), ``partitions`` (segment files), ``layout`` (every name
+in the data folder), ``files`` (atomic writes, fsync, the cross-process lock), ``audit`` (the
+hash-chained trail), ``staff`` (accounts and PINs) with ``throttle`` (how fast a terminal may
+try PINs), ``stock`` (lots on hand: kits, vaccines, medications), ``qc`` (the point-of-care
+QC log), ``rooming`` (today's visit statuses, rooms and turnover: ``store.rooming``),
+``sterilizer`` (the sterilizer log and recall: ``store.sterilizer``) and ``rooming_files``
+(their files).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them
     from kiosk.store.files import (
         write_atomic as write_atomic,
     )
+    from kiosk.store.qc import QcLog as QcLog
     from kiosk.store.queries import Visit as Visit
     from kiosk.store.recovery import RebootRecovery as RebootRecovery
     from kiosk.store.recovery import current_boot as current_boot
@@ -49,6 +55,8 @@ if TYPE_CHECKING:  # the names as mypy and editors see them
     from kiosk.store.staff import (
         StaffError as StaffError,
     )
+    from kiosk.store.stock import StockError as StockError
+    from kiosk.store.stock import StockRoom as StockRoom
 
 
 _WHERE = {
@@ -66,6 +74,9 @@ _WHERE = {
     "StaffDirectory": "staff",
     "AuthError": "staff",
     "StaffError": "staff",
+    "QcLog": "qc",
+    "StockRoom": "stock",
+    "StockError": "stock",
     "DamagedFileError": "files",
     "ProcessLock": "files",
     "write_atomic": "files",

@@ -78,6 +78,17 @@ ACTIONS = frozenset(
         "check",
         "repair",
         "task-done",
+        "qc-record",
+        "qc-view",
+        "stock-add",
+        "stock-retire",
+        "stock-use",
+        "stock-view",
+        "visit-status",
+        "room-turnover",
+        "provider-notified",
+        "procedure-assist",
+        "sterilizer",
     }
 )
 _TAIL_BLOCK = 4096

@@ -52,17 +52,21 @@ class AuditReport:
         return self.chain.entries
 
 
-def verify_audit(data_dir: Path | str) -> AuditReport:
+def verify_audit(
+    data_dir: Path | str, *, heads: tuple[list[Anchored], int] | None = None
+) -> AuditReport:
     """Verify the trail of ``data_dir`` against its anchors (reads; never writes).
 
+    ``heads``: the newest head stored with an encounter and how many encounter files were
+    read, when the caller read them already (``kiosk check``); the drafts' are read here.
     A finding is looked at once more before it is reported: a rotation between listing the
     trail's files and reading them can make one read see a gap that is not there.
     """
-    report = _verify(Path(data_dir))
-    return report if report.ok else _verify(Path(data_dir))
+    report = _verify(Path(data_dir), heads)
+    return report if report.ok else _verify(Path(data_dir), None)
 
 
-def _verify(data_dir: Path) -> AuditReport:
+def _verify(data_dir: Path, heads: tuple[list[Anchored], int] | None) -> AuditReport:
     trail = AuditTrail(data_dir)
     paths = trail.layout
     report = AuditReport(chain=VerifyResult(True, 0, ""))
@@ -75,7 +79,13 @@ def _verify(data_dir: Path) -> AuditReport:
             continue
         if head is not None:
             report.anchors.append(Anchored(head, anchor.name))
-    records, report.encounter_files = _record_heads(paths)
+    if heads is None:
+        records, report.encounter_files = _record_heads(paths)
+    else:
+        records, report.encounter_files = list(heads[0]), heads[1]
+        drafts = max(draft_heads(paths), key=lambda h: h.count, default=None)
+        if drafts is not None:
+            records.append(Anchored(drafts, "a draft"))
     report.anchors += records
     files = trail.files()
     report.chain = trail.verify(wanted={a.head.count for a in report.anchors})

@@ -34,9 +34,10 @@ from typing import TYPE_CHECKING, Any
 from kiosk.errors import StoreError
 from kiosk.store.anchors import Head
 from kiosk.store.files import fsync_dir, make_private_dir, os_error_message, write_atomic
-from kiosk.store.index import Entry, shard_of
-from kiosk.store.layout import partition_name, shard_file
+from kiosk.store.index import Entry, demographics_digest
+from kiosk.store.layout import partition_name
 from kiosk.store.partitions import SEGMENT_SIZE, encode
+from kiosk.store.shards import leaf
 
 if TYPE_CHECKING:
     from kiosk.store.encounters import EncounterStore
@@ -135,9 +136,9 @@ def _write_batch(store: EncounterStore, batch: list[dict[str, Any]], head: Head 
             segments.append((partition, chunk))
             for d in chunk:
                 pid = d["patient"]["id"]
-                entries.append(
-                    Entry(d["id"], pid, partition, d["started_at"], d["version"], d["status"])
-                )
+                fields = (d["started_at"], d["version"], d["status"])
+                digest = demographics_digest(d["patient"])
+                entries.append(Entry(d["id"], pid, partition, *fields, digest))
     paths = store.folder.layout
     days = [paths.day_folder(day) for day in sorted(by_day)]
     written: list[Path] = []
@@ -156,18 +157,19 @@ def _write_batch(store: EncounterStore, batch: list[dict[str, Any]], head: Head 
             fsync_dir(folder)
         if store.folder.outbox.enabled:  # for the central database, as ``save`` does
             store.folder.outbox.add_many(batch)
-        store.index.add_many(entries)
+        touched = store.index.add_many(entries)
         store.index.note_patients(d["patient"] for d in batch)
     except BaseException:
         _undo(store, sizes, written, days)
         raise
+    store.index.roll(touched)  # after the batch: a roll that fails loses nothing
 
 
 def _sizes(store: EncounterStore, entries: list[Entry]) -> dict[Path, int | None]:
     """The size of every index file the batch may append to (None: it does not exist yet)."""
     index = store.index
-    files = {shard_file(index.ids, shard_of(e.id)) for e in entries}
-    files |= {shard_file(index.patients, shard_of(e.patient_id)) for e in entries}
+    files = {leaf(index.ids, e.id) for e in entries}
+    files |= {leaf(index.patients, e.patient_id) for e in entries}
     files.add(index.directory_path)
     if store.folder.outbox.enabled:  # undone with the index: no outbox line without its segment
         files.add(store.folder.outbox.current_log())

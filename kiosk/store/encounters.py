@@ -43,6 +43,7 @@ from typing import Any
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter, Patient
+from kiosk.models.rooming import VisitRecord
 from kiosk.store.audit import AuditTrail
 from kiosk.store.drafts import DraftInfo, Drafts
 from kiosk.store.folder import Folder
@@ -50,6 +51,8 @@ from kiosk.store.index import Index
 from kiosk.store.partitions import Partitions
 from kiosk.store.queries import Queries, Visit
 from kiosk.store.recovery import RebootRecovery
+from kiosk.store.rooming import Rooming
+from kiosk.store.sterilizer import SterilizerStore
 from kiosk.store.tasks import TaskItem, Tasks
 from kiosk.store.writes import Writer
 
@@ -67,6 +70,9 @@ class EncounterStore:
         self.drafts = Drafts(self.folder)
         self.queries = Queries(self.folder, self.drafts)
         self.task_list = Tasks(self.folder, self.queries)
+        self.sterilizer = SterilizerStore(self.folder)
+        self.rooming = Rooming(self.folder, self.sterilizer)
+        """Visit status, rooms and turnover (kiosk.store.rooming); the sterilizer log."""
         if self.folder.writable():
             # The index is checked against the segments as the interruption left them first;
             # only then is the save in flight finished and what killed writers left removed
@@ -234,9 +240,11 @@ class EncounterStore:
         *,
         staff: str | None = None,
         reason: str | None = None,
+        board: dict[str, VisitRecord] | None = None,
     ) -> builtins.list[Visit]:
-        """Today's list, in an order that does not change under the MA's fingers."""
-        return self.queries.today_visits(staff_id, day, staff=staff, reason=reason)
+        """Today's list, in an order that does not change under the MA's fingers (with
+        ``board``, the patients on today's rooming board too, each with its place on it)."""
+        return self.queries.today_visits(staff_id, day, staff=staff, reason=reason, board=board)
 
     def recent_patients(
         self,

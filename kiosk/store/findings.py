@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.store.anchors import Head
 from kiosk.store.index import Entry
+from kiosk.store.progress import Progress
 
 Docs = dict[str, dict[str, Any]]
 _SHOWN = 10
@@ -52,6 +54,8 @@ class SegmentDamage:
     heads: Docs
     indexed: list[str]
     """Ids the index places in this segment (what it should hold)."""
+    at: int = 0
+    """Where its words go among the problems (they need the index, read after it)."""
 
 
 @dataclass
@@ -92,22 +96,27 @@ class Findings:
     bad_files: list[Path] = field(default_factory=list)
     """Damaged drafts and schedules: moved aside by a repair (the bytes are kept)."""
     pending_damaged: bool = False
-    indexed: dict[str, tuple[str, str]] | None = None
-    """The id index as read: id -> (partition, patient id)."""
     damaged_logs: dict[str, int] = field(default_factory=dict)
     """Index logs holding lines that fail their check -> how many."""
     index_stale: bool = False
     """An index, the amendment log or the directory disagrees with the segments: rebuild."""
     unaudited: list[Entry] = field(default_factory=list)
     """Stored documents without their sign/amend/create entry in the audit trail."""
-    head_hashes: dict[str, str] = field(default_factory=dict)
-    """id -> the audit head hash stored beside the document (a bulk load's names its start)."""
-    entries: dict[str, Entry] = field(default_factory=dict)
+    newest_head: tuple[Head, str] | None = None
+    """The newest audit head stored beside a document (an anchor), and its partition."""
     amendments: list[tuple[str, str]] = field(default_factory=list)
-    patients: Docs = field(default_factory=dict)
+    patients: set[str] = field(default_factory=set)
+    """Ids of the patients with a sound stored document."""
 
     def problem(self, message: str) -> None:
         self.problems.append(message)
 
+    def note_head(self, value: object, partition: str) -> None:
+        """An audit head stored beside a document: keep the newest (an anchor)."""
+        head = Head.from_json(value)
+        newest = self.newest_head
+        if head is not None and (newest is None or head.count > newest[0].count):
+            self.newest_head = (head, partition)
 
-__all__ = ["Aside", "Findings", "SegmentDamage", "entry_of_doc", "listed"]
+
+__all__ = ["Aside", "Findings", "Progress", "SegmentDamage", "entry_of_doc", "listed"]

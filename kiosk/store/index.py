@@ -1,14 +1,17 @@
 """The encounter store's small indexes: id -> partition, patient -> encounters, patient directory.
 
 Why append-only shard logs: a single index file would be the O(n) rewrite we are avoiding.
-Each index is 256 shard files chosen by a hash prefix of the key, and a save appends one line
-to one shard of each, so a save's index cost does not grow with the clinic's history and a
-lookup reads one shard (~400 lines at 100,000 encounters). Appends are not fsynced one by one:
-every open checks what was written since the last checkpoint (``kiosk.store.recovery``).
+Each index is 256 shard logs chosen by a hash prefix of the key, and a save appends one line
+to one log of each; a log that grows past 64 KB rolls into 16 smaller ones
+(``kiosk.store.shards``), so a lookup reads at most about 64 KB and a save's index cost does not
+grow with the clinic's history. Appends are not fsynced one by one: every open checks what
+was written since the last checkpoint (``kiosk.store.recovery``).
 
 Every line is framed with its checksum (``kiosk.store.framing``); the payloads are
 ``["+", id, partition, patient_id]`` in ``ids/``; ``["+", patient_id, id, started_at, version,
-status, partition]`` in ``patients/``; ``["-", key, id]`` voids an entry whose save never
+status, partition, demographics]`` in ``patients/`` (``demographics``: a digest of the patient's
+demographics as that save stored them, so a save knows without reading the directory whether
+they changed); ``["-", key, id]`` voids an entry whose save never
 completed. ``amendments.log`` holds ``[old_id, new_id]`` and ``directory.log`` the latest
 demographics of each patient. A line that fails its check is skipped and reported through
 ``on_damage``, so a reader never silently trusts a damaged log.
@@ -16,7 +19,6 @@ demographics of each patient. A line that fails its check is skipped and reporte
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import threading
@@ -28,14 +30,19 @@ from typing import Any
 
 import orjson
 
-from kiosk.store import layout
-from kiosk.store.files import append_durable, fsync_dir, make_private_dir, write_atomic
+from kiosk.store import layout, shards
+from kiosk.store.files import append_durable, make_private_dir
 from kiosk.store.framing import frame, good_lines, read_from
+from kiosk.store.shards import leaf, logs, read_leaf, roll_if_big
+from kiosk.store.shards import shard_of as shard_of
+
+Rolls = list[tuple[Path, list[Path]]]
+"""Logs rolled: (the log, the logs it became)."""
 
 
-def shard_of(key: str) -> str:
-    """Two hex digits: 256 shards."""
-    return hashlib.blake2b(key.encode(), digest_size=1).hexdigest()
+def demographics_digest(patient: dict[str, Any]) -> str:
+    """A short digest of a patient's demographics as stored (``patients/`` lines carry it)."""
+    return hashlib.blake2b(orjson.dumps(patient), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,8 @@ class Entry:
     started_at: str
     version: int
     status: str
+    demographics: str = ""
+    """``demographics_digest`` of the patient as this version stored them ("" if unknown)."""
 
     @property
     def day(self) -> str:
@@ -75,13 +84,15 @@ def _lines(
     needle: bytes | None = None,
     start: int = 0,
     on_bad: Callable[[Path], None] | None = None,
+    raw: bytes | None = None,
 ) -> Iterator[list[Any]]:
-    """Parsed good lines of ``path`` from byte ``start`` (those holding ``needle`` if given).
+    """Parsed good lines of ``path`` from byte ``start`` (those holding ``needle`` if given;
+    ``raw``: its bytes, already read).
 
     A complete line that fails its check is skipped and reported to ``on_bad``, and so is a
     zero byte anywhere (lines without ``needle`` are not checked one by one).
     """
-    raw = read_from(path, start)
+    raw = read_from(path, start) if raw is None else raw
     bad = b"\x00" in raw  # a page that never reached the disk, even in lines not looked at
     for payload in good_lines(raw, needle):
         parsed = None
@@ -103,7 +114,9 @@ def id_line(e: Entry) -> bytes:
 
 
 def patient_line(e: Entry) -> bytes:
-    fields = ["+", e.patient_id, e.id, e.started_at, e.version, e.status, e.partition]
+    fields: list[Any] = ["+", e.patient_id, e.id, e.started_at, e.version, e.status, e.partition]
+    if e.demographics:
+        fields.append(e.demographics)
     return frame(orjson.dumps(fields))
 
 
@@ -126,16 +139,20 @@ class Index:
         self.on_damage: Callable[[Path], bool] | None = None
         """Called with a log in which a line failed its check (set by the store); True when
         the indexes were rebuilt, so the caller reads again."""
+        self.on_roll: Callable[[Rolls], None] | None = None
+        """Called (under the lock) after logs were rolled: the checkpoint follows them."""
 
     def _bad(self, path: Path) -> bool:
         return self.on_damage is not None and self.on_damage(path)
 
-    def _read(self, path: Path, needle: bytes) -> list[list[Any]]:
-        """The good lines of one shard holding ``needle``, read again after a repair."""
+    def _read(self, folder: Path, key: str, needle: bytes) -> list[list[Any]]:
+        """The good lines holding ``needle`` in ``key``'s log, read again after a repair."""
         bad: list[Path] = []
-        lines = list(_lines(path, needle, on_bad=bad.append))
+        path, raw = read_leaf(folder, key)
+        lines = list(_lines(path, needle, on_bad=bad.append, raw=raw))
         if bad and self._bad(path):
-            lines = list(_lines(path, needle))
+            path, raw = read_leaf(folder, key)
+            lines = list(_lines(path, needle, raw=raw))
         return lines
 
     def ensure_dirs(self) -> None:
@@ -148,8 +165,7 @@ class Index:
         """(partition, patient_id) of a live id, or None."""
         found: tuple[str, str] | None = None
         key = orjson.dumps(encounter_id)
-        path = layout.shard_file(self.ids, shard_of(encounter_id))
-        for line in self._read(path, key):
+        for line in self._read(self.ids, encounter_id, key):
             if line[0] == "+" and line[1] == encounter_id:
                 found = (str(line[2]), str(line[3]))
             elif line[0] == "-" and line[1] == encounter_id:
@@ -160,12 +176,13 @@ class Index:
         """Live entries of one patient, in the order they were written."""
         entries: dict[str, Entry] = {}
         key = orjson.dumps(patient_id)
-        path = layout.shard_file(self.patients, shard_of(patient_id))
-        for line in self._read(path, key):
+        for line in self._read(self.patients, patient_id, key):
             if len(line) < 3 or line[1] != patient_id:
                 continue
             if line[0] == "+":
-                entries[line[2]] = Entry(line[2], line[1], line[6], line[3], line[4], line[5])
+                known = str(line[7]) if len(line) > 7 else ""
+                fields = (line[6], line[3], line[4], line[5], known)
+                entries[line[2]] = Entry(line[2], line[1], *fields)
             elif line[0] == "-":
                 entries.pop(line[2], None)
         return list(entries.values())
@@ -178,15 +195,12 @@ class Index:
 
     def _count(self) -> int:
         total = 0
-        try:
-            names = os.listdir(self.ids)
-        except FileNotFoundError:
-            return 0
-        for name in names:
-            if not layout.is_shard_name(name):
-                continue
-            path = self.ids / name
-            stat = path.stat()
+        for path in logs(self.ids):
+            name = os.fspath(path)
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # rolled since the listing: count again
+                return self._count()
             key = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
             cached = self._count_cache.get(name)
             if cached is None or cached[:3] != key:
@@ -237,19 +251,33 @@ class Index:
         self.add_patient_line(entry)
 
     def add_id_line(self, entry: Entry) -> None:
-        path = layout.shard_file(self.ids, shard_of(entry.id))
-        append_durable(path, id_line(entry), sync=False)
+        self._append(self.ids, entry.id, id_line(entry))
 
     def add_patient_line(self, entry: Entry) -> None:
-        path = layout.shard_file(self.patients, shard_of(entry.patient_id))
-        append_durable(path, patient_line(entry), sync=False)
+        self._append(self.patients, entry.patient_id, patient_line(entry))
 
     def void(self, encounter_id: str, patient_id: str) -> None:
         """Cancel the entries of a save that never reached its partition."""
-        line = frame(orjson.dumps(["-", encounter_id, encounter_id]))
-        append_durable(layout.shard_file(self.ids, shard_of(encounter_id)), line, sync=False)
+        self._append(self.ids, encounter_id, frame(orjson.dumps(["-", encounter_id, encounter_id])))
         line = frame(orjson.dumps(["-", patient_id, encounter_id]))
-        append_durable(layout.shard_file(self.patients, shard_of(patient_id)), line, sync=False)
+        self._append(self.patients, patient_id, line)
+
+    def _append(self, folder: Path, key: str, data: bytes) -> None:
+        """One line to ``key``'s log (not fsynced); roll the log once it is past the limit."""
+        path = leaf(folder, key)
+        append_durable(path, data, sync=False)
+        size, limit = os.stat(path).st_size, shards.ROLL_BYTES
+        if size > limit and (size - len(data)) // limit != size // limit:  # crossed a limit
+            self.roll([path])
+
+    def roll(self, paths: Iterable[Path]) -> None:
+        """Roll each of ``paths`` that is past the limit (under the lock); tell the checkpoint."""
+        done: Rolls = []
+        for path in paths:
+            folder = self.ids if path.is_relative_to(self.ids) else self.patients
+            done += roll_if_big(folder, path)
+        if done and self.on_roll is not None:
+            self.on_roll(done)
 
     def add_amendment(self, old_id: str, new_id: str) -> None:
         line = frame(orjson.dumps([old_id, new_id]))
@@ -263,46 +291,22 @@ class Index:
 
     @staticmethod
     def shards(folder: Path) -> list[Path]:
-        """The shard files of ``ids/`` or ``patients/``, by name."""
-        with contextlib.suppress(FileNotFoundError):
-            return [folder / n for n in sorted(os.listdir(folder)) if layout.is_shard_name(n)]
-        return []
+        """The live logs of ``ids/`` or ``patients/`` (rolled ones' children included)."""
+        return logs(folder)
 
     def add_many(self, entries: Iterable[Entry]) -> set[Path]:
-        """Bulk path: one append per touched shard, not fsynced; returns the files to fsync."""
-        ids: dict[str, list[bytes]] = defaultdict(list)
-        patients: dict[str, list[bytes]] = defaultdict(list)
+        """Bulk path: one append per touched log, not fsynced; returns the logs appended to
+        (``roll`` them once the batch is stored)."""
+        lines: dict[Path, list[bytes]] = defaultdict(list)
         for e in entries:
-            ids[shard_of(e.id)].append(id_line(e))
-            patients[shard_of(e.patient_id)].append(patient_line(e))
-        touched: set[Path] = set()
-        for folder, shards in ((self.ids, ids), (self.patients, patients)):
-            for shard, lines in shards.items():
-                path = layout.shard_file(folder, shard)
-                append_durable(path, b"".join(lines), sync=False)
-                touched.add(path)
-        return touched
+            lines[leaf(self.ids, e.id)].append(id_line(e))
+            lines[leaf(self.patients, e.patient_id)].append(patient_line(e))
+        for path, chunk in lines.items():
+            append_durable(path, b"".join(chunk), sync=False)
+        return set(lines)
 
-    def rebuild(self, entries: Iterable[Entry], amendments: Iterable[tuple[str, str]]) -> None:
-        """Replace every index shard with one built from the partitions (``check --repair``,
-        a damaged log, an upgrade from the unframed format)."""
-        ids: dict[str, list[bytes]] = {f"{n:02x}": [] for n in range(256)}
-        patients: dict[str, list[bytes]] = {f"{n:02x}": [] for n in range(256)}
-        for e in entries:
-            ids[shard_of(e.id)].append(id_line(e))
-            patients[shard_of(e.patient_id)].append(patient_line(e))
-        self.ensure_dirs()
-        for folder, shards in ((self.ids, ids), (self.patients, patients)):
-            for shard, lines in shards.items():
-                path = layout.shard_file(folder, shard)
-                if lines:
-                    write_atomic(path, b"".join(lines), sync_dir=False)
-                elif path.exists():
-                    path.unlink()
-            make_private_dir(folder)
-            fsync_dir(folder)
-        data = b"".join(frame(orjson.dumps([old, new])) for old, new in amendments)
-        write_atomic(self.amendments_path, data)
+    def forget_counts(self) -> None:
+        """Drop the cached counts (after the logs were rewritten)."""
         self._count_cache.clear()
 
     # ------------------------------------------------------------------ patient directory
@@ -360,6 +364,11 @@ class Index:
     def forget_directory(self) -> None:
         """Drop the cached directory (after the file was rewritten)."""
         self._directory, self._search, self._directory_offset = {}, {}, 0
+
+    def append_patient(self, patient: dict[str, Any]) -> None:
+        """Append one patient's demographics, not fsynced, without reading the directory
+        (a save whose patient's ``demographics_digest`` differs from the last one stored)."""
+        append_durable(self.directory_path, frame(orjson.dumps(patient)), sync=False)
 
     def add_patient(self, patient: dict[str, Any]) -> None:
         """Append one patient's demographics, fsynced: a registration survives a power cut."""

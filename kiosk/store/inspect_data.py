@@ -10,65 +10,117 @@ kiosk.store.inspect_audit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, get_args
 
 import orjson
 
 from kiosk.models.base import EncounterStatus
-from kiosk.store.checksums import check_sums, read_sums
-from kiosk.store.findings import Aside, Findings, SegmentDamage, entry_of_doc, listed
+from kiosk.store.checksums import SumCheck, check_sums, read_sums
+from kiosk.store.findings import Aside, Findings, Progress, SegmentDamage, entry_of_doc, listed
 from kiosk.store.framing import read_from, scan_bytes
+from kiosk.store.index import Entry
 from kiosk.store.layout import Layout
 from kiosk.store.partitions import HEADS, TABLE, Partitions, salvage
+from kiosk.store.shards import shard_of
 
 
-def inspect_segments(layout: Layout, found: Findings, aside_paths: list[Path]) -> set[str]:
-    """Read every live segment and every one moved aside; return the ids of stored documents
-    (readable ones in damaged segments included)."""
+class Pass:
+    """What the first pass keeps of every sound document: one sum per shard of each side,
+    so memory stays that of 256 numbers whatever the store holds (see inspect_scope)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = defaultdict(int)
+        """id shard -> the sum of ``hash((id, partition, patient))`` of its entries."""
+        self.pairs: dict[str, int] = defaultdict(int)
+        """patient shard -> the sum of ``hash((patient, id))``."""
+        self.stored: dict[str, int] = defaultdict(int)
+        """id shard -> the sum of ``hash(id)`` of stored documents no bulk load covers."""
+
+
+def segments_of(
+    layout: Layout, days: Iterable[str], progress: Progress
+) -> Iterator[tuple[str, Path, bytes | OSError]]:
+    """(partition, path, its bytes or the error reading it) of every live segment of ``days``."""
     partitions = Partitions(layout)
-    indexed = _indexed_by_partition(layout, found)
-    stored: set[str] = set()
-    unsummed = 0
-    for day in partitions.days():
+    for day in days:
         for partition in partitions.segments(day):
-            found.files += 1
             path = partitions.path(partition)
             try:
-                raw = path.read_bytes()
+                yield partition, path, path.read_bytes()
             except OSError as error:
-                found.problem(f"encounters/{partition}.json cannot be read ({error.strerror}).")
+                yield partition, path, error
+        progress.advance()
+
+
+def sound_docs(raw: bytes) -> dict[str, dict[str, Any]] | None:
+    """The documents of a sound segment whose sums match (None: damaged, see pass one)."""
+    docs, _, reason = parse_segment(raw)
+    verdict = check_sums(docs, read_sums(raw))
+    return verdict.good if reason is None and not verdict.changed else None
+
+
+def inspect_segments(
+    layout: Layout,
+    found: Findings,
+    aside_paths: list[Path],
+    bulk: set[str],
+    days: list[str],
+    progress: Progress,
+) -> Pass:
+    """Pass one: read every live segment of ``days`` (checksums, damage, what each document
+    must have) and the ones moved aside; return the sums of what they hold.
+
+    ``bulk``: the hashes of bulk loads' start entries (a document whose stored head names one
+    needs no entry of its own)."""
+    sums = Pass()
+    asides = [_read_aside(path) for path in aside_paths]
+    wanted = {str(d.get("id")) for _, verdict in asides for d in verdict.good.values()}
+    seen: set[str] = set()
+    unsummed = 0
+    progress.start("encounter files", len(days))
+    for partition, path, raw in segments_of(layout, days, progress):
+        found.files += 1
+        if isinstance(raw, OSError):
+            found.problem(f"encounters/{partition}.json cannot be read ({raw.strerror}).")
+            continue
+        docs, heads, reason = parse_segment(raw)
+        verdict = check_sums(docs, read_sums(raw))
+        unsummed += verdict.unsummed
+        if verdict.unsummed and reason is None:
+            found.unsummed.append(partition)
+        for key, doc in {**verdict.good, **verdict.changed}.items():
+            eid = str(doc.get("id"))
+            found.encounters += 1
+            if eid in wanted:
+                seen.add(eid)
+            head = heads.get(key)
+            found.note_head(head, partition)
+            if isinstance(head, dict) and head.get("hash") in bulk:
                 continue
-            docs, heads, reason = _parse(raw)
-            sums = read_sums(raw)
-            verdict = check_sums(docs, sums)
-            unsummed += verdict.unsummed
-            if verdict.unsummed and reason is None:
-                found.unsummed.append(partition)
-            for key, doc in {**verdict.good, **verdict.changed}.items():
-                stored.add(str(doc.get("id")))
-                head = heads.get(key)
-                if isinstance(head, dict) and isinstance(head.get("hash"), str):
-                    found.head_hashes[str(doc.get("id"))] = head["hash"]
-            if reason is None and not verdict.changed:
-                _note_docs(found, verdict.good.values(), partition)
-                continue
-            if reason is not None:
-                heads = partitions.read_heads(partition)  # its first line may be intact
-            if reason is None:
-                reason = f"{len(verdict.changed)} document(s) do not match their checksum"
-            damage = SegmentDamage(
-                partition,
-                path,
-                reason,
-                verdict.good,
-                verdict.changed,
-                {k: v for k, v in heads.items() if k in verdict.good},
-                indexed.get(partition, []),
-            )
-            found.damaged.append(damage)
-            found.problem(_damage_words(damage))
+            sums.stored[shard_of(eid)] += hash(eid)
+        if reason is None and not verdict.changed:
+            _note_docs(found, sums, verdict.good.values(), partition)
+            continue
+        if reason is not None:
+            heads = Partitions(layout).read_heads(partition)  # its first line may be intact
+            for value in heads.values():
+                found.note_head(value, partition)
+        if reason is None:
+            reason = f"{len(verdict.changed)} document(s) do not match their checksum"
+        damage = SegmentDamage(
+            partition,
+            path,
+            reason,
+            verdict.good,
+            verdict.changed,
+            {k: v for k, v in heads.items() if k in verdict.good},
+            [],
+        )
+        found.damaged.append(damage)
+        damage.at = len(found.problems)  # its words go here once the index says what it held
     if found.invalid:
         found.problem(
             f"{len(found.invalid)} stored document(s) do not read as an encounter "
@@ -82,13 +134,19 @@ def inspect_segments(layout: Layout, found: Findings, aside_paths: list[Path]) -
             "checksums were kept: a change to them cannot be told. --repair adds their "
             "checksums (after this check found the files sound)."
         )
-    found.encounters = len(stored)
-    for path in aside_paths:
-        _inspect_aside(path, stored, found)
-    return stored
+    for path, verdict in asides:
+        _inspect_aside(path, verdict, seen, found)
+    return sums
 
 
-def _parse(raw: bytes) -> tuple[dict[str, dict[str, Any]], dict[str, Any], str | None]:
+def damage_problems(found: Findings) -> None:
+    """The words of each damaged segment, where pass one met it (the index pass filled in
+    what the index places in it)."""
+    for damage in reversed(found.damaged):
+        found.problems.insert(damage.at, _damage_words(damage))
+
+
+def parse_segment(raw: bytes) -> tuple[dict[str, dict[str, Any]], dict[str, Any], str | None]:
     """(documents, audit heads, None) of a sound segment; (salvaged documents, heads, why)
     of a damaged one."""
     if not raw.strip(b"\0 \n"):
@@ -122,12 +180,15 @@ def _damage_words(damage: SegmentDamage) -> str:
     )
 
 
-def _inspect_aside(path: Path, stored: set[str], found: Findings) -> None:
+def _read_aside(path: Path) -> tuple[Path, SumCheck]:
     try:
         raw = path.read_bytes()
     except OSError:
-        return
-    verdict = check_sums(salvage(raw), read_sums(raw))
+        return path, SumCheck()
+    return path, check_sums(salvage(raw), read_sums(raw))
+
+
+def _inspect_aside(path: Path, verdict: SumCheck, stored: set[str], found: Findings) -> None:
     missing = {k: d for k, d in verdict.good.items() if str(d.get("id")) not in stored}
     day = path.parent.name
     aside = Aside(path, day, verdict.good, missing)
@@ -165,19 +226,25 @@ def _looks_valid(doc: dict[str, Any]) -> bool:
     )
 
 
-def _note_docs(found: Findings, docs: Iterable[dict[str, Any]], partition: str) -> None:
+def _note_docs(found: Findings, sums: Pass, docs: Iterable[dict[str, Any]], partition: str) -> None:
     for doc in docs:
         entry = entry_of_doc(doc, partition) if _looks_valid(doc) else None
         if entry is None:
             found.invalid.append(str(doc.get("id")))
             continue
-        found.entries[entry.id] = entry
-        found.patients[entry.patient_id] = doc["patient"]
+        sums.ids[shard_of(entry.id)] += hash((entry.id, partition, entry.patient_id))
+        sums.pairs[shard_of(entry.patient_id)] += hash((entry.patient_id, entry.id))
+        found.patients.add(entry.patient_id)
         if doc.get("amends"):
             found.amendments.append((str(doc["amends"]), entry.id))
 
 
-def _log(path: Path, found: Findings, shown: str) -> list[Any]:
+def valid_entry(doc: dict[str, Any], partition: str) -> Entry | None:
+    """The entry of a sound document that reads as an encounter (None: reported apart)."""
+    return entry_of_doc(doc, partition) if _looks_valid(doc) else None
+
+
+def log_lines(path: Path, found: Findings, shown: str) -> list[Any]:
     """The good lines of an index log; damaged ones are a problem (a torn last line may be
     an append in progress: looked at again under the lock)."""
     scan = scan_bytes(read_from(path))
@@ -197,85 +264,14 @@ def _log(path: Path, found: Findings, shown: str) -> list[Any]:
     return lines
 
 
-def _live_ids(layout: Layout, found: Findings) -> dict[str, tuple[str, str]]:
-    """id -> (partition, patient) of the id index (read once; damaged lines noted)."""
-    if found.indexed is None:
-        live: dict[str, tuple[str, str]] = {}
-        for line in _shard_lines(layout.ids, found):
-            if line[0] == "+" and len(line) >= 4:
-                live[str(line[1])] = (str(line[2]), str(line[3]))
-            elif line[0] == "-" and len(line) >= 2:
-                live.pop(str(line[1]), None)
-        found.indexed = live
-    return found.indexed
+def stale(found: Findings, words: str) -> None:
+    found.racy = True  # a save in flight writes its index lines before its segment
+    found.index_stale = True
+    found.problem(f"Index: {words}. --repair rebuilds the indexes from the encounter files.")
 
 
-def _indexed_by_partition(layout: Layout, found: Findings) -> dict[str, list[str]]:
-    by_partition: dict[str, list[str]] = {}
-    for eid, (partition, _) in _live_ids(layout, found).items():
-        by_partition.setdefault(partition, []).append(eid)
-    return by_partition
-
-
-def _shard_lines(folder: Path, found: Findings) -> list[list[Any]]:
-    from kiosk.store.index import Index
-
-    lines: list[list[Any]] = []
-    for path in Index.shards(folder):
-        shown = f"index/{folder.name}/{path.name}"
-        lines += [p for p in _log(path, found, shown) if isinstance(p, list) and p]
-    return lines
-
-
-def inspect_index(layout: Layout, found: Findings) -> None:
-    """Compare the id index, the patient index, the amendment log and the directory with the
-    sound segments (damaged ones are reported on their own)."""
-    damaged = {d.partition for d in found.damaged}
-    indexed = _live_ids(layout, found)
-    entries = found.entries
-    invalid = set(found.invalid)  # stored, reported on their own; the index may name them
-    wrong = [e for e in entries.values() if indexed.get(e.id) != (e.partition, e.patient_id)]
-    dangling = [
-        i
-        for i, (p, _) in indexed.items()
-        if i not in entries and i not in invalid and p not in damaged
-    ]
-    by_patient: set[tuple[str, str]] = set()
-    for line in _shard_lines(layout.patients, found):
-        if len(line) >= 3:
-            key = (str(line[1]), str(line[2]))
-            (by_patient.add if line[0] == "+" else by_patient.discard)(key)
-    unlisted = [e for e in entries.values() if (e.patient_id, e.id) not in by_patient]
-    wanted = {(e.patient_id, e.id) for e in entries.values()}
-    extra = [
-        k
-        for k in by_patient - wanted
-        if k[1] not in entries and k[1] not in invalid and not _in(k[1], indexed, damaged)
-    ]
-    if wrong:
-        _stale(
-            found,
-            f"{len(wrong)} stored encounter(s) are missing from the id index "
-            f"or indexed wrongly ({listed(e.id for e in wrong)})",
-        )
-    if dangling:
-        _stale(
-            found,
-            f"{len(dangling)} encounter(s) are indexed but not stored "
-            f"({listed(dangling)}): a save cut short, or a lost file",
-        )
-    if unlisted:
-        _stale(
-            found,
-            f"{len(unlisted)} stored encounter(s) are missing from the patient "
-            f"index ({listed(e.id for e in unlisted)}): their patient's history lacks them",
-        )
-    if extra:
-        _stale(
-            found,
-            f"the patient index lists {len(extra)} encounter(s) that are not "
-            f"stored ({listed(k[1] for k in extra)})",
-        )
+def inspect_logs(layout: Layout, found: Findings) -> None:
+    """The amendment log and the directory against the segments; damaged index lines."""
     _inspect_amendments(layout, found)
     _inspect_directory(layout, found)
     if found.damaged_logs:
@@ -287,26 +283,16 @@ def inspect_index(layout: Layout, found: Findings) -> None:
         )
 
 
-def _in(eid: str, indexed: dict[str, tuple[str, str]], damaged: set[str]) -> bool:
-    return eid in indexed and indexed[eid][0] in damaged
-
-
-def _stale(found: Findings, words: str) -> None:
-    found.racy = True  # a save in flight writes its index lines before its segment
-    found.index_stale = True
-    found.problem(f"Index: {words}. --repair rebuilds the indexes from the encounter files.")
-
-
 def _inspect_amendments(layout: Layout, found: Findings) -> None:
     have = {
         (str(line[0]), str(line[1]))
-        for line in _log(layout.amendments, found, "index/amendments.log")
+        for line in log_lines(layout.amendments, found, "index/amendments.log")
         if isinstance(line, list) and len(line) == 2
     }
     missing = [pair for pair in found.amendments if pair not in have]
     if missing:
         gone = "is missing" if not layout.amendments.exists() else "lacks some links"
-        _stale(
+        stale(
             found,
             f"index/amendments.log {gone}: {len(missing)} amended visit(s) "
             f"({listed(old for old, _ in missing)}) would show and export their superseded "
@@ -317,17 +303,28 @@ def _inspect_amendments(layout: Layout, found: Findings) -> None:
 def _inspect_directory(layout: Layout, found: Findings) -> None:
     known = {
         str(p["id"])
-        for p in _log(layout.directory, found, "index/directory.log")
+        for p in log_lines(layout.directory, found, "index/directory.log")
         if isinstance(p, dict) and "id" in p
     }
-    missing = found.patients.keys() - known
+    missing = found.patients - known
     if missing:
         gone = "is missing" if not layout.directory.exists() else "lacks some patients"
-        _stale(
+        stale(
             found,
             f"the patient directory (index/directory.log) {gone}: "
             f"{len(missing)} patient(s) with stored visits cannot be found by search",
         )
 
 
-__all__ = ["inspect_index", "inspect_segments"]
+__all__ = [
+    "Pass",
+    "damage_problems",
+    "inspect_logs",
+    "inspect_segments",
+    "log_lines",
+    "parse_segment",
+    "segments_of",
+    "sound_docs",
+    "stale",
+    "valid_entry",
+]

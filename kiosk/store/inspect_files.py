@@ -11,6 +11,7 @@ import json
 import os
 import stat
 import time
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import orjson
@@ -24,8 +25,15 @@ LEFTOVER_AGE_S = 60.0
 """A temp file younger than this may be a write in progress, not a killed one's leftover."""
 
 
-def walk(layout: Layout, found: Findings) -> dict[str, list[Path]]:
-    """Check every path's type, mode and owner; return the paths of each kind."""
+_MANY = frozenset({"segment", "day", "ids-shard", "patients-shard", "ids", "patients"})
+"""Kinds a big store holds by the thousand: only their first path is kept (memory)."""
+
+
+def walk(
+    layout: Layout, found: Findings, days: Collection[str] | None = None
+) -> dict[str, list[Path]]:
+    """Check every path's type, mode and owner; return the paths of each kind (of the kinds
+    in ``_MANY``, only the first). ``days``: only these day folders (``--since``)."""
     by_kind: dict[str, list[Path]] = {}
     root = layout.root
     uid = root.stat().st_uid  # every path must be the folder owner's, or the kiosk cannot write
@@ -38,6 +46,8 @@ def walk(layout: Layout, found: Findings) -> dict[str, list[Path]]:
     for folder, dirs, files in os.walk(root, onerror=_raise):
         here = Path(folder)
         base = here.relative_to(root).parts
+        if days is not None and base == ("encounters",):
+            dirs[:] = [d for d in dirs if d in days or not is_day_name(d)]
         for name in sorted(dirs) + sorted(files):
             _one(here / name, (*base, name), found, by_kind, uid)
     if found.loose:
@@ -92,7 +102,9 @@ def _one(
         found.problem(f"{shown} is not a regular file (a device, socket or pipe): remove it.")
         return
     kind = kind_of(parts, is_dir=is_dir)
-    by_kind.setdefault(kind, []).append(path)
+    paths = by_kind.setdefault(kind, [])
+    if not paths or kind not in _MANY:
+        paths.append(path)
     mode = stat.S_IMODE(info.st_mode)
     want = DIR_MODE if is_dir else FILE_MODE
     if mode & 0o077:
@@ -123,8 +135,11 @@ def check_small_files(layout: Layout, by_kind: dict[str, list[Path]], found: Fin
                 f"Damaged appointment list schedule/{path.name}: --repair moves it aside; "
                 "enter that day's appointments again."
             )
+    _check_rooming(layout, by_kind, found)
     _check_outbox(by_kind, found)
     _check_staff(layout.staff, found)
+    _check_stock(layout.stock, found)
+    _check_qc_log(layout.qc_log, found)
     _check_checkpoint(layout, by_kind, found)
     _check_pending(layout.pending, found)
 
@@ -200,6 +215,29 @@ def _schedule_ok(path: Path) -> bool:
     return isinstance(ids, list) and all(isinstance(i, str) for i in ids)
 
 
+def _check_rooming(layout: Layout, by_kind: dict[str, list[Path]], found: Findings) -> None:
+    """The rooming board's day files, the rooms file and the sterilizer log: each must read
+    as its records (kiosk.store.rooming_files); a damaged one is moved aside by a repair."""
+    from kiosk.store.files import DamagedFileError
+    from kiosk.store.rooming_files import load_day, load_log, load_rooms
+
+    checks: list[tuple[Path, Callable[[Path], object], str]] = [
+        (p, load_day, "the visit statuses of that day") for p in by_kind.get("rooming-day", [])
+    ]
+    checks += [(p, load_rooms, "every room's state") for p in by_kind.get("rooms", [])]
+    checks += [(p, load_log, "the sterilizer log") for p in by_kind.get("sterilizer", [])]
+    for path, load, lost in checks:
+        try:
+            load(path)
+        except (DamagedFileError, OSError):
+            found.bad_files.append(path)
+            shown = path.relative_to(layout.root).as_posix()
+            found.problem(
+                f"Damaged rooming file {shown}: --repair moves it aside; {lost} must be "
+                "restored from a backup or entered again."
+            )
+
+
 def staff_file_problem(path: Path) -> str | None:
     """Plain words for a staff file that is damaged (None when it reads, or is absent)."""
     try:
@@ -228,6 +266,39 @@ def _check_staff(path: Path, found: Findings) -> None:
     problem = staff_file_problem(path)
     if problem is not None:
         found.problem(problem)
+
+
+def _check_stock(path: Path, found: Findings) -> None:
+    from kiosk.store.files import DamagedFileError
+    from kiosk.store.stock import read_lots
+
+    raw = _read(path)
+    if raw is None:
+        return
+    try:
+        read_lots(raw)
+    except DamagedFileError:
+        found.problem(
+            "The stock file stock.json is damaged: lots cannot be checked, so no catalog test "
+            "can be recorded. Restore it from a backup, or move it aside and receive the lots "
+            "on hand again with `kiosk stock add`."
+        )
+
+
+def _check_qc_log(path: Path, found: Findings) -> None:
+    from kiosk.store.qc import parse_runs
+
+    raw = _read(path)
+    if raw is None:
+        return
+    _, bad = parse_runs(raw)
+    if bad:
+        lines = ", ".join(map(str, bad[:_SHOWN])) + (" ..." if len(bad) > _SHOWN else "")
+        found.problem(
+            f"The QC log qc.jsonl has {len(bad)} line(s) that do not read as a control run "
+            f"(line {lines}): those runs are not counted, so tests they covered need QC again. "
+            "Restore the file from a backup if the runs matter for an inspection."
+        )
 
 
 def _check_checkpoint(layout: Layout, by_kind: dict[str, list[Path]], found: Findings) -> None:

@@ -16,6 +16,9 @@ here::
                                    (kiosk.store.recovery)
     drafts/<key>.json, <key>.lock  one draft per (staff, patient) and its claim
     schedule/<day>.json            the day's appointment list (patient ids)
+    rooming/<day>.json             that day's visit statuses and turnovers (kiosk.store.rooming)
+    rooming/rooms.json             each exam room's state now
+    sterilizer.json                the sterilizer log (kiosk.store.sterilizer)
     outbox/origin                  this folder's id in the central database (kiosk.store.outbox)
     outbox/<NNNNNN>.log            encounter documents not yet pushed to it, one line each
     outbox/state.json, sync.lock   how far the push has gone; held by the process pushing
@@ -24,6 +27,10 @@ here::
     audit-<YYYY-MM>[-<n>].jsonl    earlier periods' entries (one chain with audit.jsonl)
     audit.head                     the chain head (count and hash) after the last fsynced entry
     staff.json, staff.json.lock    staff accounts (kiosk.store.staff)
+    stock.json, stock.json.lock    lots on hand: test kits, vaccines, medications
+                                   (kiosk.store.stock)
+    qc.jsonl, qc.lock              the point-of-care QC log, one control run a line
+                                   (kiosk.store.qc)
     pending.json                   the save in flight, for recovery after a kill
     store.lock                     the folder lock every writer holds
     kiosk-errors.log               the private log (kiosk.privacy): tracebacks without values
@@ -165,7 +172,12 @@ _TOP_FILES = {
     "audit.lock": "audit-lock",
     "audit.head": "audit-head",
     "staff.json": "staff",
+    "sterilizer.json": "sterilizer",
     "staff.json.lock": "staff-lock",
+    "stock.json": "stock",
+    "stock.json.lock": "stock-lock",
+    "qc.jsonl": "qc-log",
+    "qc.lock": "qc-lock",
     "pending.json": "pending",
     "store.lock": "store-lock",
     ERRORS_LOG: "errors-log",
@@ -185,6 +197,7 @@ _FOLDERS = {
     ("index", "patients"): "patients",
     ("drafts",): "drafts",
     ("schedule",): "schedule",
+    ("rooming",): "rooming",
     ("outbox",): "outbox",
 }
 KINDS = (
@@ -198,6 +211,8 @@ KINDS = (
     "draft",
     "draft-lock",
     "schedule-day",
+    "rooming-day",
+    "rooms",
     "quarantined",
     "temp",
 )
@@ -210,6 +225,10 @@ def kind_of(parts: tuple[str, ...], *, is_dir: bool) -> str:
     if is_dir:
         if parts in _FOLDERS:
             return _FOLDERS[parts]
+        if parts and is_temp_name(parts[-1]):
+            return "temp"  # a killed index roll's temp folder
+        if _rolled(parts):
+            return parts[1]  # a rolled shard's folder is part of its index
         return (
             "day"
             if len(parts) == 2 and parts[0] == "encounters" and is_day_name(parts[1])
@@ -225,7 +244,9 @@ def kind_of(parts: tuple[str, ...], *, is_dir: bool) -> str:
         return _TOP_FILES.get(name) or ("audit-archive" if audit_archive_key(name) else "unknown")
     if where == ("index",):
         return _INDEX_FILES.get(name, "unknown")
-    if where in (("index", "ids"), ("index", "patients")) and is_shard_name(name):
+    if (where in (("index", "ids"), ("index", "patients")) or _rolled(where)) and is_shard_name(
+        name
+    ):
         return f"{where[1]}-shard"
     if len(where) == 2 and where[0] == "encounters" and is_day_name(where[1]):
         return "segment" if live_segment_number(name) is not None else "unknown"
@@ -239,7 +260,26 @@ def kind_of(parts: tuple[str, ...], *, is_dir: bool) -> str:
         return _OUTBOX_FILES.get(name, "unknown")
     if where == ("schedule",) and is_day_name(name.removesuffix(".json")):
         return "schedule-day" if name.endswith(".json") else "unknown"
+    if where == ("rooming",):
+        if name == "rooms.json":
+            return "rooms"
+        day = name.endswith(".json") and is_day_name(name.removesuffix(".json"))
+        return "rooming-day" if day else "unknown"
     return "unknown"
+
+
+def _rolled(parts: tuple[str, ...]) -> bool:
+    """A rolled shard's folder under ``index/ids`` or ``index/patients`` (kiosk.store.shards):
+    ``<xx>``, then one hex digit per level."""
+    if len(parts) < 3 or parts[0] != "index" or parts[1] not in ("ids", "patients"):
+        return False
+    top, *rest = parts[2:]
+    hexdigits = set("0123456789abcdef")
+    return (
+        len(top) == 2
+        and set(top) <= hexdigits
+        and all(len(p) == 1 and p in hexdigits for p in rest)
+    )
 
 
 class Layout:
@@ -267,7 +307,14 @@ class Layout:
         self.audit_lock = root / "audit.lock"
         self.audit_head = root / "audit.head"
         self.staff = root / "staff.json"
+        self.rooming = root / "rooming"
+        self.rooms = self.rooming / "rooms.json"
+        self.sterilizer = root / "sterilizer.json"
         self.staff_lock = root / "staff.json.lock"
+        self.stock = root / "stock.json"
+        self.stock_lock = root / "stock.json.lock"
+        self.qc_log = root / "qc.jsonl"
+        self.qc_lock = root / "qc.lock"
         self.pending = root / "pending.json"
         self.store_lock = root / "store.lock"
         self.errors_log = root / ERRORS_LOG
@@ -296,6 +343,9 @@ class Layout:
 
     def schedule_day(self, day: str) -> Path:
         return self.schedule / f"{day}.json"
+
+    def rooming_day(self, day: str) -> Path:
+        return self.rooming / f"{day}.json"
 
 
 __all__ = [

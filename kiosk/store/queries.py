@@ -1,24 +1,20 @@
 """Read side of the encounter store: records, day lists, a patient's visits, the directory.
 
-Kept apart from the write path so each stays readable. Everything here reads the small indexes
-or one day's segments, never the whole history, so it stays fast at 100,000 encounters. Every
-call that returns patient data is audited as a view before it returns, with who (``staff=``, else
-the store's actor; none is StoreError) and why (``reason=``, else the store's purpose); a list or
-a search records the ids of the patients it showed. The directory search is audited too, once per
-call (it runs per keystroke), without the query text.
+Kept apart from the write path. Everything here reads the small indexes or one day's segments,
+never the whole history. Every call that returns patient data is audited as a view before it
+returns, with who (``staff=``, else the store's actor; none is StoreError) and why
+(``reason=``, else the store's purpose); a list or a search records the patients it showed; the
+directory search once per call (it runs per keystroke), without the query text.
 
-A stored document that does not match the record format (an edit by another tool, a disk
-fault inside valid JSON) is skipped, never allowed to hide the rest: the day list, a patient's
-visits and the directory show everything else, and the store says once, in plain words without
-any value, which document it left out (``store.problems``, ``store.invalid_documents``). ``get`` of
-that one document raises a StoreError saying the same.
+A document that does not match the record format is skipped, never hiding the rest; the store
+says once, without any value, which one (``store.problems``, ``store.invalid_documents``).
 """
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -26,6 +22,8 @@ import orjson
 
 from kiosk.errors import StoreError
 from kiosk.models import Encounter, Patient
+from kiosk.models.rooming import VisitRecord
+from kiosk.store.day_rows import DayRow, DayRows
 from kiosk.store.drafts import Drafts
 from kiosk.store.files import make_private_dir, write_atomic
 from kiosk.store.folder import EXPORTABLE, Folder
@@ -46,6 +44,8 @@ class Visit:
     """Drafts: the step the intake was left at."""
     at: datetime | None = None
     """Drafts: last autosave; signed: when it was signed (aware, UTC)."""
+    rooming: VisitRecord | None = None
+    """Where the visit is on the rooming board (kiosk.store.rooming), if it is on it."""
 
 
 class Queries:
@@ -57,6 +57,7 @@ class Queries:
         self.index = folder.index
         self.partitions = folder.partitions
         self.loader = Loader(folder)
+        self.day_rows = DayRows(folder, self.loader)
 
     # ------------------------------------------------------------------ records
 
@@ -255,6 +256,7 @@ class Queries:
         *,
         staff: str | None = None,
         reason: str | None = None,
+        board: dict[str, VisitRecord] | None = None,
     ) -> builtins.list[Visit]:
         """Today's list, in an order that does not change under the MA's fingers.
 
@@ -262,24 +264,22 @@ class Queries:
         (signed today, or an unfinished intake of ``staff_id``) in the order their visit
         started: a row never moves because a draft was saved or a visit signed, so the
         same keys open the same patient a minute later. Each row carries its visit's state.
-        One audit entry for the whole list.
+        One audit entry for the whole list. ``board`` (today's rooming board) adds each
+        patient on it, in the order they arrived, and each row's place on it.
         """
         who = self.folder.who(staff or staff_id)
         day_text = (day or datetime.now(UTC).date()).isoformat()
-        rows: dict[str, tuple[tuple[int, str, str], Visit]] = {}
+        rows: dict[str, tuple[tuple[int, str, str], Visit | DayRow]] = {}
         for position, patient in enumerate(self._scheduled(day_text)):
             rows.setdefault(
                 patient.id, ((0, f"{position:06d}", patient.id), Visit(patient, "waiting"))
             )
-        for encounter in reversed(self._day(day_text)):  # oldest first
-            if encounter.status == "draft":
+        for row in reversed(self.day_rows.rows(day_text)):  # oldest first
+            if row.status == "draft":
                 continue
-            key = rows[encounter.patient.id][0] if encounter.patient.id in rows else None
-            order = key or (1, encounter.started_at.isoformat(), encounter.patient.id)
-            rows[encounter.patient.id] = (
-                order,
-                Visit(encounter.patient, "signed", at=encounter.signed_at),
-            )
+            key = rows[row.patient_id][0] if row.patient_id in rows else None
+            order = key or (1, row.started_at.isoformat(), row.patient_id)
+            rows[row.patient_id] = (order, row)
         for info in self.drafts.unaudited_infos(staff_id):
             draft = info.draft
             known = rows.get(draft.patient.id)
@@ -289,7 +289,16 @@ class Queries:
                 order,
                 Visit(draft.patient, state, step=draft.draft_step, at=info.saved_at),
             )
-        visits = [visit for _, visit in sorted(rows.values(), key=lambda row: row[0])]
+        for pid, record in (board or {}).items():
+            if pid in rows:
+                order, kept = rows[pid]
+                visit = kept if isinstance(kept, Visit) else _signed(kept)
+                rows[pid] = (order, replace(visit, rooming=record))
+            elif (found := self.index.patient(pid)) and (person := self.loader.patient(found)):
+                order = (1, record.history[0].at.isoformat(), pid)
+                rows[pid] = (order, Visit(person, "waiting", rooming=record))
+        ordered = sorted(rows.values(), key=lambda row: row[0])
+        visits = [v if isinstance(v, Visit) else _signed(v) for _, v in ordered]
         shown = _ids(v.patient.id for v in visits)
         detail = f"patient list {day_text}"
         self.folder.record("view", who, None, detail, reason=reason, patients=shown)
@@ -379,6 +388,11 @@ class Queries:
         paths = self.folder.layout
         make_private_dir(paths.schedule)
         write_atomic(paths.schedule_day(day.isoformat()), orjson.dumps(patient_ids))
+
+
+def _signed(row: DayRow) -> Visit:
+    """A signed visit's row, with a fresh Patient (the cached demographics stay as stored)."""
+    return Visit(Patient.model_validate(row.patient), "signed", at=row.signed_at)
 
 
 def _ids(patients: Iterable[Patient | str]) -> builtins.list[str]:

@@ -44,8 +44,9 @@ from kiosk.store.audit_tail import audit_position, record_missing
 from kiosk.store.files import DamagedFileError, fsync_dir, fsync_file, write_atomic
 from kiosk.store.folder import Folder
 from kiosk.store.framing import frame, payload_of, read_from, scan_bytes
-from kiosk.store.index import Entry, _lines
+from kiosk.store.index import Rolls, _lines
 from kiosk.store.partitions import Docs
+from kiosk.store.rebuild import entry_of, rebuild_index
 
 BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")
 FORMAT = 2
@@ -64,11 +65,6 @@ def current_boot() -> str:
         return f"pid-{os.getpid()}"
 
 
-def entry_of(doc: dict[str, Any], partition: str) -> Entry:
-    pid = doc["patient"]["id"]
-    return Entry(doc["id"], pid, partition, doc["started_at"], doc["version"], doc["status"])
-
-
 class RebootRecovery:
     """The checkpoint and the open-time check of one data folder (see the module doc)."""
 
@@ -79,6 +75,7 @@ class RebootRecovery:
         self._verifying = False
         self._damage_seen = False
         folder.index.on_damage = self.damaged
+        folder.index.on_roll = self.rolled
         self.before_checkpoint: Callable[[], None] | None = None
         """Run under the lock before a checkpoint (set by the writer: finish a save a kill
         left unindexed, whose marker a power cut could lose once its day is checkpointed)."""
@@ -104,17 +101,14 @@ class RebootRecovery:
         return found
 
     def _sizes(self) -> dict[str, int]:
-        """Each log's size, by its path under ``index/`` (scandir: no pathlib per file)."""
+        """Each log's size, by its path under ``index/``."""
         sizes: dict[str, int] = {}
         root = os.fspath(self.folder.layout.index)
-        for sub in ("ids", "patients"):
-            try:
-                entries = list(os.scandir(f"{root}/{sub}"))
-            except FileNotFoundError:
-                continue
-            sizes |= {
-                f"{sub}/{e.name}": e.stat().st_size for e in entries if e.name.endswith(".log")
-            }
+        index = self.folder.index
+        cut = len(root) + 1
+        for path in index.shards(index.ids) + index.shards(index.patients):
+            with contextlib.suppress(FileNotFoundError):
+                sizes[os.fspath(path)[cut:]] = os.stat(path).st_size
         for name in ("amendments.log", "directory.log"):
             with contextlib.suppress(FileNotFoundError):
                 sizes[name] = os.stat(f"{root}/{name}").st_size
@@ -171,8 +165,24 @@ class RebootRecovery:
             }
             data = {"format": FORMAT, "at": now, "logs": sizes, "days": days}
             data["audit"] = audit_position(self.folder.audit)  # saves after it audit after it
+            self.path.parent.mkdir(mode=0o700, exist_ok=True)  # a repair where none was saved
             write_atomic(self.path, orjson.dumps(data))
             self._last = time.monotonic()
+
+    def rolled(self, done: Rolls) -> None:
+        """Logs were rolled (under the lock): the checkpoint names their children, at their
+        whole size (a roll fsyncs them), instead of them."""
+        data = self.read_checkpoint()
+        if data is None:
+            return
+        root = self.folder.layout.index
+        logs: dict[str, int] = data["logs"]
+        for old, children in done:
+            logs.pop(old.relative_to(root).as_posix(), None)
+            for child in children:
+                with contextlib.suppress(FileNotFoundError):
+                    logs[child.relative_to(root).as_posix()] = child.stat().st_size
+        write_atomic(self.path, orjson.dumps(data))
 
     def checkpoint_if_due(self) -> None:
         if time.monotonic() - self._last >= CHECKPOINT_S:
@@ -233,7 +243,7 @@ class RebootRecovery:
         fixed = {"dropped": 0, "added": 0, "voided": 0, "audited": 0}
         old: dict[str, int] = checkpoint["logs"]
         logs = self._logs()
-        if any(size and rel not in logs for rel, size in old.items()):
+        if any(size and rel not in logs and not self._rolled(rel) for rel, size in old.items()):
             return None
         fresh: list[list[Any]] = []  # id lines written since the checkpoint
         for rel, path in logs.items():
@@ -271,6 +281,11 @@ class RebootRecovery:
                 index.void(str(line[1]), str(line[3]))
                 fixed["voided"] += 1
         return fixed
+
+    def _rolled(self, rel: str) -> bool:
+        """A checkpointed log rolled since (a kill before the checkpoint followed): its
+        children are checked from their start."""
+        return (self.folder.layout.index / rel.removesuffix(".log")).is_dir()
 
     def _docs(self, partition: str) -> Docs:
         """A segment's documents; a damaged one is only marked (see ``Folder.suspect``)."""
@@ -343,32 +358,9 @@ class RebootRecovery:
         """Every index from the segments, keeping the directory's registrations (under the
         lock); then a checkpoint."""
         with self.folder.lock:
-            entries, amendments, patients = scan(self.folder)
-            self.folder.index.rebuild(entries.values(), amendments)
-            rebuild_directory(self.folder, patients)
+            rebuild_directory(self.folder, rebuild_index(self.folder))
             self.checkpoint({})
         self.folder.repaired_note(f"Index: the indexes {why} from the encounter files.")
-
-
-def scan(
-    folder: Folder,
-) -> tuple[dict[str, Entry], list[tuple[str, str]], dict[str, dict[str, Any]]]:
-    """Every stored document's entry, amendment link and latest demographics (whole history).
-
-    Damaged segments are read through ``Folder.read_docs``: moved aside, what is intact kept.
-    """
-    entries: dict[str, Entry] = {}
-    amendments: list[tuple[str, str]] = []
-    patients: dict[str, dict[str, Any]] = {}
-    for day in folder.partitions.days():
-        for partition in folder.partitions.segments(day):
-            docs = folder.read_docs(partition, strict=False)
-            for doc in (docs or {}).values():
-                entries[doc["id"]] = entry_of(doc, partition)
-                patients[doc["patient"]["id"]] = doc["patient"]
-                if doc.get("amends"):
-                    amendments.append((doc["amends"], doc["id"]))
-    return entries, amendments, patients
 
 
 def read_directory(path: Path) -> dict[str, dict[str, Any]]:

@@ -12,6 +12,8 @@ after a repair is a fresh inspection, so it says what was salvaged and what was 
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from typing import TYPE_CHECKING
 
 from kiosk.store.files import claimed_elsewhere, tightened
@@ -20,7 +22,8 @@ from kiosk.store.inspect_audit import ADDED_ENTRY
 from kiosk.store.inspect_files import LEFTOVER_AGE_S
 from kiosk.store.layout import partition_name
 from kiosk.store.partitions import SEGMENT_SIZE
-from kiosk.store.recovery import rebuild_directory, scan
+from kiosk.store.rebuild import rebuild_index
+from kiosk.store.recovery import rebuild_directory
 
 if TYPE_CHECKING:
     from kiosk.store.encounters import EncounterStore
@@ -35,11 +38,12 @@ def repair(store: EncounterStore, found: Findings, staff: str) -> list[str]:
         os.chmod(path, new, follow_symlinks=False)
         done.append(f"Set {path.relative_to(root)} to mode {new:o}.")
     for path in found.leftovers:
-        import time
-
         try:
             if time.time() - path.lstat().st_mtime >= LEFTOVER_AGE_S:
-                path.unlink()
+                if path.is_dir():  # a killed index roll's temp folder
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
                 done.append(f"Removed the leftover temporary file {path.relative_to(root)}.")
         except FileNotFoundError:
             continue
@@ -63,9 +67,7 @@ def repair(store: EncounterStore, found: Findings, staff: str) -> list[str]:
         _clear_pending(store)
         done.append("Cleared the damaged pending.json.")
     if found.index_stale or salvaged:
-        entries, amendments, patients = scan(store.folder)
-        store.index.rebuild(entries.values(), amendments)
-        rebuild_directory(store.folder, patients)
+        rebuild_directory(store.folder, rebuild_index(store.folder))
         store.index.forget_directory()
         done.append(
             "Rebuilt the indexes, the amendment log and the patient directory from the "

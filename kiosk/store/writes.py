@@ -37,7 +37,7 @@ from kiosk.models import Encounter, Patient, new_id, utcnow
 from kiosk.store.audit_tail import RECOVERED, action_of, audit_position, audited
 from kiosk.store.files import FILE_MODE, os_error_message
 from kiosk.store.folder import EXPORTABLE, Folder
-from kiosk.store.index import Entry
+from kiosk.store.index import Entry, demographics_digest
 from kiosk.store.layout import is_temp_name, partition_name
 from kiosk.store.partitions import SEGMENT_SIZE, Docs
 from kiosk.store.recovery import RebootRecovery
@@ -206,6 +206,8 @@ class Writer:
             )
         day = encounter.day.isoformat()
         partition, docs = self._current_segment(day)
+        demographics = demographics_digest(doc["patient"])
+        known = folder.index.for_patient(encounter.patient.id)  # one small log, not the directory
         entry = Entry(
             encounter.id,
             encounter.patient.id,
@@ -213,6 +215,7 @@ class Writer:
             doc["started_at"],
             encounter.version,
             encounter.status,
+            demographics,
         )
         marker: dict[str, Any] = {"id": entry.id, "patient": entry.patient_id}
         marker["partition"] = partition
@@ -231,7 +234,8 @@ class Writer:
             folder.index.add(entry)
             if amends is not None:  # last: from here on the old version is hidden
                 folder.index.add_amendment(amends, encounter.id)
-            folder.index.note_patients([doc["patient"]])
+            if not known or known[-1].demographics != demographics:
+                folder.index.append_patient(doc["patient"])
         except OSError as error:
             raise StoreError(
                 "The encounter was saved, but its index (or its outbox line) could not be written "

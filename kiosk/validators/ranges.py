@@ -169,6 +169,12 @@ def _bounds(file: str, where: str, table: dict[str, Any], inherit: Bounds | None
     return Bounds(**values)
 
 
+def parse_bounds(file: str, where: str, table: dict[str, Any]) -> Bounds:
+    """One table of bounds (the six names, each optional, in order), checked like a kind's:
+    for other tables that hold bounds (the POC test catalog's ``[test.range]``)."""
+    return _bounds(file, where, table, None)
+
+
 def _band(file: str, where: str, raw: Any, default: Bounds) -> Band:
     if not isinstance(raw, dict):
         raise ConfigError(file, where, "an age band must be a table")

@@ -107,6 +107,8 @@ class PrivateApp(App[None]):
 
     def _on_signal(self, name: str) -> None:
         """SIGHUP (SSH dropped), SIGTERM, SIGINT: save the draft, audit the end, exit."""
+        if self._signal_guard is not None:
+            self._signal_guard.arm()  # the exit itself may hang on the vanished terminal
         with suppress(Exception):
             self.save_open_step()
         lost = name in {"SIGHUP", "terminal lost"}

@@ -137,6 +137,36 @@ class ScrollBody(VerticalScroll):
     def action_scroll_end(self) -> None:
         self.scroll_by_key("end")
 
+    # ------------------------------------------------------------------ the focus
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Textual scrolls a focused field into the viewport, and the docked hint covers the
+        viewport's last row: a field landing there (the POC step's test drop-down at 80x24)
+        was focused but unseen. After that scroll, one more line when it is under the hint."""
+        self.call_after_refresh(self.clear_of_hint, event.widget)
+
+    def clear_of_hint(self, widget: Widget) -> None:
+        """Scroll down just enough that ``widget`` (in view or below it) is above the hint,
+        never so far that its top leaves the view. Works in the body's virtual space: a
+        widget below the view has no screen region yet."""
+        if not (self.is_mounted and widget.is_mounted):
+            return
+        top, node = 0, widget
+        while node is not self:
+            top += node.virtual_region_with_margin.y
+            parent = node.parent
+            if not isinstance(parent, Widget):
+                return  # not inside this body
+            node = parent
+        bottom = top + widget.outer_size.height
+        hint = self.hint.outer_size.height if self.hint.has_class("-shown") else 0
+        view = self.scrollable_content_region.height - hint
+        covered = bottom - (self.scroll_target_y + view)
+        room = top - self.scroll_target_y
+        if covered > 0:
+            target = self.scroll_target_y + min(covered, max(room, 0))
+            self.scroll_to(y=target, animate=False, immediate=True)
+
     # ------------------------------------------------------------------ the hint
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:

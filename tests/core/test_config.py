@@ -387,5 +387,5 @@ def test_the_editable_copies_in_config_match_the_shipped_defaults() -> None:
     from kiosk.data import packaged
 
     repo = Path(__file__).resolve().parents[2] / "config"
-    for name in ("kiosk.toml", "ranges.toml"):
+    for name in ("kiosk.toml", "ranges.toml", "poc_catalog.toml"):
         assert (repo / name).read_bytes() == packaged(name).read_bytes(), name

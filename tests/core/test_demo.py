@@ -78,7 +78,7 @@ def test_signed_and_coherent(encounters: list[Encounter]) -> None:
         assert e.signed_at is not None
         assert e.started_at < e.signed_at
         assert e.patient.birth_date <= e.day <= REFERENCE_DAY
-        assert e.provider_notified == bool(e.critical_readings())
+        assert e.provider_notified == e.needs_provider_notified()
         assert e.complaint is not None
         assert e.history.no_known_allergies != bool(e.history.allergies)
         for reading in e.vitals.measurements():

@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import argon2
 import orjson
 import pytest
+from poc_samples import lot, sample_runs
+from sterilizer_samples import sample_load
 from store_child import make_encounter, make_patient
 
 from kiosk.cli import main
@@ -24,6 +26,8 @@ from kiosk.store import EncounterStore, StaffDirectory
 from kiosk.store.index import shard_of
 from kiosk.store.layout import KINDS, Layout
 from kiosk.store.outbox import Outbox
+from kiosk.store.qc import QcLog
+from kiosk.store.stock import StockRoom
 
 DAY = date(2026, 3, 4)
 CHEAP = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -52,11 +56,17 @@ def full(folder: Path) -> Folder:
         store.register_patient(make_patient(500))
         store.save_draft(make_encounter(30, day=DAY).model_copy(update={"status": "draft"}))
         store.set_appointments(DAY, [saved[1].patient.id, saved[2].patient.id])
+        at = datetime.combine(DAY, time(9), UTC)
+        store.rooming.set_status(saved[1].patient.id, "roomed", room="Room 1", at=at)
+        store.sterilizer.add_load(sample_load(), staff="ma1")
     outbox = Outbox(Layout(folder))
     outbox.mark_sent(1, outbox.pending(3)[0][-1].end)  # three pushed
     with outbox.pushing():
         pass
     StaffDirectory(folder, hasher=CHEAP).add("ma1", "Medical Assistant", "2468", by="test")
+    StockRoom(folder, actor="ma1").add(lot("strep-a", "STR-1"))
+    for run in sample_runs():
+        QcLog(folder, actor="ma1").record(run)
     Layout(folder).boot.write_bytes(b"{}")
     (folder / "kiosk-errors.log").write_bytes(b"")
     (folder / "DEMO-DATA").write_bytes(b"x")
@@ -171,6 +181,10 @@ CASES = [
     Case("staff", lambda f: _truncate(Layout(f.root).staff), "staff.json is damaged", 1),
     Case("staff", _delete(lambda f: Layout(f.root).staff), "staff.json is missing", 1),
     Case("staff-lock", _garbage(lambda f: Layout(f.root).staff_lock), None, 0),
+    Case("stock", _garbage(lambda f: Layout(f.root).stock), "stock.json is damaged", 1),
+    Case("stock-lock", _garbage(lambda f: Layout(f.root).stock_lock), None, 0),
+    Case("qc-log", lambda f: _truncate(Layout(f.root).qc_log), "QC log qc.jsonl has 1 line", 1),
+    Case("qc-lock", _garbage(lambda f: Layout(f.root).qc_lock), None, 0),
     Case("pending", _garbage(lambda f: Layout(f.root).pending), "pending.json is damaged", 0),
     Case("store-lock", _garbage(lambda f: Layout(f.root).store_lock), None, 0),
     Case("errors-log", _garbage(lambda f: Layout(f.root).errors_log), None, 0),
@@ -191,6 +205,15 @@ CASES = [
     Case("patients", lambda f: os.chmod(f.root / "index" / "patients", 0o705), "Permissions", 0),
     Case("drafts", lambda f: os.chmod(f.root / "drafts", 0o755), "Permissions: ", 0),
     Case("schedule", lambda f: os.chmod(f.root / "schedule", 0o755), "Permissions: ", 0),
+    Case("rooming", lambda f: os.chmod(f.root / "rooming", 0o755), "Permissions: ", 0),
+    Case(
+        "rooming-day",
+        _garbage(lambda f: Layout(f.root).rooming_day(DAY.isoformat())),
+        "Damaged rooming file rooming/",
+        0,
+    ),
+    Case("rooms", _garbage(lambda f: Layout(f.root).rooms), "rooming/rooms.json", 0),
+    Case("sterilizer", lambda f: _truncate(Layout(f.root).sterilizer), "sterilizer log", 0),
     Case("outbox", lambda f: os.chmod(f.root / "outbox", 0o755), "Permissions: ", 0),
     Case("outbox-log", _garbage(lambda f: f.root / "outbox" / "000001.log"), "outbox log", 1),
     Case("outbox-state", _garbage(lambda f: Layout(f.root).outbox_state), "state.json", 0),

@@ -65,7 +65,8 @@ def vitals_with_flags(kiosk: PtyKiosk) -> bytes:
         ("\x19", "Demographics"),  # Ctrl+Y: both identifiers match
         ("\x0e", "History"),
         ("\x0b\x0e", "Chief complaint"),
-        ("cough\x0e", "Vital signs"),
+        ("cough\x0e", "Screenings"),
+        ("\x0e", "Vital signs"),
     ):
         mark = kiosk.size()
         kiosk.send(keys)

@@ -56,6 +56,7 @@ def test_escapes_in_every_field_stay_text_on_every_screen(tmux: Tmux, tmp_path: 
     for back_to, field in [
         ("Urine dipstick", ""),
         ("Resp. rate", r"entere[b]\x"),
+        ("Due for this patient today", ""),
         ("In the patient's own words", "text" + SHOWN),
         ("Carried forward from the visit", r"substa[b]\x1b]0;PWNED\x0"),
         ("read each line back to the patient", "Evil" + SHOWN),

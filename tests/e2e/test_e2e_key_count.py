@@ -25,7 +25,17 @@ pytestmark = pytest.mark.slow  # the real command in a real terminal
 TARGET = 25
 """Navigation keys for the whole intake of a returning patient (issue 11; 77 before)."""
 MRN = "D0-000063"  # a demo patient (deterministic: seed 0) with an earlier visit
-STEPS = ("patient", "identity", "demographics", "history", "complaint", "vitals", "poc", "review")
+STEPS = (
+    "patient",
+    "identity",
+    "demographics",
+    "history",
+    "complaint",
+    "screenings",
+    "vitals",
+    "poc",
+    "review",
+)
 
 
 class CountedKeys:
@@ -73,15 +83,15 @@ def test_a_returning_patients_intake_takes_few_navigation_keys(tmux: Tmux, tmp_p
 
     keys.step = "identity"
     keys.nav("C-y")  # the patient said this name and this date of birth
-    tmux.wait_for("1/6  Demographics")
+    tmux.wait_for("1/7  Demographics")
 
     keys.step = "demographics"  # carried forward, read back to the patient
     keys.nav("C-n")
-    tmux.wait_for("2/6  History")
+    tmux.wait_for("2/7  History")
 
     keys.step = "history"
     keys.nav("C-k", "C-n")  # reviewed with the patient
-    tmux.wait_for("3/6  Chief complaint")
+    tmux.wait_for("3/7  Chief complaint")
 
     keys.step = "complaint"
     keys.value("cough and fever")
@@ -90,7 +100,11 @@ def test_a_returning_patients_intake_takes_few_navigation_keys(tmux: Tmux, tmp_p
     keys.nav("C-p")  # the other details skipped together: to the pain score
     keys.value("3")
     keys.nav("Enter")  # Enter on the last field: the next step
-    tmux.wait_for("4/6  Vital signs")
+    tmux.wait_for("4/7  Screenings")
+
+    keys.step = "screenings"
+    keys.nav("C-n")  # none due or asked at this visit: on
+    tmux.wait_for("5/7  Vital signs")
 
     keys.step = "vitals"
     for value in ("128/78", "80", "16", "98.6", "97", "62"):
@@ -98,7 +112,7 @@ def test_a_returning_patients_intake_takes_few_navigation_keys(tmux: Tmux, tmp_p
         keys.nav("Enter")
     keys.value("228")
     keys.nav("C-n")  # no pain score here: it was taken with the complaint
-    tmux.wait_for("5/6  Point-of-care")
+    tmux.wait_for("6/7  Point-of-care")
 
     keys.step = "poc"
     keys.value("t")  # glucose pad: trace; the focus moves to the next pad
@@ -107,7 +121,7 @@ def test_a_returning_patients_intake_takes_few_navigation_keys(tmux: Tmux, tmp_p
     keys.nav("Enter")
     keys.value("1.015")
     keys.nav("C-n")
-    tmux.wait_for("6/6  Review and sign")
+    tmux.wait_for("7/7  Review and sign")
 
     keys.step = "review"
     keys.nav("C-g")
@@ -152,23 +166,25 @@ def test_dipstick_pads_read_by_arrows_in_one_burst_are_all_kept(tmux: Tmux, tmp_
     tmux.keys("Enter")
     tmux.wait_for("Confirm identity")
     tmux.keys("C-y")
-    tmux.wait_for("1/6  Demographics")
+    tmux.wait_for("1/7  Demographics")
     tmux.keys("C-n")
-    tmux.wait_for("2/6  History")
+    tmux.wait_for("2/7  History")
     tmux.keys("C-k", "C-n")
-    tmux.wait_for("3/6  Chief complaint")
+    tmux.wait_for("3/7  Chief complaint")
     tmux.keys("-l", "cough")
     tmux.keys("C-n")
-    tmux.wait_for("4/6  Vital signs")
+    tmux.wait_for("4/7  Screenings")
+    tmux.keys("C-n")
+    tmux.wait_for("5/7  Vital signs")
     for value in ("128/78", "80", "16", "98.6", "97", "62"):
         tmux.keys("-l", value)
         tmux.keys("Enter")
     tmux.keys("-l", "228")
     tmux.keys("C-n")
-    tmux.wait_for("5/6  Point-of-care")
+    tmux.wait_for("6/7  Point-of-care")
     burst = ["Right", "Right", "Down"] + ["Right", "Down"] * 6 + ["Right", "Right", "Down"]
     tmux.keys(*burst, "C-n")  # glucose trace, six pads negative, nitrite positive
-    tmux.wait_for("6/6  Review and sign")
+    tmux.wait_for("7/7  Review and sign")
     tmux.keys("End")  # the record's end: the point-of-care lines
     screen = tmux.wait_for("Fingerstick glucose")
     flat = " ".join(screen.split())

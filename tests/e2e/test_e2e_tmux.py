@@ -55,6 +55,8 @@ def test_a_whole_intake_by_keystrokes_is_signed_and_stored(tmux: Tmux, tmp_path:
     tmux.keys("Space", "C-k", "C-n")
     tmux.wait_for("In the patient's own words")
     tmux.keys("sore throat and fever", "Enter", "2 days ago", "C-n")
+    tmux.wait_for("4/7  Screenings")
+    tmux.keys("C-n")  # none asked at this visit
     tmux.wait_for("Resp. rate")
     tmux.keys("138/86", "Enter", "96", "Enter", "18", "Enter", "101.2", "Enter", "97", "Enter")
     tmux.wait_for("101.2 °F = 38.4 °C")

@@ -83,6 +83,8 @@ def test_vitals_show_both_bp_flags_clinic_units_and_ask_about_changes(
     tmux.keys("C-k", "C-n")
     tmux.wait_for("In the patient's own words")
     tmux.keys("follow-up", "C-n")
+    tmux.wait_for("4/7  Screenings")
+    tmux.keys("C-n")
     tmux.wait_for("Resp. rate")
 
     tmux.keys("300/20")

@@ -122,8 +122,43 @@ async def test_signal_guard_calls_back_once_on_the_loop(sig: signal.Signals) -> 
         await asyncio.sleep(0)
     finally:
         guard.remove()
+        guard.disarm()
     assert received == [sig.name]
     assert guard.received == sig.name
+
+
+def test_a_hung_exit_after_a_hang_up_still_ends_the_process() -> None:
+    """SSH drops, the app saves and starts to exit, removes its signal handlers as it unmounts,
+    then hangs closing the vanished terminal (seen: a kiosk blocked for an hour in Textual's
+    driver close). The watchdog armed by the hang-up still ends the process."""
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import asyncio, os, signal, time; from kiosk import privacy\n"
+        "async def main():\n"
+        "    def on_signal(name):\n"
+        "        guard.remove()  # the app unmounts\n"
+        "        print('saved', flush=True)\n"
+        "        while True: time.sleep(1)  # the driver close that never returns\n"
+        "    guard = privacy.SignalGuard(on_signal, grace_seconds=0.5)\n"
+        "    print('ready', flush=True)\n"
+        "    await asyncio.sleep(60)\n"
+        "asyncio.run(main())\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+        started = time.monotonic()
+        child.send_signal(signal.SIGHUP)
+        assert child.stdout.readline().strip() == "saved"
+        assert child.wait(timeout=20) == 128 + signal.SIGHUP
+        assert time.monotonic() - started < 20
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_an_error_outside_the_app_prints_one_sentence(tmp_path: Path) -> None:

@@ -175,3 +175,10 @@ async def open_patient(pilot: Pilot[Any], query: str = "rivera") -> Screen[Any]:
     await sign_in(pilot)
     await pick_patient(pilot, query)
     return await wait_screen(pilot, "DemographicsScreen")
+
+
+async def past_screenings(pilot: Pilot[Any]) -> None:
+    """From the chief complaint's Next: through the screenings step (nothing asked) to the
+    vitals."""
+    await wait_screen(pilot, "ScreeningsScreen")
+    await pilot.press("ctrl+n")

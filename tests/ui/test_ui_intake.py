@@ -12,6 +12,7 @@ from ui_helpers import (
     fill,
     make_app,
     open_patient,
+    past_screenings,
     wait_for,
     wait_screen,
 )
@@ -31,6 +32,7 @@ async def test_full_intake_is_signed_saved_and_the_screen_cleared(data_dir: Path
         comp = await wait_screen(pilot, "ComplaintScreen")
         fill(comp, complaint_text="sore throat", complaint_onset="2 days ago", complaint_pain="4")
         await pilot.press("ctrl+n")
+        await past_screenings(pilot)
         vitals = await wait_screen(pilot, "VitalsScreen")
         for widget_id, text in {
             "vitals-bp-0": "128/82",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from review_samples import known_encounter
-from textual.widgets import Button, Checkbox, Label
+from textual.widgets import Button, Checkbox, Input, Label
 from ui_vitals_harness import StepHarness, adult, step_screen, wait_for
 
 from kiosk.models import (
@@ -161,3 +161,22 @@ async def test_review_shows_every_part_of_the_complaint(
             "Severity 4/10",
         ]
         assert not any(line.startswith(("Location:", "Timing:")) for line in lines)
+
+
+async def test_provider_notified_records_the_providers_name_and_the_time(
+    context: Callable[..., StepContext],
+) -> None:
+    app = harness(known_encounter(), context())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await step_screen(pilot, ReviewScreen)
+        await pilot.press("ctrl+k")
+        told = screen.query_one("#review-provider", Input)
+        told.value = "Dr. Osei"
+        before = datetime.now(UTC)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: app.outcomes, "the outcome")
+    notice = app.outcomes[0].encounter.provider_notice
+    assert notice is not None
+    assert notice.provider == "Dr. Osei"
+    assert notice.at >= before
+    assert signed(app.outcomes[0].encounter).provider_notice == notice
