@@ -160,10 +160,8 @@ class Settings(BaseSettings):
 
     mrn_pattern: str = r"[A-Za-z0-9-]{1,40}"
     """Regular expression the whole medical record number must match."""
-
     demo: bool = False
     """Run on synthetic patients in the demo data folder."""
-
     audit_syslog: bool = False
     """Also send the audit chain's head (entry count and hash, never patient data) to the
     system log after every fsynced entry, so a copy outside the trail shows removed entries
@@ -172,29 +170,22 @@ class Settings(BaseSettings):
     ranges_file: Path | None = Field(default=None, validation_alias=AliasChoices(*RANGES_ENV))
     """Clinic range table replacing the packaged ``config/ranges.toml`` (unset: packaged).
     In the environment ``KIOSK_RANGES``, the variable the range loader itself reads."""
-
     poc_catalog_file: Path | None = None
     """Clinic point-of-care test catalog replacing the packaged ``config/poc_catalog.toml``
     (unset: packaged; environment ``KIOSK_POC_CATALOG_FILE``)."""
-
     glucose_meter_lo_mg_dl: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] = 20.0
     """The lowest glucose the clinic's meters show as a number; below it they show "LO"."""
     glucose_meter_hi_mg_dl: Annotated[float, Field(ge=200, le=1500, allow_inf_nan=False)] = 600.0
     """The highest glucose the clinic's meters show as a number; above it they show "HI"."""
-
     central_database: str | None = None
     """The clinic's shared record: a PostgreSQL URL (``postgresql://kiosk@db.clinic/kiosk``;
     a password is better in ``~/.pgpass`` than here). Unset: this host's store only, exactly
     as without it. Set: every saved encounter and audit event is also pushed there (outbox,
     ``kiosk sync``, the app's background sync) and history is read from it."""
-
     sync_interval_seconds: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 5.0
     """How often the app's background sync pushes to ``central_database`` (and retries)."""
-
     patient_update: Literal["update", "task"] = "task"
-    """Demographics changed during an intake, in the FHIR export: "task" (a Task for the
-    front office listing each change; the EHR's Patient is never overwritten) or "update"
-    (a conditional update of the Patient by MRN)."""
+    """Changed demographics in the FHIR export: a Task listing them, or a Patient "update"."""
 
     change_limits: ChangeLimitSettings = Field(default_factory=ChangeLimitSettings)
     """Changes from the last visit the MA must confirm (``[change_limits]`` in the file; in the

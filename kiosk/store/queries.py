@@ -149,13 +149,6 @@ class Queries:
         self.folder.record("view", who, patient_id, span, reason=reason)
         return self._documents(since, until, patient_id, latest_only)
 
-    def unaudited_documents(
-        self, since: date | None, until: date | None
-    ) -> Iterator[dict[str, Any]]:
-        """The latest signed versions from ``since`` to ``until``, not audited: a building block
-        whose caller audits what it shows (the task list, kiosk.store.tasks)."""
-        return self._documents(since, until, None, True)
-
     def _documents(
         self, since: date | None, until: date | None, patient_id: str | None, latest_only: bool
     ) -> Iterator[dict[str, Any]]:

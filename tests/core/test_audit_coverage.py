@@ -62,7 +62,6 @@ NOT_PHI = {
     "set_result": "the sterilizer log (no patient data)",
     # a building block whose caller audits the list it is part of (today_visits)
     "unaudited_infos": "drafts, audited by the caller",
-    "unaudited_documents": "documents, audited by the caller (the task list)",
 }
 
 
