@@ -38,6 +38,8 @@ def test_a_request_raised_by_keys_at_the_review_is_signed_and_listed(
     tmux.keys("Space", "C-k", "C-n")
     tmux.wait_for("In the patient's own words")
     tmux.keys("headache", "C-n")
+    tmux.wait_for("Screenings")
+    tmux.keys("C-n")  # none asked at this visit
     tmux.wait_for("Resp. rate")
     tmux.keys("128/82", "Enter", "76", "Enter", "16", "Enter", "98.4", "Enter", "98", "Enter")
     tmux.wait_for("98.4 °F = 36.9 °C")
