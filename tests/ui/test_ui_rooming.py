@@ -126,7 +126,10 @@ async def test_rooming_by_keys_and_a_room_that_is_not_ready_needs_a_reason(
         assert "needs turnover" in str(error.render())
         assert app.screen is modal  # stays, nothing lost
         fill(modal, status_reason="only room with the scale")
-        await pilot.click(modal.query_one("#status-roomed", Button))
+        roomed = modal.query_one("#status-roomed", Button)
+        # Textual ignores a click on a button still showing its last press (0.2 s)
+        await wait_for(pilot, lambda: not roomed.has_class("-active"), "the button to settle")
+        await pilot.click(roomed)
         await wait_screen(pilot, PatientScreen)
         await wait_for(pilot, lambda: rows(screen)[RIVERA][4] == "roomed", "the list")
         assert rows(screen)[RIVERA][5] == "Room 1"
@@ -182,7 +185,9 @@ async def test_illegal_moves_are_not_offered_and_done_sends_the_room_to_turnover
         assert "Instruments for the next visit present" in str(error.render())
         boxes[-1].focus()
         await pilot.press("space")  # ticks by key
-        await pilot.click(rooms.query_one("#rooms-done", Button))
+        done = rooms.query_one("#rooms-done", Button)
+        await wait_for(pilot, lambda: not done.has_class("-active"), "the button to settle")
+        await pilot.click(done)
         await wait_screen(pilot, PatientScreen)
     with EncounterStore(board, staff_id="check") as store:
         room = {r.name: r for r in store.rooming.rooms()}["Room 3"]
@@ -249,11 +254,11 @@ async def test_a_procedure_assist_by_keys_refuses_an_unknown_pack_and_keeps_the_
         modal.query_one("#procedure-packs", Input).focus()  # the MA goes back to the field
         fill(modal, procedure_packs="PK-1")
         await pilot.pause()
-        record = modal.query_one("#procedure-record", Button)
-        record.focus()
+        button = modal.query_one("#procedure-record", Button)
+        button.focus()
         # Textual ignores Enter on a button still showing its last press (0.2 s): a loaded
         # host may not have cleared it yet, and a person would not press again that fast.
-        await wait_for(pilot, lambda: not record.has_class("-active"), "the button to settle")
+        await wait_for(pilot, lambda: not button.has_class("-active"), "the button to settle")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is not modal, str(error.render()))
         assert isinstance(app.screen, StatusModal)
