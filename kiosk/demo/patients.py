@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from kiosk.demo import lists
+from kiosk.demo.poc import demo_results
 from kiosk.demo.screenings import demo_screenings
 from kiosk.demo.vitals import VitalsPlan, build_vitals, plan_vitals
 from kiosk.models import (
@@ -37,6 +38,7 @@ from kiosk.models import (
     Vitals,
 )
 from kiosk.validators import check_vital, to_measurement
+from kiosk.validators.poc_catalog import cached_catalog
 
 REFERENCE_DAY = date(2026, 3, 2)
 """Ages and visit days are counted back from this fixed day (never today)."""
@@ -150,6 +152,13 @@ def sample_encounter_for(
     taken = started + timedelta(minutes=rng.randrange(3, 9))
     vitals = build_vitals(plan, age, units, taken, rng)
     poc = _poc(rng, age, units, tag, problems, plan, taken + timedelta(minutes=6))
+    catalog = cached_catalog()
+    read = min(taken, datetime.combine(day, time(23, 0), UTC))  # the QC day is the visit's
+    tests = demo_results(
+        seed, patient.id, age, patient.sex, complaint.text, problems, read, catalog
+    )
+    if tests:
+        poc = poc.model_copy(update={"results": tests})
     screenings = demo_screenings(seed, patient.id, int(age), patient.sex, started)
     return Encounter(
         id=f"{rng.getrandbits(128):032x}",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,9 +56,33 @@ def fill_demo_data(
     except OSError as error:  # a full disk or a read-only folder: a sentence, not a traceback
         raise StoreError(os_error_message(error, "the demo data")) from error
     today = today or datetime.now(UTC).date()
+    from kiosk.demo.poc import demo_runs, seed_poc
+    from kiosk.store.qc import QcLog
+    from kiosk.validators.poc_catalog import cached_catalog
+
+    catalog = cached_catalog()
+    # the kit lots the results name (received a year ago) and today's QC
+    stamp = datetime.now(UTC)
+    seed_poc(
+        data_dir,
+        catalog,
+        stamp if stamp.date() == today else datetime.combine(today, time(8, 0), UTC),
+    )
+    with_results: list[dict[str, Any]] = []
+
+    def documents() -> Iterator[dict[str, Any]]:
+        for doc in demo_documents(count, seed=seed, today=today, patients=patients, days=days):
+            if doc.get("poc", {}).get("results"):
+                with_results.append(doc)
+            yield doc
+
     with EncounterStore(data_dir, staff_id="demo", purpose="demo set-up") as store:
-        documents = demo_documents(count, seed=seed, today=today, patients=patients, days=days)
-        return bulk_save(store, documents)
+        added = bulk_save(store, documents())
+    # the morning control runs those results relied on, before today's in the log
+    log = QcLog(data_dir, actor="demo")
+    logged = {run.id for run in log.runs(audit=False)}
+    log.record_many([r for r in demo_runs(with_results, catalog) if r.id not in logged])
+    return added
 
 
 def demo_documents(
@@ -96,6 +120,7 @@ def _moved(raw: bytes, base: date, day: date, rng: random.Random) -> dict[str, A
 
     for old, new in ((base + timedelta(days=1), day + timedelta(days=1)), (base, day)):
         raw = raw.replace(f'"{old.isoformat()}T'.encode(), f'"{new.isoformat()}T'.encode())
+        raw = raw.replace(f'"qc{old:%Y%m%d}-'.encode(), f'"qc{new:%Y%m%d}-'.encode())  # QC ids
     doc: dict[str, Any] = orjson.loads(raw)
     doc["id"] = f"{rng.getrandbits(128):032x}"
     doc["staff_id"] = rng.choice(STAFF)

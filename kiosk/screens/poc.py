@@ -25,7 +25,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select
 
 from kiosk.models import Encounter, GlucoseTest, PocTests, UrineDipstick
-from kiosk.screens.base import StepScreen
+from kiosk.screens.base import StepScreen, after_pending_keys
 from kiosk.screens.poc_screenings import Screenings
 from kiosk.screens.poc_tests import CatalogTests
 from kiosk.units import symbol
@@ -220,8 +220,10 @@ class PocScreen(StepScreen):
         ph.scroll_visible()
 
     def action_record_test(self) -> None:
-        """Record the catalog test in the row (also the row's Record button)."""
-        self.query_one(CatalogTests).record()
+        """Record the catalog test in the row (also the row's Record button), once the field
+        in focus has taken the keys typed before Ctrl+D (a priority binding the app runs as it
+        reads it: in a burst "neg^D" the result would still be empty)."""
+        after_pending_keys(self, self.query_one(CatalogTests).record)
 
     # ------------------------------------------------------------------ protocol
 

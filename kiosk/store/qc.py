@@ -79,6 +79,27 @@ class QcLog:
         )
         return run
 
+    def record_many(self, runs: list[QcRun]) -> None:
+        """Append several runs in one durable write (the demo's history), each audited."""
+        if not runs:
+            return
+        lines = b"".join(orjson.dumps(run.model_dump(mode="json")) + b"\n" for run in runs)
+        try:
+            make_private_dir(self.layout.root)
+            with self.lock:
+                append_durable(self.path, lines)
+        except OSError as error:
+            raise StoreError(os_error_message(error, "the QC runs")) from error
+        for n, run in enumerate(runs, 1):
+            result = "pass" if run.passed else "FAIL"
+            self.audit.append(
+                "qc-record",
+                staff=self.actor,
+                detail=f"run={run.id} test={run.test} kit_lot={run.kit_lot} level={run.level} "
+                f"{result}",
+                sync=n == len(runs),
+            )
+
     def runs(self, *, test: str | None = None, audit: bool = True, why: str = "") -> list[QcRun]:
         """Every readable run (of ``test`` or its kit), oldest first; the look is audited."""
         try:

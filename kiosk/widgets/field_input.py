@@ -31,7 +31,22 @@ class VisibleInput(Input):
     (:func:`kiosk.validators.text.visible`: ``\\x1b``, ``\\u202e``) as it comes in, so the
     field shows exactly what it holds and the check refuses it; other whitespace becomes a
     space. Not for PIN fields, whose text is never shown.
+
+    Its editing keys (Backspace, Delete, arrows, Home/End, Ctrl+U, Ctrl+K...) act in the
+    field's own queue, in the order typed. Textual runs an Input's key bindings only once the
+    key has bubbled back up to the app, behind every key the app has read meanwhile, and in
+    whichever field has the focus by then: in a burst "Tab ^U STR-1 Tab neg" the Ctrl+U meant
+    to clear the kit lot cleared the result typed after it.
     """
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable or event.key == "enter":
+            return  # Input types the characters; Enter belongs to the screen
+        for binding in self._bindings.key_to_bindings.get(event.key, []):
+            event.stop()
+            event.prevent_default()
+            await self.run_action(binding.action)
+            return
 
     def replace(self, text: str, start: int, end: int) -> None:
         super().replace(visible(text, spaces=True), start, end)
@@ -50,10 +65,9 @@ class FieldInput(VisibleInput):
     :data:`MAX_TEXT`, so a constant virtual width is always wide enough, scrolling still
     follows the cursor, and a keystroke only repaints.
 
-    Textual runs an Input's own key bindings (Backspace, Delete, arrows, Home/End) only once
-    the key has bubbled back up to the app, behind every key the app has read meanwhile: in a
-    burst ("⌫⌫⌫⌫37.2C⏎97%") the Backspaces then act after the characters, or in another field.
-    Here they act in the field's own queue, in the order typed.
+    Its editing keys act in order with the characters, as in every :class:`VisibleInput`
+    (in a burst "⌫⌫⌫⌫37.2C⏎97%" the Backspaces would otherwise act after the characters, or
+    in another field).
     """
 
     _discard_keys = False
@@ -74,13 +88,7 @@ class FieldInput(VisibleInput):
             event.stop()
             event.prevent_default()
             return
-        if event.is_printable or event.key == "enter":
-            return  # Input types the characters; Enter belongs to the screen
-        for binding in self._bindings.key_to_bindings.get(event.key, []):
-            event.stop()
-            event.prevent_default()
-            await self.run_action(binding.action)
-            return
+        await super()._on_key(event)
 
     def discard_typed_ahead(self) -> None:
         """Drop the keys the app has already read for this field, then type as usual.

@@ -24,7 +24,9 @@ def cli(folder: Path, *argv: str) -> None:
     assert main(["--data-dir", str(folder), *argv]) == 0
 
 
-def test_a_strep_test_is_recorded_by_keys_at_80x24(tmux: Tmux, tmp_path: Path) -> None:
+def to_the_strep_row(tmux: Tmux, tmp_path: Path) -> Path:
+    """The real ``kiosk --demo`` at the POC step, Rapid strep A chosen, a second lot STR-1
+    received and its controls logged; the demo folder."""
     data = tmp_path / "kiosk-data"
     tmux.start(
         f"{KIOSK} --demo",
@@ -72,6 +74,8 @@ def test_a_strep_test_is_recorded_by_keys_at_80x24(tmux: Tmux, tmp_path: Path) -
     tmux.keys("Space", "C-k", "C-n")
     tmux.wait_for("In the patient's own words")
     tmux.keys("sore throat", "C-n")
+    tmux.wait_for("4/7  Screenings")
+    tmux.keys("C-n")  # none asked at this visit
     tmux.wait_for("Resp. rate")
     tmux.keys("118/76", "Enter", "88", "Enter", "16", "Enter", "100.4", "Enter", "98", "Enter")
     tmux.wait_for("100.4 °F = 38.0 °C")
@@ -87,6 +91,11 @@ def test_a_strep_test_is_recorded_by_keys_at_80x24(tmux: Tmux, tmp_path: Path) -
     # the demo's lot first (sooner expiry), then the one received above
     screen = tmux.wait_for("Lots on hand: STREPA-D1")
     assert "STR-1 (exp" in screen, screen
+    return demo
+
+
+def test_a_strep_test_is_recorded_by_keys_at_80x24(tmux: Tmux, tmp_path: Path) -> None:
+    demo = to_the_strep_row(tmux, tmp_path)
     # the lot offered (the soonest to expire) is the one in hand: on to the result
     tmux.keys("Tab", "Tab", "neg")
     tmux.wait_for("STREPA-D1     neg")
@@ -121,3 +130,25 @@ def test_a_strep_test_is_recorded_by_keys_at_80x24(tmux: Tmux, tmp_path: Path) -
     assert used is not None
     assert received is not None
     assert (used.quantity, received.quantity) == (24, 10)
+
+
+def test_a_burst_of_keys_records_the_lot_and_result_typed(tmux: Tmux, tmp_path: Path) -> None:
+    """Over SSH keys arrive in bursts: Tab, Ctrl+U (clear the offered lot), another lot, Tab,
+    the result and Ctrl+D in one read. Ctrl+U acts in the lot field as typed, not later in
+    whichever field has the focus by then, and Ctrl+D reads the row once the fields have
+    taken the keys typed before it."""
+    demo = to_the_strep_row(tmux, tmp_path)
+    tmux.keys("Tab", "C-u", "STR-1", "Tab", "neg", "C-d")  # one send-keys: one burst
+    screen = tmux.wait_for("Rapid strep A: negative  lot STR-1")
+    assert "Choose the Rapid strep A result" not in screen
+    tmux.keys("C-n")
+    tmux.wait_for("Review and sign")
+    tmux.keys("C-g")
+    tmux.wait_for("Signed and saved")
+    store = EncounterStore(demo, staff_id="e2e-check")
+    try:
+        (encounter,) = store.for_patient("E2E-0077")
+    finally:
+        store.close()
+    (result,) = encounter.poc.results
+    assert (result.answer, result.entered, result.kit_lot) == ("negative", "neg", "STR-1")
