@@ -4,10 +4,12 @@ The kiosk is not the system of record; ``kiosk export --format fhir`` hands each
 clinic's EHR as a Bundle holding Patient, Practitioner (the MA), Encounter, one Observation per
 vital sign, BMI, point-of-care tests, chief complaint, AllergyIntolerance, MedicationStatement,
 Condition, Procedure (surgeries), FamilyMemberHistory, the smoking status and Coverage
-(kiosk.export.social, kiosk.export.coverage), and the screenings (a QuestionnaireResponse per
-instrument, an Observation per total: kiosk.export.screenings). Dicts, not fhir.resources
-models: validation costs far more than the bundle, so the tests validate with fhir.resources
-and the hot path does not.
+(kiosk.export.social, kiosk.export.coverage), the screenings (a QuestionnaireResponse per
+instrument, an Observation per total: kiosk.export.screenings) and, when the patient is on
+that day's rooming board, the visit's status, statusHistory and room on the Encounter and a
+Procedure per procedure assist with a Device per instrument pack (kiosk.export.rooming).
+Dicts, not fhir.resources models: validation costs far more than the bundle, so the tests
+validate with fhir.resources and the hot path does not.
 
 How the EHR is asked to write (a choice, documented here):
 
@@ -44,11 +46,13 @@ from kiosk.export.coverage import add_coverage
 from kiosk.export.history import add_history
 from kiosk.export.lab import add_poc
 from kiosk.export.observations import Context, add_complaint, add_vitals
+from kiosk.export.rooming import add_procedures, with_visit
 from kiosk.export.screenings import add_screenings
 from kiosk.export.social import add_social
 
 if TYPE_CHECKING:
     from kiosk.models import Encounter
+    from kiosk.models.rooming import VisitRecord
 
 Json = dict[str, Any]
 
@@ -65,15 +69,20 @@ PARTICIPANT = [
 ]
 
 
-def bundle_for(encounter: Encounter, *, root: str | None = None) -> Json:
+def bundle_for(
+    encounter: Encounter, *, root: str | None = None, visit: VisitRecord | None = None
+) -> Json:
     """The transaction Bundle of a signed or amended ``Encounter`` model."""
-    return encounter_bundle(encounter.model_dump(mode="json"), root=root)
+    return encounter_bundle(encounter.model_dump(mode="json"), root=root, visit=visit)
 
 
-def encounter_bundle(doc: Json, *, root: str | None = None) -> Json:
+def encounter_bundle(
+    doc: Json, *, root: str | None = None, visit: VisitRecord | None = None
+) -> Json:
     """The transaction Bundle of a stored encounter document.
 
     ``root``: id of the first version of the amendment chain (defaults to the document's id).
+    ``visit``: the patient's visit on the rooming board of the encounter's day, if on it.
     The bundle shares constant parts (codes, categories) with every other bundle: serialise it,
     do not modify it.
     """
@@ -95,7 +104,10 @@ def encounter_bundle(doc: Json, *, root: str | None = None) -> Json:
             "practitioner", practitioner, _create_if_absent("Practitioner", STAFF_SYSTEM, staff)
         )
     ]
-    ctx.encounter = ctx.add("encounter", _encounter(ctx, doc))  # _encounter does not use it
+    encounter = _encounter(ctx, doc)
+    if visit is not None:
+        with_visit(encounter, visit)
+    ctx.encounter = ctx.add("encounter", encounter)  # _encounter does not use ctx.encounter
     add_complaint(ctx, doc)
     add_vitals(ctx, doc)
     add_poc(ctx, doc)
@@ -103,6 +115,14 @@ def encounter_bundle(doc: Json, *, root: str | None = None) -> Json:
     add_social(ctx, doc)
     add_coverage(ctx, doc)
     add_screenings(ctx, doc)
+    if visit is not None and visit.procedures:
+        add_procedures(
+            ctx.entries,
+            visit,
+            subject=ctx.patient,
+            encounter=ctx.encounter,
+            signer=(staff, ctx.performer[0]),
+        )
     return {
         "resourceType": "Bundle",
         "id": ctx.uid(f"bundle/{doc['id']}"),
