@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import IO, Any
 
 from kiosk.commands.acting import acting_user, add_arguments, patient_mrn
@@ -47,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.config import settings_from_args
     from kiosk.errors import StoreError
     from kiosk.export import ExportError, atomic_output, chain_roots, parse_day, write_documents
+    from kiosk.export.rooming import DayBoards
     from kiosk.store import EncounterStore
+    from kiosk.store.files import DamagedFileError
 
     since = parse_day("--since", args.since)
     until = parse_day("--until", args.until)
@@ -90,6 +93,15 @@ def run(args: argparse.Namespace) -> int:
         except OSError as error:  # reading: so an OSError below is one of writing the output
             raise StoreError(f"could not read the data folder: {error.strerror or error}") from None
 
+    def board(day: date) -> dict[str, Any]:
+        """A day's rooming board (audited: the patients on it); a damaged one is a problem."""
+        try:
+            return dict(store.rooming.kept_board(day, staff=staff, reason="export"))
+        except DamagedFileError as error:
+            store.problems.append(f"{error} (the rooming board of {day})")
+            return {}
+
+    visits = DayBoards(board) if args.format == "fhir" else None
     noted = len(store.problems)  # notes from opening (loose folder modes) are not damage
     try:
         roots = chain_roots(store.index.amendments())
@@ -103,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
                 progress=progress,
                 skipped=skipped,
                 patient_update=settings.patient_update,
+                visits=visits,
             )
             if store.problems[noted:]:  # a damaged segment was skipped: the export is partial
                 raise ExportError(

@@ -5,7 +5,7 @@ recall --sterilizer S1`` finds the pack and the visit that used it)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.models.procedure import ProcedureAssist, Specimen, TimeOut
 from kiosk.models.sterilizer import BiologicalIndicator, Load
@@ -47,6 +47,41 @@ def seed_rooming(store: EncounterStore, patients: list[Patient]) -> None:
     for status, minutes in (("ready", 40), ("with-provider", 30), ("done", 5)):
         board.set_status(ids[5], status, at=ago(minutes), staff=MA)  # type: ignore[arg-type]
     store.sterilizer.set_result("S1", 102, "fail", staff=MA, at=now)  # ids[7]: not arrived
+    for index in (3, 4, 5, 6):  # past the intake: its signed encounter (exported with the visit)
+        visit = board.visit(ids[index], staff=MA, reason="demo set-up")
+        roomed = visit.since("roomed") if visit is not None else None
+        if visit is not None and roomed is not None:
+            _sign_intake(store, patients[index], roomed, visit.room, seed=index)
+
+
+def _sign_intake(
+    store: EncounterStore, patient: Patient, roomed: datetime, room: str, *, seed: int
+) -> None:
+    """A demo intake of ``patient`` started two minutes after rooming, signed as it was."""
+    from kiosk.demo.patients import sample_encounter_for
+    from kiosk.models import Encounter
+
+    sample = sample_encounter_for(patient, 9000 + seed, roomed.date(), MA)
+    delta = roomed + timedelta(minutes=2) - sample.started_at
+    moved = _shifted(sample.model_dump(mode="json"), delta)
+    moved["room"] = room
+    store.save(Encounter.model_validate(moved), staff=MA)
+
+
+def _shifted(value: Any, delta: timedelta) -> Any:
+    """``value`` (a JSON dump) with every aware timestamp in it moved by ``delta``."""
+    if isinstance(value, dict):
+        return {key: _shifted(item, delta) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shifted(item, delta) for item in value]
+    if isinstance(value, str) and len(value) >= 20 and value[10:11] == "T":
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if when.tzinfo is not None:
+            return (when + delta).isoformat()
+    return value
 
 
 def _sterilizer_before(store: EncounterStore, now: datetime) -> None:

@@ -5,9 +5,12 @@ clinic's EHR as a Bundle holding Patient, Practitioner (the MA), Encounter, one 
 vital sign, BMI, point-of-care tests, chief complaint, AllergyIntolerance, MedicationStatement,
 Condition, Procedure (surgeries), FamilyMemberHistory, the smoking status and Coverage
 (kiosk.export.social, kiosk.export.coverage), the screenings (a QuestionnaireResponse per
-instrument, an Observation per total: kiosk.export.screenings) and the requests handed over
-as Task (kiosk.export.requests). Dicts, not fhir.resources models: validation costs far more
-than the bundle, so the tests validate with fhir.resources and the hot path does not.
+instrument, an Observation per total: kiosk.export.screenings), the requests handed over as
+Task (kiosk.export.requests) and, when the patient is on that day's rooming board, the visit's
+status, statusHistory and room on the Encounter and a Procedure per procedure assist with a
+Device per instrument pack (kiosk.export.rooming). Dicts, not fhir.resources models:
+validation costs far more than the bundle, so the tests validate with fhir.resources and the
+hot path does not.
 
 How the EHR is asked to write (a choice, documented here):
 
@@ -48,11 +51,13 @@ from kiosk.export.history import add_history
 from kiosk.export.lab import add_poc
 from kiosk.export.observations import Context, add_complaint, add_vitals
 from kiosk.export.requests import add_requests
+from kiosk.export.rooming import add_procedures, with_visit
 from kiosk.export.screenings import add_screenings
 from kiosk.export.social import add_social
 
 if TYPE_CHECKING:
     from kiosk.models import Encounter
+    from kiosk.models.rooming import VisitRecord
 
 Json = dict[str, Any]
 
@@ -70,20 +75,31 @@ PARTICIPANT = [
 
 
 def bundle_for(
-    encounter: Encounter, *, root: str | None = None, patient_update: str = "task"
+    encounter: Encounter,
+    *,
+    root: str | None = None,
+    patient_update: str = "task",
+    visit: VisitRecord | None = None,
 ) -> Json:
     """The transaction Bundle of a signed or amended ``Encounter`` model."""
     return encounter_bundle(
-        encounter.model_dump(mode="json"), root=root, patient_update=patient_update
+        encounter.model_dump(mode="json"), root=root, patient_update=patient_update, visit=visit
     )
 
 
-def encounter_bundle(doc: Json, *, root: str | None = None, patient_update: str = "task") -> Json:
+def encounter_bundle(
+    doc: Json,
+    *,
+    root: str | None = None,
+    patient_update: str = "task",
+    visit: VisitRecord | None = None,
+) -> Json:
     """The transaction Bundle of a stored encounter document.
 
     ``root``: id of the first version of the amendment chain (defaults to the document's id).
     ``patient_update``: "task" or "update", what demographics changed at the intake become
     (kiosk.export.demographics).
+    ``visit``: the patient's visit on the rooming board of the encounter's day, if on it.
     The bundle shares constant parts (codes, categories) with every other bundle: serialise it,
     do not modify it.
     """
@@ -106,7 +122,10 @@ def encounter_bundle(doc: Json, *, root: str | None = None, patient_update: str 
             "practitioner", practitioner, _create_if_absent("Practitioner", STAFF_SYSTEM, staff)
         )
     ]
-    ctx.encounter = ctx.add("encounter", _encounter(ctx, doc))  # _encounter does not use it
+    encounter = _encounter(ctx, doc)
+    if visit is not None:
+        with_visit(encounter, visit)
+    ctx.encounter = ctx.add("encounter", encounter)  # _encounter does not use ctx.encounter
     add_complaint(ctx, doc)
     add_vitals(ctx, doc)
     add_poc(ctx, doc)
@@ -117,6 +136,14 @@ def encounter_bundle(doc: Json, *, root: str | None = None, patient_update: str 
     add_requests(ctx, doc)
     if patient_update != "update":
         add_patient_task(ctx, doc, changes)
+    if visit is not None and visit.procedures:
+        add_procedures(
+            ctx.entries,
+            visit,
+            subject=ctx.patient,
+            encounter=ctx.encounter,
+            signer=(staff, ctx.performer[0]),
+        )
     return {
         "resourceType": "Bundle",
         "id": ctx.uid(f"bundle/{doc['id']}"),

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -39,6 +39,9 @@ from kiosk.export.fhir import encounter_bundle
 from kiosk.export.observations import adult_bmi, latest_taken
 from kiosk.store.files import AtomicFile, fsync_dir
 from kiosk.validators.text import visible
+
+if TYPE_CHECKING:
+    from kiosk.models.rooming import VisitRecord
 
 Json = dict[str, Any]
 FORMATS = ("fhir", "json", "csv")
@@ -196,11 +199,14 @@ def write_documents(
     progress: Callable[[int], None] | None = None,
     skipped: list[str] | None = None,
     patient_update: str = "task",
+    visits: Callable[[Json], VisitRecord | None] | None = None,
 ) -> int:
     """Write every document to ``out`` in ``fmt``; return how many were written.
 
     ``patient_update`` (FHIR only): what demographics changed at the intake become, a Task
     or a Patient update (the ``patient_update`` setting, kiosk.export.demographics).
+    ``visits`` (fhir only): the document's visit on its day's rooming board, or None
+    (``DayBoards`` in kiosk.export.rooming reads each day's board once).
 
     A document that cannot be converted to ``fmt`` is skipped and its id appended to
     ``skipped``; without that list it stops the export with an ExportError naming the id."""
@@ -241,9 +247,13 @@ def write_documents(
         write = out.write
         for doc in documents:
             if fmt == "fhir":
+                visit = visits(doc) if visits is not None else None  # its errors are not doc's
                 try:
                     bundle = encounter_bundle(
-                        doc, root=roots.get(doc["id"]), patient_update=patient_update
+                        doc,
+                        root=roots.get(doc["id"]),
+                        patient_update=patient_update,
+                        visit=visit,
                     )
                 except Exception:  # a document another tool wrote wrongly: never quoted
                     invalid(doc)

@@ -79,6 +79,15 @@ class Rooming:
         self.folder.record("view", who, None, detail, reason=reason, patients=list(visits))
         return visits
 
+    def kept_board(
+        self, day: date, *, staff: str | None = None, reason: str | None = None
+    ) -> dict[str, VisitRecord]:
+        """``board`` of a past or present day for an export: a day nobody was put on the
+        board has no file, and reading it is no view (no audit entry naming nobody)."""
+        if not self._day_path(day).exists():
+            return {}
+        return self.board(day, staff=staff, reason=reason)
+
     def visit(
         self,
         patient_id: str,

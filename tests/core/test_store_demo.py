@@ -56,11 +56,19 @@ def test_ensure_demo_data_seeds_once_with_todays_appointments(tmp_path: Path) ->
     ensure_demo_data(folder, count=120)
     ensure_demo_data(folder, count=120)  # idempotent
     with EncounterStore(folder, staff_id="ma1") as store:
-        assert store.count() == 120
+        # 120 over the year, and today the intakes of the four visits past it on the board
+        assert store.count() == 124
         scheduled = store.appointments()
         assert len(scheduled) == 8
+        board = store.rooming.board()
         for patient in scheduled:
             last = store.last_encounter(patient.id)
             assert last is not None
-            assert last.started_at.date() < TODAY
+            visit = board.get(patient.id)
+            past_intake = visit is not None and visit.status in ("ready", "with-provider", "done")
+            assert (last.started_at.date() == TODAY) is past_intake
+            if past_intake:
+                assert visit is not None
+                assert last.room == visit.room
+                assert last.started_at > visit.history[0].at
         assert store.find_patients(scheduled[0].family_name)
