@@ -61,13 +61,6 @@ def fill_demo_data(
     from kiosk.validators.poc_catalog import cached_catalog
 
     catalog = cached_catalog()
-    # the kit lots the results name (received a year ago) and today's QC
-    stamp = datetime.now(UTC)
-    seed_poc(
-        data_dir,
-        catalog,
-        stamp if stamp.date() == today else datetime.combine(today, time(8, 0), UTC),
-    )
     with_results: list[dict[str, Any]] = []
 
     def documents() -> Iterator[dict[str, Any]]:
@@ -78,7 +71,14 @@ def fill_demo_data(
 
     with EncounterStore(data_dir, staff_id="demo", purpose="demo set-up") as store:
         added = bulk_save(store, documents())
-    # the morning control runs those results relied on, before today's in the log
+    # the kit lots the results name (received a year ago) and today's QC
+    stamp = datetime.now(UTC)
+    seed_poc(
+        data_dir,
+        catalog,
+        stamp if stamp.date() == today else datetime.combine(today, time(8, 0), UTC),
+    )
+    # the morning control runs those results relied on (the log lists them by time)
     log = QcLog(data_dir, actor="demo")
     logged = {run.id for run in log.runs(audit=False)}
     log.record_many([r for r in demo_runs(with_results, catalog) if r.id not in logged])
