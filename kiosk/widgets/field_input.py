@@ -43,6 +43,8 @@ class VisibleInput(Input):
         if event.is_printable or event.key == "enter":
             return  # Input types the characters; Enter belongs to the screen
         for binding in self._bindings.key_to_bindings.get(event.key, []):
+            if binding.action in ("page_up", "page_down"):
+                return  # Page Up/Down scroll the step, not the one-line field
             event.stop()
             event.prevent_default()
             await self.run_action(binding.action)
